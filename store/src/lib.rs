@@ -1,0 +1,1 @@
+//! The etcd-style MVCC keyspace (see the crate description).
