@@ -1,0 +1,262 @@
+//! kubemem's API server: an in-memory Kubernetes API on an etcd-style MVCC keyspace.
+//!
+//! [`Server::start`] binds a loopback listener and serves the Kubernetes REST and watch API;
+//! [`router`] gives the same service as an axum `Router` for tests that need no socket.
+
+#![forbid(unsafe_code)]
+
+pub mod backend;
+mod body;
+pub mod catalog;
+pub mod clock;
+mod discovery;
+pub mod error;
+mod field_selector;
+mod handlers;
+pub mod kinds;
+pub mod kubeconfig;
+mod label_selector;
+mod list;
+mod names;
+pub mod object;
+mod openapi;
+pub mod registry;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use kubemem_store::{Store, StoreConfig};
+use serde_json::{Map, Value, json};
+
+use crate::backend::{Backend, LocalBackend};
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::Kind;
+use crate::registry::{DeleteOptions, Registry};
+
+/// How a server is set up.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// How often a watch with `allowWatchBookmarks` gets a BOOKMARK (kube-apiserver: ~1 min).
+    pub bookmark_interval: Duration,
+    /// The keyspace's retention of history.
+    pub store: StoreConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bookmark_interval: Duration::from_secs(60),
+            store: StoreConfig::default(),
+        }
+    }
+}
+
+/// What every request handler shares.
+pub struct AppState {
+    pub registry: Registry,
+    kinds: HashMap<(&'static str, &'static str, &'static str), Arc<Kind>>,
+    pub config: Config,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+    openapi: openapi::OpenApiV3,
+}
+
+impl AppState {
+    /// A fresh single-node state with kube-apiserver's boot objects in it.
+    pub async fn new(
+        config: Config,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> ApiResult<Self> {
+        let backend: Arc<dyn Backend> =
+            Arc::new(LocalBackend::new(Store::new(config.store.clone())));
+        let kinds = catalog::RESOURCES
+            .iter()
+            .filter(|info| catalog::is_stored(info))
+            .map(|info| {
+                (
+                    (info.group, info.version, info.resource),
+                    Arc::new(Kind::new(info)),
+                )
+            })
+            .collect();
+        let state = Self {
+            registry: Registry::new(backend),
+            kinds,
+            config,
+            shutdown,
+            openapi: openapi::OpenApiV3::build(),
+        };
+        state.boot().await?;
+        Ok(state)
+    }
+
+    /// The kind served at `/apis/<group>/<version>/<resource>`.
+    pub fn kind(&self, group: &str, version: &str, resource: &str) -> Option<Arc<Kind>> {
+        self.kinds.get(&(group, version, resource)).cloned()
+    }
+
+    fn shutdown(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.shutdown.clone()
+    }
+
+    fn kind_of(&self, group: &str, version: &str, resource: &str) -> ApiResult<Arc<Kind>> {
+        self.kind(group, version, resource)
+            .ok_or_else(|| ApiError::Internal(format!("no kind for {group}/{version}/{resource}")))
+    }
+
+    /// The namespaces and the `kubernetes` Service a new kube-apiserver has.
+    async fn boot(&self) -> ApiResult<()> {
+        let namespaces = self.kind_of("", "v1", "namespaces")?;
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            let obj = object_of(json!({"metadata": {"name": ns}}));
+            self.registry.create(&namespaces, None, obj, false).await?;
+        }
+        let services = self.kind_of("", "v1", "services")?;
+        let kubernetes = object_of(json!({
+            "metadata": {
+                "name": "kubernetes",
+                "labels": {"component": "apiserver", "provider": "kubernetes"}
+            },
+            "spec": {
+                "ports": [{"name": "https", "protocol": "TCP", "port": 443, "targetPort": 6443}],
+                "clusterIP": "10.96.0.1",
+                "clusterIPs": ["10.96.0.1"],
+                "type": "ClusterIP",
+                "sessionAffinity": "None",
+                "ipFamilies": ["IPv4"],
+                "ipFamilyPolicy": "SingleStack",
+                "internalTrafficPolicy": "Cluster"
+            }
+        }));
+        self.registry
+            .create(&services, Some("default"), kubernetes, false)
+            .await?;
+        Ok(())
+    }
+
+    /// DELETE of a namespace: refused for the immortal ones; otherwise everything in it is
+    /// deleted, then the namespace (the namespace controller's work, done synchronously until
+    /// the Terminating lifecycle of issue #4).
+    async fn delete_namespace(
+        &self,
+        kind: &Kind,
+        name: &str,
+        options: &DeleteOptions,
+    ) -> ApiResult<Vec<u8>> {
+        if matches!(name, "default" | "kube-system" | "kube-public") {
+            return Err(ApiError::Forbidden {
+                resource: kind.group_resource(),
+                name: name.to_owned(),
+                message: format!(
+                    "namespaces {name:?} is forbidden: this namespace may not be deleted"
+                ),
+            });
+        }
+        self.registry
+            .get_kv(&kind.key(None, name))
+            .await?
+            .ok_or_else(|| registry::not_found(kind, name))?;
+        if !options.dry_run {
+            let mut seen = std::collections::HashSet::new();
+            for contained in self.kinds.values().filter(|k| k.info.namespaced) {
+                if seen.insert(contained.prefix.clone()) {
+                    self.registry.delete_all(contained, name).await?;
+                }
+            }
+        }
+        self.registry.delete(kind, None, name, options).await
+    }
+}
+
+fn object_of(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// The whole HTTP service.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/version", get(discovery::version))
+        .route("/healthz", get(discovery::healthz))
+        .route("/livez", get(discovery::livez))
+        .route("/readyz", get(discovery::readyz))
+        .route("/openapi/v2", get(openapi::v2))
+        .route("/openapi/v3", get(openapi::index))
+        .route("/openapi/v3/{*path}", get(openapi::document))
+        .route("/api", get(discovery::api))
+        .route("/apis", get(discovery::apis))
+        .route("/api/v1", get(discovery::core_v1))
+        .route("/apis/{group}", get(discovery::group))
+        .route("/apis/{group}/{version}", get(discovery::group_version))
+        .route("/api/v1/{*rest}", axum::routing::any(handlers::core))
+        .route(
+            "/apis/{group}/{version}/{*rest}",
+            axum::routing::any(handlers::grouped),
+        )
+        .fallback(|| async { ApiError::NoRoute })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(state)
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Binds `listen` (a loopback address; port 0 picks a free one) and serves until
+    /// [`Server::shutdown`].
+    pub async fn start(listen: SocketAddr, config: Config) -> std::io::Result<Self> {
+        if !listen.ip().is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "refusing to listen on {listen}: without TLS and authentication kubemem serves loopback addresses only"
+                ),
+            ));
+        }
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let state = AppState::new(config, rx.clone())
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let app = router(Arc::new(state));
+        let mut stop = rx;
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|stopped| *stopped).await;
+                })
+                .await
+        });
+        Ok(Self {
+            addr,
+            shutdown: tx,
+            task,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, ends open watches and waits for in-flight requests.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.task.await.map_err(std::io::Error::other)?
+    }
+}

@@ -1,0 +1,324 @@
+//! Discovery, version and health endpoints.
+//!
+//! `/api`, `/apis`, `/api/v1` and `/apis/<group>/<version>` answer the legacy discovery
+//! documents; `/api` and `/apis` also answer aggregated discovery (`apidiscovery.k8s.io` v2 and
+//! v2beta1) when the Accept header asks for it, as kubectl 1.27+ does first.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+use crate::catalog::{self, GROUPS, RESOURCES, ResourceInfo};
+use crate::error::ApiError;
+use crate::handlers::json_response;
+
+/// The Kubernetes release kubemem answers as.
+pub const KUBERNETES_VERSION: &str = "v1.36.0";
+
+fn json(value: &Value) -> Response {
+    let mut body = serde_json::to_vec(value).unwrap_or_default();
+    body.push(b'\n');
+    json_response(StatusCode::OK, body)
+}
+
+pub async fn version() -> Response {
+    json(&json!({
+        "major": "1",
+        "minor": "36",
+        "emulationMajor": "1",
+        "emulationMinor": "36",
+        "minCompatibilityMajor": "1",
+        "minCompatibilityMinor": "35",
+        "gitVersion": KUBERNETES_VERSION,
+        "gitCommit": "kubemem",
+        "gitTreeState": "clean",
+        "buildDate": "2026-11-01T00:00:00Z",
+        "goVersion": concat!("rust", env!("CARGO_PKG_RUST_VERSION")),
+        "compiler": "rustc",
+        "platform": concat!("linux/", "amd64")
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct HealthQuery {
+    verbose: Option<String>,
+}
+
+/// The checks a kube-apiserver lists under `?verbose` that apply to kubemem.
+const CHECKS: &[&str] = &[
+    "ping",
+    "log",
+    "etcd",
+    "poststarthook/start-apiextensions-informers",
+];
+
+fn health(kind: &str, q: &HealthQuery) -> Response {
+    let text = if q.verbose.is_some() {
+        let mut out = String::new();
+        for check in CHECKS {
+            out.push_str(&format!("[+]{check} ok\n"));
+        }
+        out.push_str(&format!("{kind} check passed\n"));
+        out
+    } else {
+        "ok".to_owned()
+    };
+    let mut response = (StatusCode::OK, text).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response.headers_mut().insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+pub async fn healthz(Query(q): Query<HealthQuery>) -> Response {
+    health("healthz", &q)
+}
+
+pub async fn livez(Query(q): Query<HealthQuery>) -> Response {
+    health("livez", &q)
+}
+
+pub async fn readyz(Query(q): Query<HealthQuery>) -> Response {
+    health("readyz", &q)
+}
+
+/// Which aggregated discovery version the Accept header asks for, if any.
+fn aggregated(headers: &HeaderMap) -> Option<&'static str> {
+    let accept = headers.get(header::ACCEPT)?.to_str().ok()?;
+    for part in accept.split(',') {
+        let params: Vec<&str> = part.split(';').map(str::trim).collect();
+        let has = |p: &str| params.contains(&p);
+        if params.first() == Some(&"application/json")
+            && has("g=apidiscovery.k8s.io")
+            && has("as=APIGroupDiscoveryList")
+        {
+            if has("v=v2") {
+                return Some("v2");
+            }
+            if has("v=v2beta1") {
+                return Some("v2beta1");
+            }
+        }
+    }
+    None
+}
+
+fn served(info: &ResourceInfo) -> bool {
+    catalog::is_stored(info)
+}
+
+pub async fn api(State(_state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if let Some(version) = aggregated(&headers) {
+        return aggregated_response(version, &[""]);
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    json(&json!({
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": host}]
+    }))
+}
+
+pub async fn apis(headers: HeaderMap) -> Response {
+    if let Some(version) = aggregated(&headers) {
+        let groups: Vec<&str> = GROUPS.iter().map(|g| g.name).collect();
+        return aggregated_response(version, &groups);
+    }
+    let groups: Vec<Value> = GROUPS.iter().map(group_value).collect();
+    json(&json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+}
+
+fn group_value(g: &catalog::GroupInfo) -> Value {
+    let versions: Vec<Value> = g
+        .versions
+        .iter()
+        .map(|v| json!({"groupVersion": format!("{}/{v}", g.name), "version": v}))
+        .collect();
+    json!({
+        "name": g.name,
+        "versions": versions,
+        "preferredVersion": {"groupVersion": format!("{}/{}", g.name, g.preferred_version), "version": g.preferred_version}
+    })
+}
+
+pub async fn group(Path(group): Path<String>) -> Response {
+    match GROUPS.iter().find(|g| g.name == group) {
+        Some(g) => {
+            let mut v = group_value(g);
+            if let Value::Object(m) = &mut v {
+                let mut ordered = Map::new();
+                ordered.insert("kind".into(), "APIGroup".into());
+                ordered.insert("apiVersion".into(), "v1".into());
+                ordered.extend(std::mem::take(m));
+                *m = ordered;
+            }
+            json(&v)
+        }
+        None => ApiError::NoRoute.into_response(),
+    }
+}
+
+pub async fn core_v1() -> Response {
+    resource_list("", "v1")
+}
+
+pub async fn group_version(Path((group, version)): Path<(String, String)>) -> Response {
+    if !GROUPS
+        .iter()
+        .any(|g| g.name == group && g.versions.contains(&version.as_str()))
+    {
+        return ApiError::NoRoute.into_response();
+    }
+    resource_list(&group, &version)
+}
+
+fn resource_list(group: &str, version: &str) -> Response {
+    let group_version = if group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{group}/{version}")
+    };
+    let mut resources = Vec::new();
+    for info in RESOURCES
+        .iter()
+        .filter(|r| r.group == group && r.version == version && served(r))
+    {
+        let mut r = Map::new();
+        r.insert("name".into(), info.resource.into());
+        r.insert("singularName".into(), info.singular.into());
+        r.insert("namespaced".into(), info.namespaced.into());
+        r.insert("kind".into(), info.kind.into());
+        r.insert("verbs".into(), json!(info.verbs));
+        if !info.short_names.is_empty() {
+            r.insert("shortNames".into(), json!(info.short_names));
+        }
+        if !info.categories.is_empty() {
+            r.insert("categories".into(), json!(info.categories));
+        }
+        r.insert(
+            "storageVersionHash".into(),
+            info.storage_version_hash.into(),
+        );
+        resources.push(Value::Object(r));
+        for sub in info.subresources {
+            let mut s = Map::new();
+            s.insert(
+                "name".into(),
+                format!("{}/{}", info.resource, sub.name).into(),
+            );
+            s.insert("singularName".into(), "".into());
+            s.insert("namespaced".into(), info.namespaced.into());
+            if !sub.group.is_empty() || sub.version != info.version {
+                s.insert("group".into(), sub.group.into());
+                s.insert("version".into(), sub.version.into());
+            }
+            s.insert("kind".into(), sub.kind.into());
+            s.insert("verbs".into(), json!(sub.verbs));
+            resources.push(Value::Object(s));
+        }
+    }
+    json(&json!({
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": group_version,
+        "resources": resources
+    }))
+}
+
+/// `APIGroupDiscoveryList` for `groups` ("" is the core group, served at `/api`).
+fn aggregated_response(version: &str, groups: &[&str]) -> Response {
+    let mut items = Vec::new();
+    for group in groups {
+        let versions: Vec<&str> = if group.is_empty() {
+            vec!["v1"]
+        } else {
+            GROUPS
+                .iter()
+                .find(|g| g.name == *group)
+                .map(|g| g.versions.to_vec())
+                .unwrap_or_default()
+        };
+        let version_items: Vec<Value> = versions
+            .iter()
+            .map(|v| {
+                let resources: Vec<Value> = RESOURCES
+                    .iter()
+                    .filter(|r| r.group == *group && r.version == *v && served(r))
+                    .map(aggregated_resource)
+                    .collect();
+                json!({"version": v, "resources": resources, "freshness": "Current"})
+            })
+            .collect();
+        items.push(json!({
+            "metadata": {"name": group, "creationTimestamp": null},
+            "versions": version_items
+        }));
+    }
+    let body = json!({
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": format!("apidiscovery.k8s.io/{version}"),
+        "metadata": {},
+        "items": items
+    });
+    let mut response = json(&body);
+    let content_type =
+        format!("application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList");
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    response
+}
+
+fn aggregated_resource(info: &ResourceInfo) -> Value {
+    let mut r = Map::new();
+    r.insert("resource".into(), info.resource.into());
+    r.insert(
+        "responseKind".into(),
+        json!({"group": info.group, "version": info.version, "kind": info.kind}),
+    );
+    r.insert(
+        "scope".into(),
+        if info.namespaced {
+            "Namespaced"
+        } else {
+            "Cluster"
+        }
+        .into(),
+    );
+    r.insert("singularResource".into(), info.singular.into());
+    r.insert("verbs".into(), json!(info.verbs));
+    if !info.short_names.is_empty() {
+        r.insert("shortNames".into(), json!(info.short_names));
+    }
+    if !info.categories.is_empty() {
+        r.insert("categories".into(), json!(info.categories));
+    }
+    if !info.subresources.is_empty() {
+        let subs: Vec<Value> = info
+            .subresources
+            .iter()
+            .map(|s| {
+                json!({
+                    "subresource": s.name,
+                    "responseKind": {"group": s.group, "version": s.version, "kind": s.kind},
+                    "verbs": s.verbs
+                })
+            })
+            .collect();
+        r.insert("subresources".into(), Value::Array(subs));
+    }
+    Value::Object(r)
+}

@@ -1,0 +1,545 @@
+//! The resource endpoints: `/api/v1/...` and `/apis/<group>/<version>/...`.
+//!
+//! A path is resolved to a kind, an optional namespace, name and subresource (the shapes
+//! kube-apiserver's installer registers), then the verb is chosen from the method and the
+//! query (`watch`), and the registry does the rest.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::AppState;
+use crate::body;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::Kind;
+use crate::list::{self, ListOptions, ListQuery};
+use crate::registry::DeleteOptions;
+use crate::watch::{self, WatchRequest};
+
+/// Where a request points.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub namespace: Option<&'a str>,
+    pub resource: &'a str,
+    pub name: Option<&'a str>,
+    pub subresource: Option<&'a str>,
+    /// The legacy `/watch/` path prefix was used.
+    pub watch_path: bool,
+}
+
+/// Parses the segments after `/api/v1/` or `/apis/<group>/<version>/`.
+pub fn parse_target<'a>(group: &'a str, version: &'a str, rest: &'a str) -> Option<Target<'a>> {
+    let mut segments: Vec<&str> = rest.split('/').collect();
+    if segments.last() == Some(&"") {
+        segments.pop();
+    }
+    let watch_path = segments.first() == Some(&"watch");
+    if watch_path {
+        segments.remove(0);
+    }
+    if segments.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let target = |namespace, resource, name, subresource| Target {
+        group,
+        version,
+        namespace,
+        resource,
+        name,
+        subresource,
+        watch_path,
+    };
+    Some(match segments.as_slice() {
+        [resource] => target(None, *resource, None, None),
+        ["namespaces", ns, sub @ ("status" | "finalize")] => {
+            target(None, "namespaces", Some(*ns), Some(*sub))
+        }
+        ["namespaces", ns, resource] => target(Some(*ns), *resource, None, None),
+        ["namespaces", ns, resource, name] => target(Some(*ns), *resource, Some(*name), None),
+        ["namespaces", ns, resource, name, sub] => {
+            target(Some(*ns), *resource, Some(*name), Some(*sub))
+        }
+        [resource, name] => target(None, *resource, Some(*name), None),
+        [resource, name, sub] => target(None, *resource, Some(*name), Some(*sub)),
+        _ => return None,
+    })
+}
+
+/// Query parameters of writes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WriteQuery {
+    dry_run: Option<String>,
+    field_validation: Option<String>,
+    grace_period_seconds: Option<String>,
+    propagation_policy: Option<String>,
+}
+
+impl WriteQuery {
+    fn dry_run(&self) -> ApiResult<bool> {
+        match self.dry_run.as_deref() {
+            None | Some("") => Ok(false),
+            Some("All") => Ok(true),
+            Some(other) => Err(ApiError::BadRequest(format!(
+                "Invalid dryRun value: {other:?}: supported values: \"All\""
+            ))),
+        }
+    }
+
+    fn check_field_validation(&self) -> ApiResult<()> {
+        match self.field_validation.as_deref() {
+            None | Some("" | "Ignore" | "Warn" | "Strict") => Ok(()),
+            Some(other) => Err(ApiError::BadRequest(format!(
+                "Invalid fieldValidation value: {other}: supported values: \"Ignore\", \"Warn\", \"Strict\""
+            ))),
+        }
+    }
+}
+
+pub async fn core(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let path = uri.path();
+    let rest = path.strip_prefix("/api/v1/").unwrap_or("");
+    dispatch(&state, "", "v1", rest, method, &uri, &headers, body)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn grouped(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let path = uri.path().to_owned();
+    let mut parts = path.trim_start_matches("/apis/").splitn(3, '/');
+    let (group, version, rest) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+    );
+    dispatch(&state, group, version, rest, method, &uri, &headers, body)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dispatch(
+    state: &AppState,
+    group: &str,
+    version: &str,
+    rest: &str,
+    method: Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let target = parse_target(group, version, rest).ok_or(ApiError::PathNotFound)?;
+    let kind = state
+        .kind(group, version, target.resource)
+        .ok_or(ApiError::PathNotFound)?;
+    if target.namespace.is_some() && !kind.info.namespaced {
+        return Err(ApiError::PathNotFound);
+    }
+    if kind.info.namespaced && target.namespace.is_none() && target.name.is_some() {
+        return Err(ApiError::PathNotFound);
+    }
+    check_accept(headers)?;
+    let namespace = target.namespace;
+    let name = target.name.map(path_name).transpose()?;
+    let name = name.as_deref();
+    if let Some(sub) = target.subresource {
+        return subresource(
+            state,
+            &kind,
+            namespace,
+            name.unwrap_or(""),
+            sub,
+            method,
+            uri,
+            headers,
+            body,
+        )
+        .await;
+    }
+    let watching = target.watch_path || query_flag(uri, "watch");
+    match (name, method) {
+        (None, Method::GET) if watching => {
+            watch_collection(state, kind, namespace, None, uri).await
+        }
+        (None, Method::GET) => list_collection(state, &kind, namespace, uri).await,
+        (None, Method::POST) => {
+            let q = write_query(uri)?;
+            let bytes = body::read(body).await?;
+            let obj = body::decode_object(headers, &bytes, &kind)?;
+            body::check_path(&obj, &kind, namespace, None)?;
+            let written = state
+                .registry
+                .create(&kind, namespace, obj, q.dry_run()?)
+                .await?;
+            Ok(json_response(StatusCode::CREATED, written.body))
+        }
+        (None, Method::DELETE) => delete_collection(state, &kind, namespace, uri, body).await,
+        (Some(name), Method::GET) if watching => {
+            watch_collection(state, kind, namespace, Some(name), uri).await
+        }
+        (Some(name), Method::GET) => {
+            let body = state.registry.get(&kind, namespace, name).await?;
+            Ok(json_response(StatusCode::OK, body))
+        }
+        (Some(name), Method::PUT) => {
+            let q = write_query(uri)?;
+            let bytes = body::read(body).await?;
+            let obj = body::decode_object(headers, &bytes, &kind)?;
+            body::check_path(&obj, &kind, namespace, Some(name))?;
+            let written = state
+                .registry
+                .update(&kind, namespace, name, obj, q.dry_run()?)
+                .await?;
+            let code = if written.created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Ok(json_response(code, written.body))
+        }
+        (Some(name), Method::DELETE) => {
+            let q = write_query(uri)?;
+            let bytes = body::read(body).await?;
+            let options = delete_options(headers, &bytes, &q)?;
+            if kind.info.group.is_empty() && kind.info.resource == "namespaces" {
+                let body = state.delete_namespace(&kind, name, &options).await?;
+                return Ok(json_response(StatusCode::OK, body));
+            }
+            let body = state
+                .registry
+                .delete(&kind, namespace, name, &options)
+                .await?;
+            Ok(json_response(StatusCode::OK, body))
+        }
+        (_, Method::PATCH) => Err(ApiError::UnsupportedMediaType(format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; PATCH of {} is not served yet",
+            kind.group_resource().qualified()
+        ))),
+        _ => Err(ApiError::MethodNotAllowed),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn subresource(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    sub: &str,
+    method: Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    if sub != "status" || !kind.status_subresource {
+        return Err(ApiError::PathNotFound);
+    }
+    match method {
+        Method::GET => Ok(json_response(
+            StatusCode::OK,
+            state.registry.get(kind, namespace, name).await?,
+        )),
+        Method::PUT => {
+            let q = write_query(uri)?;
+            let bytes = body::read(body).await?;
+            let obj = body::decode_object(headers, &bytes, kind)?;
+            body::check_path(&obj, kind, namespace, Some(name))?;
+            let written = state
+                .registry
+                .update_status(kind, namespace, name, obj, q.dry_run()?)
+                .await?;
+            Ok(json_response(StatusCode::OK, written.body))
+        }
+        _ => Err(ApiError::MethodNotAllowed),
+    }
+}
+
+/// A name from the request path, percent-decoded and checked as the storage key functions do
+/// (`Name parameter invalid: ...`).
+fn path_name(raw: &str) -> ApiResult<String> {
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                decoded.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    let name = String::from_utf8(decoded)
+        .map_err(|_| ApiError::BadRequest(format!("invalid name in path: {raw}")))?;
+    let problems = crate::names::validate_path_segment_name(&name, false);
+    if problems.is_empty() {
+        Ok(name)
+    } else {
+        Err(ApiError::BadRequest(
+            crate::names::invalid_path_segment_message(&name, &problems),
+        ))
+    }
+}
+
+fn query_flag(uri: &Uri, key: &str) -> bool {
+    uri.query().is_some_and(|q| {
+        q.split('&').any(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, "true"));
+            k == key && matches!(v, "1" | "true" | "True" | "TRUE" | "t" | "T")
+        })
+    })
+}
+
+fn list_query(uri: &Uri) -> ApiResult<ListQuery> {
+    Query::<ListQuery>::try_from_uri(uri)
+        .map(|q| q.0)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))
+}
+
+fn write_query(uri: &Uri) -> ApiResult<WriteQuery> {
+    let q = Query::<WriteQuery>::try_from_uri(uri)
+        .map(|q| q.0)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    q.check_field_validation()?;
+    Ok(q)
+}
+
+async fn list_collection(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    uri: &Uri,
+) -> ApiResult<Response> {
+    let opts = ListOptions::parse(&list_query(uri)?, kind)?;
+    let page = list::read_page(&state.registry, kind, namespace, &opts).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        list::list_body(kind, &kind.api_version(), &page),
+    ))
+}
+
+/// A watch of a collection, or of one object (`.../configmaps/NAME?watch=1`, the legacy form:
+/// the name becomes a `metadata.name` field selector).
+async fn watch_collection(
+    state: &AppState,
+    kind: Arc<Kind>,
+    namespace: Option<&str>,
+    name: Option<&str>,
+    uri: &Uri,
+) -> ApiResult<Response> {
+    let mut query = list_query(uri)?;
+    if let Some(name) = name {
+        let fields = query.field_selector.as_deref().unwrap_or("");
+        let selector = crate::field_selector::parse(fields).map_err(ApiError::BadRequest)?;
+        if selector.is_empty() {
+            query.field_selector = Some(format!("metadata.name={name}"));
+        } else if selector.requires_exact_match("metadata.name") != Some(name) {
+            return Err(ApiError::BadRequest(
+                "fieldSelector metadata.name doesn't match requested name".into(),
+            ));
+        }
+    }
+    let opts = ListOptions::parse(&query, &kind)?;
+    let request = WatchRequest {
+        api_version: kind.api_version(),
+        namespace: namespace.map(str::to_owned),
+        kind,
+        opts,
+        bookmark_interval: state.config.bookmark_interval,
+        shutdown: state.shutdown(),
+    };
+    let stream = watch::start(&state.registry, request).await?;
+    let mut response = Response::new(Body::from_stream(stream));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
+async fn delete_collection(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    uri: &Uri,
+    body: Body,
+) -> ApiResult<Response> {
+    let opts = ListOptions::parse(&list_query(uri)?, kind)?;
+    let q = write_query(uri)?;
+    let bytes = body::read(body).await?;
+    let options = delete_options(&HeaderMap::new(), &bytes, &q)?;
+    let page = list::read_page(&state.registry, kind, namespace, &opts).await?;
+    let mut deleted = Vec::new();
+    for kv in &page.items {
+        let obj = crate::object::decode(&kv.value, kv.mod_revision);
+        let name = crate::object::meta_str(&obj, "name");
+        let ns = crate::object::meta_str(&obj, "namespace");
+        let ns = (!ns.is_empty()).then_some(ns);
+        match state.registry.delete(kind, ns, name, &options).await {
+            Ok(_) | Err(ApiError::NotFound { .. }) => deleted.push(kv.clone()),
+            Err(e) => return Err(e),
+        }
+    }
+    let result = list::Page {
+        items: deleted,
+        revision: state.registry.backend().current_revision(),
+        continue_token: None,
+        remaining: None,
+    };
+    Ok(json_response(
+        StatusCode::OK,
+        list::list_body(kind, &kind.api_version(), &result),
+    ))
+}
+
+/// `DeleteOptions` from the body (JSON or YAML) and the query.
+fn delete_options(headers: &HeaderMap, bytes: &[u8], q: &WriteQuery) -> ApiResult<DeleteOptions> {
+    let mut options = DeleteOptions {
+        dry_run: q.dry_run()?,
+        ..DeleteOptions::default()
+    };
+    if let Some(g) = q.grace_period_seconds.as_deref() {
+        g.parse::<i64>().map_err(|_| {
+            ApiError::BadRequest(format!("strconv.ParseInt: parsing \"{g}\": invalid syntax"))
+        })?;
+    }
+    if let Some(policy) = q.propagation_policy.as_deref() {
+        check_propagation_policy(policy)?;
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(options);
+    }
+    let value = body::decode_value(headers, bytes)?;
+    let body: Map<String, Value> = match value {
+        Value::Object(m) => m,
+        _ => return Err(ApiError::BadRequest("invalid DeleteOptions body".into())),
+    };
+    if let Some(pre) = body.get("preconditions") {
+        options.precondition_uid = pre.get("uid").and_then(Value::as_str).map(str::to_owned);
+        options.precondition_resource_version = pre
+            .get("resourceVersion")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+    }
+    if let Some(policy) = body.get("propagationPolicy").and_then(Value::as_str) {
+        check_propagation_policy(policy)?;
+    }
+    if body
+        .get("dryRun")
+        .and_then(Value::as_array)
+        .is_some_and(|d| d.iter().any(|v| v == "All"))
+    {
+        options.dry_run = true;
+    }
+    Ok(options)
+}
+
+fn check_propagation_policy(policy: &str) -> ApiResult<()> {
+    match policy {
+        "Orphan" | "Background" | "Foreground" => Ok(()),
+        other => Err(ApiError::Invalid {
+            group: "meta.k8s.io".into(),
+            kind: "DeleteOptions".into(),
+            name: String::new(),
+            causes: vec![crate::error::Cause {
+                reason: "FieldValueNotSupported",
+                message: format!(
+                    "propagationPolicy: Unsupported value: {other:?}: supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""
+                ),
+                field: "propagationPolicy".into(),
+            }],
+        }),
+    }
+}
+
+/// Refuses requests that accept no media type we produce (JSON; Table and protobuf come later).
+fn check_accept(headers: &HeaderMap) -> ApiResult<()> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let acceptable = accept.split(',').any(|part| {
+        let media = part.split(';').next().unwrap_or("").trim();
+        matches!(media, "application/json" | "*/*" | "application/*" | "")
+    });
+    if acceptable {
+        Ok(())
+    } else {
+        Err(ApiError::NotAcceptable(
+            "only the following media types are accepted: application/json, application/yaml"
+                .into(),
+        ))
+    }
+}
+
+pub fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = (code, Bytes::from(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_path_shapes_kube_apiserver_registers() {
+        let t = parse_target("", "v1", "namespaces/default/configmaps/x").unwrap();
+        assert_eq!(
+            (t.namespace, t.resource, t.name),
+            (Some("default"), "configmaps", Some("x"))
+        );
+        let t = parse_target("", "v1", "namespaces/default").unwrap();
+        assert_eq!(
+            (t.namespace, t.resource, t.name),
+            (None, "namespaces", Some("default"))
+        );
+        let t = parse_target("", "v1", "namespaces/x/status").unwrap();
+        assert_eq!(
+            (t.resource, t.name, t.subresource),
+            ("namespaces", Some("x"), Some("status"))
+        );
+        let t = parse_target("", "v1", "namespaces/x/pods").unwrap();
+        assert_eq!((t.namespace, t.resource, t.name), (Some("x"), "pods", None));
+        let t = parse_target("apps", "v1", "watch/namespaces/x/deployments").unwrap();
+        assert!(t.watch_path);
+        assert_eq!(t.resource, "deployments");
+        let t = parse_target("", "v1", "nodes/n1/status").unwrap();
+        assert_eq!(
+            (t.resource, t.name, t.subresource),
+            ("nodes", Some("n1"), Some("status"))
+        );
+        assert!(parse_target("", "v1", "a/b/c/d").is_none());
+        assert!(parse_target("", "v1", "namespaces//pods").is_none());
+    }
+}

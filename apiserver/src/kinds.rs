@@ -1,0 +1,187 @@
+//! What the generic registry needs to know of each kind: the kube-apiserver strategy in small.
+//!
+//! kube-apiserver gives every kind a `RESTCreateStrategy`/`RESTUpdateStrategy`; the parts the
+//! core registry needs — how names are validated, whether `metadata.generation` is tracked,
+//! whether status belongs to a `/status` subresource, whether PUT may create — are the rules
+//! below. Field-level defaults and validation of each kind grow here (issue #4).
+
+use serde_json::{Map, Value, json};
+
+use crate::catalog::ResourceInfo;
+use crate::error::GroupResource;
+use crate::names;
+
+/// How `metadata.name` is validated (`ValidateObjectMeta`'s `nameFn`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameRule {
+    /// `NameIsDNSSubdomain`: most kinds.
+    Subdomain,
+    /// `NameIsDNSLabel`: namespaces.
+    Label,
+    /// `NameIsDNS1035Label`: services.
+    Dns1035Label,
+    /// `ValidatePathSegmentName`: RBAC objects.
+    PathSegment,
+}
+
+/// A kind as the registry serves it: its discovery entry and its strategy rules.
+#[derive(Debug)]
+pub struct Kind {
+    pub info: &'static ResourceInfo,
+    pub name_rule: NameRule,
+    /// `metadata.generation` starts at 1 and grows with every change outside metadata and status.
+    pub tracks_generation: bool,
+    /// Status is written through `/status` only: reset on create, kept on update.
+    pub status_subresource: bool,
+    /// `AllowCreateOnUpdate`: a PUT to a missing object creates it.
+    pub create_on_update: bool,
+    /// Storage key prefix, `/registry/<resource>/` (core) or `/registry/<group>/<resource>/`.
+    pub prefix: String,
+}
+
+impl Kind {
+    pub fn new(info: &'static ResourceInfo) -> Self {
+        let (group, resource) = (info.group, info.resource);
+        let name_rule = match (group, resource) {
+            ("", "namespaces") => NameRule::Label,
+            ("", "services") => NameRule::Dns1035Label,
+            ("rbac.authorization.k8s.io", _) => NameRule::PathSegment,
+            _ => NameRule::Subdomain,
+        };
+        let tracks_generation = matches!(
+            (group, resource),
+            ("", "pods" | "replicationcontrollers")
+                | (
+                    "apps",
+                    "deployments" | "replicasets" | "daemonsets" | "statefulsets"
+                )
+                | ("batch", "jobs" | "cronjobs")
+                | ("autoscaling", "horizontalpodautoscalers")
+                | ("networking.k8s.io", "ingresses" | "networkpolicies")
+                | ("policy", "poddisruptionbudgets")
+        );
+        let status_subresource = info.subresources.iter().any(|s| s.name == "status");
+        let create_on_update = matches!(
+            (group, resource),
+            ("", "endpoints") | ("coordination.k8s.io", "leases")
+        );
+        let prefix = if group.is_empty() {
+            format!("/registry/{resource}/")
+        } else {
+            format!("/registry/{group}/{resource}/")
+        };
+        Self {
+            info,
+            name_rule,
+            tracks_generation,
+            status_subresource,
+            create_on_update,
+            prefix,
+        }
+    }
+
+    pub fn group_resource(&self) -> GroupResource {
+        GroupResource::new(self.info.group, self.info.resource)
+    }
+
+    /// `apiVersion` of this kind's objects: `v1`, `apps/v1`.
+    pub fn api_version(&self) -> String {
+        if self.info.group.is_empty() {
+            self.info.version.to_owned()
+        } else {
+            format!("{}/{}", self.info.group, self.info.version)
+        }
+    }
+
+    /// The storage key of one object.
+    pub fn key(&self, namespace: Option<&str>, name: &str) -> String {
+        match namespace {
+            Some(ns) if self.info.namespaced => format!("{}{ns}/{name}", self.prefix),
+            _ => format!("{}{name}", self.prefix),
+        }
+    }
+
+    /// The key prefix of a list: the whole resource, or one namespace of it.
+    pub fn list_prefix(&self, namespace: Option<&str>) -> String {
+        match namespace {
+            Some(ns) if self.info.namespaced => format!("{}{ns}/", self.prefix),
+            _ => self.prefix.clone(),
+        }
+    }
+
+    /// Validates a name as this kind's strategy does, returning the messages.
+    pub fn validate_name(&self, name: &str, prefix: bool) -> Vec<String> {
+        match self.name_rule {
+            NameRule::Subdomain => names::name_is_dns_subdomain(name, prefix),
+            NameRule::Label => names::name_is_dns_label(name, prefix),
+            NameRule::Dns1035Label => names::name_is_dns1035_label(name, prefix),
+            NameRule::PathSegment => names::validate_path_segment_name(name, prefix),
+        }
+    }
+
+    /// `PrepareForCreate`: what the strategy resets or fills in on a new object.
+    pub fn prepare_for_create(&self, obj: &mut Map<String, Value>) {
+        if self.status_subresource {
+            obj.insert("status".into(), json!({}));
+        }
+        match (self.info.group, self.info.resource) {
+            ("", "pods") => {
+                obj.insert("status".into(), json!({"phase": "Pending"}));
+            }
+            ("", "namespaces") => {
+                let name = crate::object::meta_str(obj, "name").to_owned();
+                let meta = crate::object::meta_mut(obj);
+                let labels = meta
+                    .entry("labels")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(labels) = labels {
+                    labels.insert("kubernetes.io/metadata.name".into(), Value::String(name));
+                }
+                obj.insert("spec".into(), json!({"finalizers": ["kubernetes"]}));
+                obj.insert("status".into(), json!({"phase": "Active"}));
+            }
+            _ => {}
+        }
+    }
+
+    /// `PrepareForUpdate`: keeps what a write to the main resource may not change.
+    pub fn prepare_for_update(&self, new: &mut Map<String, Value>, old: &Map<String, Value>) {
+        if self.status_subresource {
+            match old.get("status") {
+                Some(status) => new.insert("status".into(), status.clone()),
+                None => new.remove("status"),
+            };
+        }
+        if self.info.group.is_empty() && self.info.resource == "namespaces" {
+            let name = crate::object::meta_str(new, "name").to_owned();
+            let meta = crate::object::meta_mut(new);
+            let labels = meta
+                .entry("labels")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(labels) = labels {
+                labels.insert("kubernetes.io/metadata.name".into(), Value::String(name));
+            }
+            match old.get("spec") {
+                Some(spec) => new.insert("spec".into(), spec.clone()),
+                None => new.remove("spec"),
+            };
+        }
+    }
+
+    /// Whether an update changes what `metadata.generation` counts: everything but metadata
+    /// and status.
+    pub fn spec_changed(new: &Map<String, Value>, old: &Map<String, Value>) -> bool {
+        let outside = |o: &Map<String, Value>| -> Vec<(String, Value)> {
+            o.iter()
+                .filter(|(k, _)| {
+                    !matches!(k.as_str(), "metadata" | "status" | "kind" | "apiVersion")
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let (mut a, mut b) = (outside(new), outside(old));
+        a.sort_by(|x, y| x.0.cmp(&y.0));
+        b.sort_by(|x, y| x.0.cmp(&y.0));
+        a != b
+    }
+}

@@ -1,0 +1,654 @@
+//! The generic registry: create, get, update and delete for every kind, on the MVCC keyspace.
+//!
+//! This is kube-apiserver's `genericregistry.Store` in small. Each write reads the current value,
+//! runs the kind's rules ([`Kind`]) and proposes one transaction whose compare on
+//! `mod_revision` is the optimistic lock (DESIGN.md invariant 2): a stale `resourceVersion`
+//! fails there and becomes `409 Conflict`; an unconditional update whose compare lost a race
+//! re-reads and tries again, as `GuaranteedUpdate` does.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use kubemem_store::{Compare, CompareOp, KeyValue, Op, RangeEnd, RangeRequest, Txn};
+use serde_json::{Map, Value, json};
+
+use crate::backend::Backend;
+use crate::clock;
+use crate::error::{ApiError, ApiResult, Cause, GroupResource, OPTIMISTIC_LOCK_MSG};
+use crate::kinds::Kind;
+use crate::names;
+use crate::object::{self, meta_mut, meta_str};
+
+/// How many times a create with `generateName` retries a name that is taken (kube-apiserver's
+/// `RetryGenerateName`).
+const GENERATE_NAME_RETRIES: usize = 8;
+
+/// `DeleteOptions` as far as the registry uses them.
+#[derive(Debug, Default, Clone)]
+pub struct DeleteOptions {
+    pub precondition_uid: Option<String>,
+    pub precondition_resource_version: Option<String>,
+    pub dry_run: bool,
+}
+
+/// The generic registry over one backend.
+#[derive(Clone)]
+pub struct Registry {
+    backend: Arc<dyn Backend>,
+}
+
+/// What a write answers: the object as served, and whether it was created.
+pub struct Written {
+    pub body: Vec<u8>,
+    pub created: bool,
+}
+
+impl Registry {
+    pub fn new(backend: Arc<dyn Backend>) -> Self {
+        Self { backend }
+    }
+
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+
+    /// The current value of one key, if any.
+    pub async fn get_kv(&self, key: &str) -> ApiResult<Option<KeyValue>> {
+        let response = self
+            .backend
+            .range(RangeRequest {
+                key: Bytes::copy_from_slice(key.as_bytes()),
+                end: RangeEnd::Key,
+                revision: 0,
+                limit: 0,
+                after: None,
+                count_only: false,
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(response.kvs.into_iter().next())
+    }
+
+    /// GET of one object, served from its stored bytes.
+    pub async fn get(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> ApiResult<Vec<u8>> {
+        match self.get_kv(&kind.key(namespace, name)).await? {
+            Some(kv) => Ok(object::served(&kv.value, kv.mod_revision)),
+            None => Err(not_found(kind, name)),
+        }
+    }
+
+    /// The current object, decoded, with its revision.
+    pub async fn get_object(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> ApiResult<(Map<String, Value>, KeyValue)> {
+        match self.get_kv(&kind.key(namespace, name)).await? {
+            Some(kv) => Ok((object::decode(&kv.value, kv.mod_revision), kv)),
+            None => Err(not_found(kind, name)),
+        }
+    }
+
+    /// POST: creates `obj` (already checked against the path's kind and namespace).
+    pub async fn create(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        mut obj: Map<String, Value>,
+        dry_run: bool,
+    ) -> ApiResult<Written> {
+        if meta_str(&obj, "resourceVersion")
+            .parse::<u64>()
+            .is_ok_and(|rv| rv != 0)
+        {
+            return Err(ApiError::Unknown(
+                "resourceVersion should not be set on objects to be created".into(),
+            ));
+        }
+        let generate_name = meta_str(&obj, "generateName").to_owned();
+        let generated = meta_str(&obj, "name").is_empty() && !generate_name.is_empty();
+        if let Some(ns) = namespace.filter(|_| kind.info.namespaced) {
+            self.check_namespace(ns).await?;
+        }
+        self.prepare_create(kind, namespace, &mut obj);
+        for attempt in 0.. {
+            if generated {
+                meta_mut(&mut obj).insert(
+                    "name".into(),
+                    Value::String(names::generate_name(&generate_name, |n| {
+                        fastrand::usize(..n)
+                    })),
+                );
+            }
+            validate_create(kind, &obj)?;
+            let name = meta_str(&obj, "name").to_owned();
+            let key = kind.key(namespace, &name);
+            let value = object::encode(&obj);
+            if dry_run {
+                let existing = self.get_kv(&key).await?;
+                if existing.is_some() {
+                    return Err(already_exists(kind, &name));
+                }
+                let revision = self.backend.current_revision();
+                return Ok(Written {
+                    body: object::served(&value, revision),
+                    created: true,
+                });
+            }
+            let response = self
+                .backend
+                .txn(Txn {
+                    compares: vec![Compare::CreateRevision {
+                        key: key.clone().into(),
+                        op: CompareOp::Equal,
+                        revision: 0,
+                    }],
+                    success: vec![Op::Put {
+                        key: key.into(),
+                        value: value.clone(),
+                    }],
+                    failure: vec![],
+                })
+                .await;
+            if response.succeeded {
+                return Ok(Written {
+                    body: object::served(&value, response.revision),
+                    created: true,
+                });
+            }
+            if !generated || attempt + 1 >= GENERATE_NAME_RETRIES {
+                return Err(already_exists(kind, &name));
+            }
+        }
+        unreachable!("the create loop returns")
+    }
+
+    /// Fills in what `BeforeCreate` and the strategy's `PrepareForCreate` set on a new object.
+    fn prepare_create(&self, kind: &Kind, namespace: Option<&str>, obj: &mut Map<String, Value>) {
+        kind.prepare_for_create(obj);
+        let tracks_generation = kind.tracks_generation;
+        let meta = meta_mut(obj);
+        for system in [
+            "selfLink",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+            "managedFields",
+        ] {
+            meta.remove(system);
+        }
+        match namespace {
+            Some(ns) if kind.info.namespaced => {
+                meta.insert("namespace".into(), Value::String(ns.to_owned()));
+            }
+            _ => {
+                meta.remove("namespace");
+            }
+        }
+        meta.insert(
+            "uid".into(),
+            Value::String(uuid::Uuid::new_v4().to_string()),
+        );
+        if tracks_generation {
+            meta.insert("generation".into(), json!(1));
+        }
+        meta.insert(
+            "creationTimestamp".into(),
+            Value::String(clock::now_rfc3339()),
+        );
+    }
+
+    /// `NamespaceLifecycle`: objects go only into namespaces that exist.
+    async fn check_namespace(&self, namespace: &str) -> ApiResult<()> {
+        let key = format!("/registry/namespaces/{namespace}");
+        match self.get_kv(&key).await? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::NotFound {
+                resource: GroupResource::new("", "namespaces"),
+                name: namespace.to_owned(),
+            }),
+        }
+    }
+
+    /// PUT: replaces an object, conditionally when `metadata.resourceVersion` is set.
+    pub async fn update(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        obj: Map<String, Value>,
+        dry_run: bool,
+    ) -> ApiResult<Written> {
+        self.replace(kind, namespace, name, obj, dry_run, false)
+            .await
+    }
+
+    /// PUT of `/status`: `obj` is the current object with the new status; nothing else changes.
+    pub async fn update_status(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        obj: Map<String, Value>,
+        dry_run: bool,
+    ) -> ApiResult<Written> {
+        self.replace(kind, namespace, name, obj, dry_run, true)
+            .await
+    }
+
+    async fn replace(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        obj: Map<String, Value>,
+        dry_run: bool,
+        status_only: bool,
+    ) -> ApiResult<Written> {
+        let key = kind.key(namespace, name);
+        let expected = parse_resource_version(meta_str(&obj, "resourceVersion"))?;
+        loop {
+            let Some(current) = self.get_kv(&key).await? else {
+                if kind.create_on_update && expected.is_none() {
+                    let mut obj = obj;
+                    meta_mut(&mut obj).insert("name".into(), Value::String(name.to_owned()));
+                    return self.create(kind, namespace, obj, dry_run).await;
+                }
+                return Err(not_found(kind, name));
+            };
+            if let Some(expected) = expected
+                && expected != current.mod_revision
+            {
+                return Err(conflict(kind, name));
+            }
+            let old = object::decode(&current.value, current.mod_revision);
+            let mut new = obj.clone();
+            if status_only {
+                // The body is the object as read plus the new status: keep every other part.
+                let status = new.remove("status");
+                new = old.clone();
+                match status {
+                    Some(status) => new.insert("status".into(), status),
+                    None => new.remove("status"),
+                };
+            }
+            prepare_update(kind, &mut new, &old)?;
+            if !status_only {
+                kind.prepare_for_update(&mut new, &old);
+            }
+            if kind.tracks_generation && !status_only && Kind::spec_changed(&new, &old) {
+                let generation = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
+                meta_mut(&mut new).insert("generation".into(), json!(generation));
+            }
+            validate_update(kind, &new)?;
+            match self.write_over(&current, new, dry_run).await? {
+                Some(written) => return Ok(written),
+                None if expected.is_some() => return Err(conflict(kind, name)),
+                None => continue,
+            }
+        }
+    }
+
+    /// Writes `new` over `current` if nothing changed in between; `None` when the compare lost.
+    /// An object whose bytes would not change is not written (no revision is consumed), as
+    /// `GuaranteedUpdate` does.
+    async fn write_over(
+        &self,
+        current: &KeyValue,
+        new: Map<String, Value>,
+        dry_run: bool,
+    ) -> ApiResult<Option<Written>> {
+        let value = object::encode(&new);
+        if value == current.value {
+            return Ok(Some(Written {
+                body: object::served(&current.value, current.mod_revision),
+                created: false,
+            }));
+        }
+        let finalizing = !meta_str(&new, "deletionTimestamp").is_empty()
+            && new["metadata"]
+                .get("finalizers")
+                .and_then(Value::as_array)
+                .is_none_or(Vec::is_empty);
+        if dry_run {
+            return Ok(Some(Written {
+                body: object::served(&value, self.backend.current_revision()),
+                created: false,
+            }));
+        }
+        let op = if finalizing {
+            Op::Delete {
+                key: current.key.clone(),
+            }
+        } else {
+            Op::Put {
+                key: current.key.clone(),
+                value: value.clone(),
+            }
+        };
+        let response = self
+            .backend
+            .txn(Txn {
+                compares: vec![Compare::ModRevision {
+                    key: current.key.clone(),
+                    op: CompareOp::Equal,
+                    revision: current.mod_revision,
+                }],
+                success: vec![op],
+                failure: vec![],
+            })
+            .await;
+        if !response.succeeded {
+            return Ok(None);
+        }
+        Ok(Some(Written {
+            body: object::served(&value, response.revision),
+            created: false,
+        }))
+    }
+
+    /// DELETE of one object. An object with finalizers is only marked (`deletionTimestamp`);
+    /// it goes when its last finalizer is removed. Answers the body kube-apiserver answers.
+    pub async fn delete(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        options: &DeleteOptions,
+    ) -> ApiResult<Vec<u8>> {
+        let key = kind.key(namespace, name);
+        loop {
+            let Some(current) = self.get_kv(&key).await? else {
+                return Err(not_found(kind, name));
+            };
+            let old = object::decode(&current.value, current.mod_revision);
+            check_preconditions(kind, name, &old, current.mod_revision, options)?;
+            let has_finalizers = old["metadata"]
+                .get("finalizers")
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty());
+            if has_finalizers {
+                if !meta_str(&old, "deletionTimestamp").is_empty() {
+                    return Ok(object::served(&current.value, current.mod_revision));
+                }
+                let mut marked = old.clone();
+                let meta = meta_mut(&mut marked);
+                meta.insert(
+                    "deletionTimestamp".into(),
+                    Value::String(clock::now_rfc3339()),
+                );
+                meta.insert("deletionGracePeriodSeconds".into(), json!(0));
+                match self.write_over(&current, marked, options.dry_run).await? {
+                    Some(written) => return Ok(written.body),
+                    None => continue,
+                }
+            }
+            if !options.dry_run {
+                let response = self
+                    .backend
+                    .txn(Txn {
+                        compares: vec![Compare::ModRevision {
+                            key: current.key.clone(),
+                            op: CompareOp::Equal,
+                            revision: current.mod_revision,
+                        }],
+                        success: vec![Op::Delete {
+                            key: current.key.clone(),
+                        }],
+                        failure: vec![],
+                    })
+                    .await;
+                if !response.succeeded {
+                    continue;
+                }
+            }
+            return Ok(delete_success(kind, name, meta_str(&old, "uid")));
+        }
+    }
+}
+
+impl Registry {
+    /// Deletes every object of `kind` in `namespace` (the namespace controller's sweep).
+    pub async fn delete_all(&self, kind: &Kind, namespace: &str) -> ApiResult<()> {
+        let prefix = kind.list_prefix(Some(namespace));
+        let response = self
+            .backend
+            .range(RangeRequest {
+                key: Bytes::from(prefix),
+                end: RangeEnd::Prefix,
+                revision: 0,
+                limit: 0,
+                after: None,
+                count_only: false,
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        for kv in response.kvs {
+            self.backend
+                .txn(Txn {
+                    compares: vec![],
+                    success: vec![Op::Delete { key: kv.key }],
+                    failure: vec![],
+                })
+                .await;
+        }
+        Ok(())
+    }
+}
+
+/// The `Status` kube-apiserver answers for an object deleted at once.
+fn delete_success(kind: &Kind, name: &str, uid: &str) -> Vec<u8> {
+    let mut details = Map::new();
+    details.insert("name".into(), name.into());
+    if !kind.info.group.is_empty() {
+        details.insert("group".into(), kind.info.group.into());
+    }
+    details.insert("kind".into(), kind.info.resource.into());
+    details.insert("uid".into(), uid.into());
+    let status = json!({
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Success",
+        "details": details,
+    });
+    serde_json::to_vec(&status).unwrap_or_default()
+}
+
+fn check_preconditions(
+    kind: &Kind,
+    name: &str,
+    old: &Map<String, Value>,
+    revision: i64,
+    options: &DeleteOptions,
+) -> ApiResult<()> {
+    let failed = |message: String| ApiError::Conflict {
+        resource: kind.group_resource(),
+        name: name.to_owned(),
+        message,
+    };
+    if let Some(uid) = &options.precondition_uid {
+        let actual = meta_str(old, "uid");
+        if uid != actual {
+            return Err(failed(format!(
+                "Precondition failed: UID in precondition: {uid}, UID in object meta: {actual}"
+            )));
+        }
+    }
+    if let Some(rv) = &options.precondition_resource_version {
+        if *rv != revision.to_string() {
+            return Err(failed(format!(
+                "Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {revision}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Carries over what an update may not change (`rest.BeforeUpdate`) and refuses changes to
+/// immutable metadata.
+fn prepare_update(
+    kind: &Kind,
+    new: &mut Map<String, Value>,
+    old: &Map<String, Value>,
+) -> ApiResult<()> {
+    let old_meta = old
+        .get("metadata")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let meta = meta_mut(new);
+    meta.remove("resourceVersion");
+    meta.remove("selfLink");
+    if meta
+        .get("uid")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        if let Some(uid) = old_meta.get("uid") {
+            meta.insert("uid".into(), uid.clone());
+        }
+    }
+    for carried in [
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "generation",
+    ] {
+        match old_meta.get(carried) {
+            Some(v) => meta.insert(carried.into(), v.clone()),
+            None => meta.remove(carried),
+        };
+    }
+    if !kind.info.namespaced {
+        meta.remove("namespace");
+    }
+    let mut causes = Vec::new();
+    for immutable in ["name", "namespace", "uid"] {
+        let (a, b) = (
+            meta.get(immutable).and_then(Value::as_str).unwrap_or(""),
+            old_meta
+                .get(immutable)
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+        );
+        if a != b {
+            causes.push(Cause::invalid(
+                &format!("metadata.{immutable}"),
+                &Value::String(a.to_owned()),
+                "field is immutable",
+            ));
+        }
+    }
+    if !old_meta.contains_key("deletionTimestamp") {
+        return invalid_if_any(kind, new, causes);
+    }
+    let added_finalizer = meta
+        .get("finalizers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|f| {
+            !old_meta
+                .get("finalizers")
+                .and_then(Value::as_array)
+                .is_some_and(|old| old.contains(f))
+        });
+    if added_finalizer {
+        causes.push(Cause::forbidden(
+            "metadata.finalizers",
+            "no new finalizers can be added if the object is being deleted",
+        ));
+    }
+    invalid_if_any(kind, new, causes)
+}
+
+fn invalid_if_any(kind: &Kind, obj: &Map<String, Value>, causes: Vec<Cause>) -> ApiResult<()> {
+    if causes.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Invalid {
+        group: kind.info.group.to_owned(),
+        kind: kind.info.kind.to_owned(),
+        name: meta_str(obj, "name").to_owned(),
+        causes,
+    })
+}
+
+/// `ValidateObjectMeta` for a new object.
+fn validate_create(kind: &Kind, obj: &Map<String, Value>) -> ApiResult<()> {
+    invalid_if_any(kind, obj, validate_meta(kind, obj))
+}
+
+fn validate_update(kind: &Kind, new: &Map<String, Value>) -> ApiResult<()> {
+    invalid_if_any(kind, new, validate_meta(kind, new))
+}
+
+fn validate_meta(kind: &Kind, obj: &Map<String, Value>) -> Vec<Cause> {
+    let mut causes = names::validate_object_meta_name(
+        meta_str(obj, "name"),
+        meta_str(obj, "generateName"),
+        |name, prefix| kind.validate_name(name, prefix),
+    );
+    let string_map = |key: &str| -> Vec<(&str, &str)> {
+        let mut pairs: Vec<(&str, &str)> = obj
+            .get("metadata")
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    };
+    causes.extend(names::validate_labels(
+        string_map("labels"),
+        "metadata.labels",
+    ));
+    causes.extend(names::validate_annotations(
+        string_map("annotations"),
+        "metadata.annotations",
+    ));
+    causes
+}
+
+/// A `resourceVersion` from a request body or query: "" is none, anything else a revision.
+pub fn parse_resource_version(rv: &str) -> ApiResult<Option<i64>> {
+    if rv.is_empty() {
+        return Ok(None);
+    }
+    rv.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(Some)
+        .ok_or_else(|| ApiError::BadRequest(format!("invalid resource version: {rv}")))
+}
+
+pub fn not_found(kind: &Kind, name: &str) -> ApiError {
+    ApiError::NotFound {
+        resource: kind.group_resource(),
+        name: name.to_owned(),
+    }
+}
+
+fn already_exists(kind: &Kind, name: &str) -> ApiError {
+    ApiError::AlreadyExists {
+        resource: kind.group_resource(),
+        name: name.to_owned(),
+    }
+}
+
+fn conflict(kind: &Kind, name: &str) -> ApiError {
+    ApiError::Conflict {
+        resource: kind.group_resource(),
+        name: name.to_owned(),
+        message: OPTIMISTIC_LOCK_MSG.to_owned(),
+    }
+}
