@@ -16,9 +16,18 @@ use crate::AppState;
 use crate::catalog::{self, GROUPS, RESOURCES, ResourceInfo};
 use crate::error::ApiError;
 use crate::handlers::json_response;
+use sha2::{Digest, Sha512};
 
 /// The Kubernetes release kubemem answers as.
 pub const KUBERNETES_VERSION: &str = "v1.36.0";
+
+/// `/version` is written with `json.MarshalIndent(…, "", "  ")`.
+fn pretty_json(value: &Value) -> Response {
+    json_response(
+        StatusCode::OK,
+        serde_json::to_vec_pretty(value).unwrap_or_default(),
+    )
+}
 
 fn json(value: &Value) -> Response {
     let mut body = serde_json::to_vec(value).unwrap_or_default();
@@ -27,7 +36,7 @@ fn json(value: &Value) -> Response {
 }
 
 pub async fn version() -> Response {
-    json(&json!({
+    pretty_json(&json!({
         "major": "1",
         "minor": "36",
         "emulationMajor": "1",
@@ -92,6 +101,12 @@ pub async fn readyz(Query(q): Query<HealthQuery>) -> Response {
     health("readyz", &q)
 }
 
+fn if_none_match(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+}
+
 /// Which aggregated discovery version the Accept header asks for, if any.
 fn aggregated(headers: &HeaderMap) -> Option<&'static str> {
     let accept = headers.get(header::ACCEPT)?.to_str().ok()?;
@@ -102,24 +117,19 @@ fn aggregated(headers: &HeaderMap) -> Option<&'static str> {
             && has("g=apidiscovery.k8s.io")
             && has("as=APIGroupDiscoveryList")
         {
+            // A v1.36 server serves v2 only (AggregatedDiscoveryRemoveBetaType is locked on);
+            // v2beta1 clients fall back to the legacy documents.
             if has("v=v2") {
                 return Some("v2");
-            }
-            if has("v=v2beta1") {
-                return Some("v2beta1");
             }
         }
     }
     None
 }
 
-fn served(info: &ResourceInfo) -> bool {
-    catalog::is_stored(info)
-}
-
 pub async fn api(State(_state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     if let Some(version) = aggregated(&headers) {
-        return aggregated_response(version, &[""]);
+        return aggregated_response(version, &[""], if_none_match(&headers));
     }
     let host = headers
         .get(header::HOST)
@@ -135,7 +145,7 @@ pub async fn api(State(_state): State<Arc<AppState>>, headers: HeaderMap) -> Res
 pub async fn apis(headers: HeaderMap) -> Response {
     if let Some(version) = aggregated(&headers) {
         let groups: Vec<&str> = GROUPS.iter().map(|g| g.name).collect();
-        return aggregated_response(version, &groups);
+        return aggregated_response(version, &groups, if_none_match(&headers));
     }
     let groups: Vec<Value> = GROUPS.iter().map(group_value).collect();
     json(&json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
@@ -194,7 +204,7 @@ fn resource_list(group: &str, version: &str) -> Response {
     let mut resources = Vec::new();
     for info in RESOURCES
         .iter()
-        .filter(|r| r.group == group && r.version == version && served(r))
+        .filter(|r| r.group == group && r.version == version)
     {
         let mut r = Map::new();
         r.insert("name".into(), info.resource.into());
@@ -230,16 +240,26 @@ fn resource_list(group: &str, version: &str) -> Response {
             resources.push(Value::Object(s));
         }
     }
-    json(&json!({
-        "kind": "APIResourceList",
-        "apiVersion": "v1",
-        "groupVersion": group_version,
-        "resources": resources
-    }))
+    // `/api/v1` leaves `apiVersion` empty; group-versions under `/apis` set it.
+    let mut list = Map::new();
+    list.insert("kind".into(), "APIResourceList".into());
+    if !group.is_empty() {
+        list.insert("apiVersion".into(), "v1".into());
+    }
+    list.insert("groupVersion".into(), group_version.into());
+    list.insert("resources".into(), Value::Array(resources));
+    json(&Value::Object(list))
 }
 
-/// `APIGroupDiscoveryList` for `groups` ("" is the core group, served at `/api`).
-fn aggregated_response(version: &str, groups: &[&str]) -> Response {
+fn set(response: &mut Response, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, v);
+    }
+}
+
+/// `APIGroupDiscoveryList` for `groups` ("" is the core group, served at `/api`), with the
+/// ETag kube-apiserver computes (SHA-512 of the body, upper-case hex).
+fn aggregated_response(version: &str, groups: &[&str], if_none_match: Option<&str>) -> Response {
     let mut items = Vec::new();
     for group in groups {
         let versions: Vec<&str> = if group.is_empty() {
@@ -256,16 +276,18 @@ fn aggregated_response(version: &str, groups: &[&str]) -> Response {
             .map(|v| {
                 let resources: Vec<Value> = RESOURCES
                     .iter()
-                    .filter(|r| r.group == *group && r.version == *v && served(r))
+                    .filter(|r| r.group == *group && r.version == *v)
                     .map(aggregated_resource)
                     .collect();
                 json!({"version": v, "resources": resources, "freshness": "Current"})
             })
             .collect();
-        items.push(json!({
-            "metadata": {"name": group, "creationTimestamp": null},
-            "versions": version_items
-        }));
+        let metadata = if group.is_empty() {
+            json!({})
+        } else {
+            json!({ "name": group })
+        };
+        items.push(json!({"metadata": metadata, "versions": version_items}));
     }
     let body = json!({
         "kind": "APIGroupDiscoveryList",
@@ -273,12 +295,27 @@ fn aggregated_response(version: &str, groups: &[&str]) -> Response {
         "metadata": {},
         "items": items
     });
-    let mut response = json(&body);
-    let content_type =
-        format!("application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList");
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    let mut bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let etag: String = Sha512::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let etag = format!("\"{etag}\"");
+    if if_none_match == Some(etag.as_str()) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        set(&mut response, header::ETAG, &etag);
+        return response;
     }
+    bytes.push(b'\n');
+    let mut response = json_response(StatusCode::OK, bytes);
+    set(
+        &mut response,
+        header::CONTENT_TYPE,
+        &format!("application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList"),
+    );
+    set(&mut response, header::ETAG, &etag);
+    set(&mut response, header::VARY, "Accept");
+    set(&mut response, header::CACHE_CONTROL, "public");
     response
 }
 
@@ -287,7 +324,7 @@ fn aggregated_resource(info: &ResourceInfo) -> Value {
     r.insert("resource".into(), info.resource.into());
     r.insert(
         "responseKind".into(),
-        json!({"group": info.group, "version": info.version, "kind": info.kind}),
+        json!({"group": "", "version": "", "kind": info.kind}),
     );
     r.insert(
         "scope".into(),

@@ -149,6 +149,10 @@ async fn dispatch(
     body: Body,
 ) -> ApiResult<Response> {
     let target = parse_target(group, version, rest).ok_or(ApiError::PathNotFound)?;
+    let body = match special(state, &target, &method, uri, headers, body).await {
+        Ok(response) => return response,
+        Err(body) => body,
+    };
     let kind = state
         .kind(group, version, target.resource)
         .ok_or(ApiError::PathNotFound)?;
@@ -237,6 +241,75 @@ async fn dispatch(
         ))),
         _ => Err(ApiError::MethodNotAllowed),
     }
+}
+
+/// `componentstatuses`, `bindings` and `pods/<name>/binding`; gives the body back for
+/// everything else.
+async fn special(
+    state: &AppState,
+    target: &Target<'_>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<ApiResult<Response>, Body> {
+    if !target.group.is_empty() || target.version != "v1" {
+        return Err(body);
+    }
+    match (
+        target.resource,
+        target.namespace,
+        target.subresource,
+        method,
+    ) {
+        ("componentstatuses", None, None, &Method::GET) => {
+            let name = match target.name.map(path_name).transpose() {
+                Ok(name) => name,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(
+                crate::special::component_statuses(name.as_deref()).map(|v| {
+                    let mut bytes = serde_json::to_vec(&v).unwrap_or_default();
+                    bytes.push(b'\n');
+                    json_response(StatusCode::OK, bytes)
+                }),
+            )
+        }
+        ("componentstatuses", None, None, _) => Ok(Err(ApiError::MethodNotAllowed)),
+        ("bindings", Some(ns), None, &Method::POST) if target.name.is_none() => {
+            Ok(bind(state, ns, None, uri, headers, body).await)
+        }
+        ("pods", Some(ns), Some("binding"), &Method::POST) => {
+            Ok(bind(state, ns, target.name, uri, headers, body).await)
+        }
+        ("bindings", _, _, _) => Ok(Err(ApiError::MethodNotAllowed)),
+        _ => Err(body),
+    }
+}
+
+async fn bind(
+    state: &AppState,
+    namespace: &str,
+    pod: Option<&str>,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let q = write_query(uri)?;
+    let bytes = body::read(body).await?;
+    let Value::Object(binding) = body::decode_value(headers, &bytes)? else {
+        return Err(ApiError::BadRequest(
+            "a Binding must be a JSON object".into(),
+        ));
+    };
+    let name = match pod {
+        Some(raw) => path_name(raw)?,
+        None => crate::object::meta_str(&binding, "name").to_owned(),
+    };
+    let status = crate::special::bind(state, namespace, &name, &binding, q.dry_run()?).await?;
+    let mut bytes = serde_json::to_vec(&status).unwrap_or_default();
+    bytes.push(b'\n');
+    Ok(json_response(StatusCode::CREATED, bytes))
 }
 
 #[allow(clippy::too_many_arguments)]

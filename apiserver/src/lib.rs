@@ -21,6 +21,7 @@ mod names;
 pub mod object;
 mod openapi;
 pub mod registry;
+mod special;
 mod watch;
 
 use std::collections::HashMap;

@@ -524,6 +524,102 @@ mod tests {
         ));
     }
 
+    fn kind(group: &str, resource: &str) -> Kind {
+        let info = catalog::RESOURCES
+            .iter()
+            .find(|r| r.group == group && r.resource == resource)
+            .expect("in the catalog");
+        Kind::new(info)
+    }
+
+    #[test]
+    fn field_labels_are_checked_and_renamed_per_kind() {
+        let cases: &[(&str, &str, &str, Result<&str, &str>)] = &[
+            ("", "pods", "spec.host=n1", Ok("spec.nodeName")),
+            ("", "pods", "status.phase=Running", Ok("status.phase")),
+            (
+                "",
+                "pods",
+                "spec.foo=1",
+                Err("field label not supported: spec.foo"),
+            ),
+            (
+                "",
+                "configmaps",
+                "metadata.namespace=x",
+                Ok("metadata.namespace"),
+            ),
+            (
+                "",
+                "configmaps",
+                "data.x=1",
+                Err(
+                    "\"data.x\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"",
+                ),
+            ),
+            (
+                "",
+                "nodes",
+                "metadata.namespace=x",
+                Err("field label not supported: metadata.namespace"),
+            ),
+            (
+                "batch",
+                "jobs",
+                "status.active=1",
+                Err("field label \"status.active\" not supported for batchv1.Job"),
+            ),
+            (
+                "apps",
+                "replicasets",
+                "status.replicas=1",
+                Err(
+                    "\"status.replicas\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"",
+                ),
+            ),
+        ];
+        for (i, (group, resource, selector, want)) in cases.iter().enumerate() {
+            println!("#{i}: {group}/{resource} {selector}");
+            let parsed = crate::field_selector::parse(selector).expect("parses");
+            let got = canonical_fields(&kind(group, resource), &parsed);
+            match (got, want) {
+                (Ok(sel), Ok(field)) => assert!(
+                    sel.matches(|f| (f == *field).then(|| selector
+                        .split('=')
+                        .nth(1)
+                        .unwrap_or("")
+                        .to_owned())),
+                    "#{i}: renamed to {field}"
+                ),
+                (Err(e), Err(message)) => assert_eq!(e, *message, "#{i}"),
+                (got, want) => panic!("#{i}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn field_values_follow_to_selectable_fields() {
+        let pod = serde_json::json!({"metadata": {"name": "p", "namespace": "ns"}, "spec": {"nodeName": "n1"}, "status": {"phase": "Running"}});
+        let pods = kind("", "pods");
+        assert_eq!(
+            field_value(&pods, &pod, "spec.nodeName").as_deref(),
+            Some("n1")
+        );
+        assert_eq!(
+            field_value(&pods, &pod, "spec.hostNetwork").as_deref(),
+            Some("false")
+        );
+        assert_eq!(
+            field_value(&pods, &pod, "metadata.namespace").as_deref(),
+            Some("ns")
+        );
+        let job = serde_json::json!({"status": {"succeeded": 3}});
+        assert_eq!(
+            field_value(&kind("batch", "jobs"), &job, "status.successful").as_deref(),
+            Some("3")
+        );
+    }
+
     #[test]
     fn list_option_validation_messages() {
         let cases: &[(bool, &str, &str, &str, Option<bool>, &[&str])] = &[

@@ -31,6 +31,17 @@ pub struct DeleteOptions {
     pub dry_run: bool,
 }
 
+/// Which parts of an object an update may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UpdateMode {
+    /// The main resource: everything but status (for kinds with a status subresource).
+    Main,
+    /// The `/status` subresource: status only.
+    Status,
+    /// The server's own writes: everything.
+    System,
+}
+
 /// The generic registry over one backend.
 #[derive(Clone)]
 pub struct Registry {
@@ -225,11 +236,11 @@ impl Registry {
         obj: Map<String, Value>,
         dry_run: bool,
     ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, dry_run, false)
+        self.replace(kind, namespace, name, obj, dry_run, UpdateMode::Main)
             .await
     }
 
-    /// PUT of `/status`: `obj` is the current object with the new status; nothing else changes.
+    /// PUT of `/status`: only the status of `obj` is taken; nothing else changes.
     pub async fn update_status(
         &self,
         kind: &Kind,
@@ -238,7 +249,21 @@ impl Registry {
         obj: Map<String, Value>,
         dry_run: bool,
     ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, dry_run, true)
+        self.replace(kind, namespace, name, obj, dry_run, UpdateMode::Status)
+            .await
+    }
+
+    /// A write by the server itself (a binding, a controller): `obj` is taken whole, status
+    /// included, with the same metadata rules and optimistic lock as any update.
+    pub async fn update_system(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        obj: Map<String, Value>,
+        dry_run: bool,
+    ) -> ApiResult<Written> {
+        self.replace(kind, namespace, name, obj, dry_run, UpdateMode::System)
             .await
     }
 
@@ -249,7 +274,7 @@ impl Registry {
         name: &str,
         obj: Map<String, Value>,
         dry_run: bool,
-        status_only: bool,
+        mode: UpdateMode,
     ) -> ApiResult<Written> {
         let key = kind.key(namespace, name);
         let expected = parse_resource_version(meta_str(&obj, "resourceVersion"))?;
@@ -269,7 +294,7 @@ impl Registry {
             }
             let old = object::decode(&current.value, current.mod_revision);
             let mut new = obj.clone();
-            if status_only {
+            if mode == UpdateMode::Status {
                 // The body is the object as read plus the new status: keep every other part.
                 let status = new.remove("status");
                 new = old.clone();
@@ -279,10 +304,13 @@ impl Registry {
                 };
             }
             prepare_update(kind, &mut new, &old)?;
-            if !status_only {
+            if mode == UpdateMode::Main {
                 kind.prepare_for_update(&mut new, &old);
             }
-            if kind.tracks_generation && !status_only && Kind::spec_changed(&new, &old) {
+            if kind.tracks_generation
+                && mode != UpdateMode::Status
+                && Kind::spec_changed(&new, &old)
+            {
                 let generation = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 meta_mut(&mut new).insert("generation".into(), json!(generation));
             }
