@@ -35,22 +35,70 @@ pub fn content_type(headers: &HeaderMap) -> &str {
         })
 }
 
-/// Decodes a JSON or YAML body into a JSON value.
-pub fn decode_value(headers: &HeaderMap, bytes: &[u8]) -> ApiResult<Value> {
-    let media = content_type(headers);
-    let mut value: Value = match media {
-        "application/json" | "" | "*/*" => serde_json::from_slice(bytes).map_err(|e| {
-            ApiError::BadRequest(format!("couldn't get version/kind; json parse error: {e}"))
-        })?,
-        "application/yaml" | "application/x-yaml" | "text/yaml" => {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|e| ApiError::BadRequest(format!("error converting YAML to JSON: {e}")))?;
-            serde_saphyr::from_str(text)
-                .map_err(|e| ApiError::BadRequest(format!("error converting YAML to JSON: {e}")))?
+/// `summarizeData` of the decode error path: the first 30 bytes of a JSON object, else hex.
+fn summarize(data: &[u8]) -> String {
+    const MAX: usize = 30;
+    let cut = &data[..data.len().min(MAX)];
+    let more = if data.len() > MAX { " ..." } else { "" };
+    match data.first() {
+        None => "<empty>".to_owned(),
+        Some(b'{') => format!("{}{more}", String::from_utf8_lossy(cut)),
+        Some(_) => {
+            let hex: String = cut.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{hex}{more}")
         }
-        other => {
+    }
+}
+
+/// Go's `encoding/json` wording for the syntax errors clients meet most; other errors keep
+/// serde_json's wording.
+fn go_json_error(data: &[u8], e: &serde_json::Error) -> String {
+    if e.is_eof() {
+        return "unexpected end of JSON input".to_owned();
+    }
+    match data.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(&c)
+            if !matches!(
+                c,
+                b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9'
+            ) =>
+        {
+            format!(
+                "invalid character {:?} looking for beginning of value",
+                c as char
+            )
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// The media types request bodies may have.
+const ACCEPTED: &str = "application/json, application/yaml";
+
+/// Decodes a JSON or YAML body into a JSON value; `kind` names the endpoint's type in errors.
+pub fn decode_value(headers: &HeaderMap, bytes: &[u8], kind: &str) -> ApiResult<Value> {
+    let unrecognized = |why: String| {
+        ApiError::BadRequest(format!(
+            "the object provided is unrecognized (must be of type {kind}): couldn't get version/kind; json parse error: {why} ({})",
+            summarize(bytes)
+        ))
+    };
+    let mut value: Value = match content_type(headers) {
+        "application/json" | "" | "*/*" => {
+            serde_json::from_slice(bytes).map_err(|e| unrecognized(go_json_error(bytes, &e)))?
+        }
+        "application/yaml" | "application/x-yaml" | "text/yaml" => std::str::from_utf8(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_saphyr::from_str(text).map_err(|e| e.to_string()))
+            .map_err(|e| unrecognized(format!("error converting YAML to JSON: {e}")))?,
+        "application/vnd.kubernetes.protobuf" => {
             return Err(ApiError::UnsupportedMediaType(format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf; got {other}"
+                "the body of the request was in an unknown format - accepted media types include: {ACCEPTED} (kubemem does not decode application/vnd.kubernetes.protobuf bodies yet; send JSON or YAML)"
+            )));
+        }
+        _ => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "the body of the request was in an unknown format - accepted media types include: {ACCEPTED}"
             )));
         }
     };
@@ -65,18 +113,33 @@ pub fn decode_object(
     bytes: &[u8],
     kind: &Kind,
 ) -> ApiResult<Map<String, Value>> {
-    let Value::Object(mut obj) = decode_value(headers, bytes)? else {
-        return Err(ApiError::BadRequest(
-            "couldn't get version/kind; json parse error: json: cannot unmarshal non-object into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }".into(),
-        ));
+    let value = decode_value(headers, bytes, kind.info.kind)?;
+    let Value::Object(mut obj) = value else {
+        let found = match value {
+            Value::Array(_) => "array",
+            Value::String(_) => "string",
+            Value::Number(_) => "number",
+            Value::Bool(_) => "bool",
+            _ => "null",
+        };
+        return Err(ApiError::BadRequest(format!(
+            "the object provided is unrecognized (must be of type {}): couldn't get version/kind; json parse error: json: cannot unmarshal {found} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }} ({})",
+            kind.info.kind,
+            summarize(bytes)
+        )));
     };
     let expected_version = kind.api_version();
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let object_kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let version = api_version.rsplit('/').next().unwrap_or(api_version);
     if !object_kind.is_empty() && object_kind != kind.info.kind {
+        // The body decodes as another type, which then fails to convert to the endpoint's.
+        let group = api_version
+            .rsplit_once('/')
+            .map_or("core", |(g, _)| g.split('.').next().unwrap_or(g));
         return Err(ApiError::BadRequest(format!(
-            "the kind in the data ({object_kind}) does not match the expected kind ({})",
-            kind.info.kind
+            "{object_kind} in version {version:?} cannot be handled as a {}: converting ({version}.{object_kind}) to ({group}.{}): unknown conversion",
+            kind.info.kind, kind.info.kind
         )));
     }
     if !api_version.is_empty() && api_version != expected_version {

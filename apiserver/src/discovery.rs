@@ -23,16 +23,16 @@ pub const KUBERNETES_VERSION: &str = "v1.36.0";
 
 /// `/version` is written with `json.MarshalIndent(…, "", "  ")`.
 fn pretty_json(value: &Value) -> Response {
-    json_response(
-        StatusCode::OK,
-        serde_json::to_vec_pretty(value).unwrap_or_default(),
-    )
+    let mut response = (StatusCode::OK, crate::json::to_vec_pretty(value)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 fn json(value: &Value) -> Response {
-    let mut body = serde_json::to_vec(value).unwrap_or_default();
-    body.push(b'\n');
-    json_response(StatusCode::OK, body)
+    json_response(StatusCode::OK, crate::json::to_vec(value))
 }
 
 pub async fn version() -> Response {
@@ -218,10 +218,12 @@ fn resource_list(group: &str, version: &str) -> Response {
         if !info.categories.is_empty() {
             r.insert("categories".into(), json!(info.categories));
         }
-        r.insert(
-            "storageVersionHash".into(),
-            info.storage_version_hash.into(),
-        );
+        if !info.storage_version_hash.is_empty() {
+            r.insert(
+                "storageVersionHash".into(),
+                info.storage_version_hash.into(),
+            );
+        }
         resources.push(Value::Object(r));
         for sub in info.subresources {
             let mut s = Map::new();
@@ -231,7 +233,7 @@ fn resource_list(group: &str, version: &str) -> Response {
             );
             s.insert("singularName".into(), "".into());
             s.insert("namespaced".into(), info.namespaced.into());
-            if !sub.group.is_empty() || sub.version != info.version {
+            if !sub.version.is_empty() {
                 s.insert("group".into(), sub.group.into());
                 s.insert("version".into(), sub.version.into());
             }
@@ -295,7 +297,7 @@ fn aggregated_response(version: &str, groups: &[&str], if_none_match: Option<&st
         "metadata": {},
         "items": items
     });
-    let mut bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let bytes = crate::json::to_vec(&body);
     let etag: String = Sha512::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02X}"))
@@ -306,7 +308,6 @@ fn aggregated_response(version: &str, groups: &[&str], if_none_match: Option<&st
         set(&mut response, header::ETAG, &etag);
         return response;
     }
-    bytes.push(b'\n');
     let mut response = json_response(StatusCode::OK, bytes);
     set(
         &mut response,

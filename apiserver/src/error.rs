@@ -388,7 +388,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = serde_json::to_vec(&self.to_status()).unwrap_or_default();
+        let mut body = crate::json::to_vec(&self.to_status());
         body.push(b'\n');
         let mut response = (self.code(), body).into_response();
         response.headers_mut().insert(

@@ -113,9 +113,7 @@ pub async fn core(
 ) -> Response {
     let path = uri.path();
     let rest = path.strip_prefix("/api/v1/").unwrap_or("");
-    dispatch(&state, "", "v1", rest, method, &uri, &headers, body)
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
+    serve(&state, "", "v1", rest, method, &uri, &headers, body).await
 }
 
 pub async fn grouped(
@@ -132,9 +130,36 @@ pub async fn grouped(
         parts.next().unwrap_or(""),
         parts.next().unwrap_or(""),
     );
-    dispatch(&state, group, version, rest, method, &uri, &headers, body)
+    serve(&state, group, version, rest, method, &uri, &headers, body).await
+}
+
+/// Answers a resource request, with the deprecation warning of its resource if it has one.
+#[allow(clippy::too_many_arguments)]
+async fn serve(
+    state: &AppState,
+    group: &str,
+    version: &str,
+    rest: &str,
+    method: Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+) -> Response {
+    let mut response = dispatch(state, group, version, rest, method, uri, headers, body)
         .await
-        .unwrap_or_else(IntoResponse::into_response)
+        .unwrap_or_else(IntoResponse::into_response);
+    let resource = rest.trim_start_matches("watch/").split('/');
+    let resource = match resource.clone().next() {
+        Some("namespaces") => resource.clone().nth(2).unwrap_or("namespaces"),
+        other => other.unwrap_or(""),
+    };
+    let warning = crate::catalog::find_resource(group, version, resource).and_then(|r| r.warning);
+    if let Some(value) = warning
+        .and_then(|w| HeaderValue::from_str(&format!("299 - {}", crate::error::go_quote(w))).ok())
+    {
+        response.headers_mut().append(header::WARNING, value);
+    }
+    response
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -267,13 +292,8 @@ async fn special(
                 Ok(name) => name,
                 Err(e) => return Ok(Err(e)),
             };
-            Ok(
-                crate::special::component_statuses(name.as_deref()).map(|v| {
-                    let mut bytes = serde_json::to_vec(&v).unwrap_or_default();
-                    bytes.push(b'\n');
-                    json_response(StatusCode::OK, bytes)
-                }),
-            )
+            Ok(crate::special::component_statuses(name.as_deref())
+                .map(|v| json_response(StatusCode::OK, crate::json::to_vec(&v))))
         }
         ("componentstatuses", None, None, _) => Ok(Err(ApiError::MethodNotAllowed)),
         ("bindings", Some(ns), None, &Method::POST) if target.name.is_none() => {
@@ -297,7 +317,7 @@ async fn bind(
 ) -> ApiResult<Response> {
     let q = write_query(uri)?;
     let bytes = body::read(body).await?;
-    let Value::Object(binding) = body::decode_value(headers, &bytes)? else {
+    let Value::Object(binding) = body::decode_value(headers, &bytes, "Binding")? else {
         return Err(ApiError::BadRequest(
             "a Binding must be a JSON object".into(),
         ));
@@ -307,9 +327,10 @@ async fn bind(
         None => crate::object::meta_str(&binding, "name").to_owned(),
     };
     let status = crate::special::bind(state, namespace, &name, &binding, q.dry_run()?).await?;
-    let mut bytes = serde_json::to_vec(&status).unwrap_or_default();
-    bytes.push(b'\n');
-    Ok(json_response(StatusCode::CREATED, bytes))
+    Ok(json_response(
+        StatusCode::CREATED,
+        crate::json::to_vec(&status),
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -510,7 +531,7 @@ fn delete_options(headers: &HeaderMap, bytes: &[u8], q: &WriteQuery) -> ApiResul
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(options);
     }
-    let value = body::decode_value(headers, bytes)?;
+    let value = body::decode_value(headers, bytes, "DeleteOptions")?;
     let body: Map<String, Value> = match value {
         Value::Object(m) => m,
         _ => return Err(ApiError::BadRequest("invalid DeleteOptions body".into())),
@@ -572,7 +593,9 @@ fn check_accept(headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
-pub fn json_response(code: StatusCode, body: Vec<u8>) -> Response {
+/// A JSON response; the body gets the newline Go's `json.Encoder` ends every document with.
+pub fn json_response(code: StatusCode, mut body: Vec<u8>) -> Response {
+    body.push(b'\n');
     let mut response = (code, Bytes::from(body)).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

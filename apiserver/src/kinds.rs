@@ -121,25 +121,23 @@ impl Kind {
 
     /// `PrepareForCreate`: what the strategy resets or fills in on a new object.
     pub fn prepare_for_create(&self, obj: &mut Map<String, Value>) {
-        if self.status_subresource {
-            obj.insert("status".into(), json!({}));
+        if let Some(status) = zero_status(self.info.group, self.info.resource) {
+            obj.insert("status".into(), status);
         }
         match (self.info.group, self.info.resource) {
-            ("", "pods") => {
-                obj.insert("status".into(), json!({"phase": "Pending"}));
-            }
             ("", "namespaces") => {
-                let name = crate::object::meta_str(obj, "name").to_owned();
-                let meta = crate::object::meta_mut(obj);
-                let labels = meta
-                    .entry("labels")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(labels) = labels {
-                    labels.insert("kubernetes.io/metadata.name".into(), Value::String(name));
+                set_namespace_name_label(obj);
+                let spec = obj.entry("spec").or_insert_with(|| json!({}));
+                if let Some(spec) = spec.as_object_mut() {
+                    let finalizers = spec.entry("finalizers").or_insert_with(|| json!([]));
+                    if let Some(list) = finalizers.as_array_mut()
+                        && !list.iter().any(|f| f == "kubernetes")
+                    {
+                        list.push(json!("kubernetes"));
+                    }
                 }
-                obj.insert("spec".into(), json!({"finalizers": ["kubernetes"]}));
-                obj.insert("status".into(), json!({"phase": "Active"}));
             }
+            ("", "secrets") => prepare_secret(obj),
             _ => {}
         }
     }
@@ -152,19 +150,16 @@ impl Kind {
                 None => new.remove("status"),
             };
         }
-        if self.info.group.is_empty() && self.info.resource == "namespaces" {
-            let name = crate::object::meta_str(new, "name").to_owned();
-            let meta = crate::object::meta_mut(new);
-            let labels = meta
-                .entry("labels")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(labels) = labels {
-                labels.insert("kubernetes.io/metadata.name".into(), Value::String(name));
+        match (self.info.group, self.info.resource) {
+            ("", "namespaces") => {
+                set_namespace_name_label(new);
+                match old.get("spec") {
+                    Some(spec) => new.insert("spec".into(), spec.clone()),
+                    None => new.remove("spec"),
+                };
             }
-            match old.get("spec") {
-                Some(spec) => new.insert("spec".into(), spec.clone()),
-                None => new.remove("spec"),
-            };
+            ("", "secrets") => prepare_secret(new),
+            _ => {}
         }
     }
 
@@ -184,4 +179,61 @@ impl Kind {
         b.sort_by(|x, y| x.0.cmp(&y.0));
         a != b
     }
+}
+
+/// The status a kind's `PrepareForCreate` resets a new object to: the zero value of its v1 status
+/// struct as Go encodes it (fields without `omitempty` appear as zero), or the first phase.
+fn zero_status(group: &str, resource: &str) -> Option<Value> {
+    Some(match (group, resource) {
+        ("", "pods") => json!({"phase": "Pending"}),
+        ("", "namespaces") => json!({"phase": "Active"}),
+        ("", "services") | ("networking.k8s.io", "ingresses") => json!({"loadBalancer": {}}),
+        ("", "replicationcontrollers") | ("apps", "replicasets") => json!({"replicas": 0}),
+        ("apps", "statefulsets") => json!({"replicas": 0, "availableReplicas": 0}),
+        ("apps", "daemonsets") => json!({
+            "currentNumberScheduled": 0,
+            "numberMisscheduled": 0,
+            "desiredNumberScheduled": 0,
+            "numberReady": 0
+        }),
+        ("autoscaling", "horizontalpodautoscalers") => json!({"desiredReplicas": 0}),
+        ("policy", "poddisruptionbudgets") => json!({
+            "disruptionsAllowed": 0,
+            "currentHealthy": 0,
+            "desiredHealthy": 0,
+            "expectedPods": 0
+        }),
+        ("apps", "deployments") | ("batch", "jobs" | "cronjobs") | ("", "resourcequotas") => {
+            json!({})
+        }
+        _ => return None,
+    })
+}
+
+/// Every namespace carries its name as the `kubernetes.io/metadata.name` label.
+fn set_namespace_name_label(obj: &mut Map<String, Value>) {
+    let name = crate::object::meta_str(obj, "name").to_owned();
+    let labels = crate::object::meta_mut(obj)
+        .entry("labels")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(labels) = labels {
+        labels.insert("kubernetes.io/metadata.name".into(), Value::String(name));
+    }
+}
+
+/// A Secret's write-only `stringData` is merged into `data` (base64), as the v1 conversion does;
+/// `type` defaults to `Opaque`.
+fn prepare_secret(obj: &mut Map<String, Value>) {
+    use base64::Engine;
+    if let Some(Value::Object(strings)) = obj.remove("stringData") {
+        let data = obj.entry("data").or_insert_with(|| json!({}));
+        if let Some(data) = data.as_object_mut() {
+            for (key, value) in strings {
+                let text = value.as_str().unwrap_or_default();
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+                data.insert(key, Value::String(encoded));
+            }
+        }
+    }
+    obj.entry("type").or_insert_with(|| json!("Opaque"));
 }

@@ -12,7 +12,9 @@ pub mod clock;
 mod discovery;
 pub mod error;
 mod field_selector;
+mod filters;
 mod handlers;
+mod json;
 pub mod kinds;
 pub mod kubeconfig;
 mod label_selector;
@@ -202,6 +204,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .fallback(|| async { ApiError::NoRoute })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(filters::response_headers))
         .with_state(state)
 }
 

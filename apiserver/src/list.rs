@@ -499,7 +499,7 @@ pub fn list_body(kind: &Kind, api_version: &str, page: &Page) -> Vec<u8> {
         if i > 0 {
             out.push(b',');
         }
-        object::write_served(&kv.value, kv.mod_revision, &mut out);
+        object::write_served_item(&kv.value, kv.mod_revision, &mut out);
     }
     out.extend_from_slice(b"]}");
     out
@@ -622,7 +622,8 @@ mod tests {
 
     #[test]
     fn list_option_validation_messages() {
-        let cases: &[(bool, &str, &str, &str, Option<bool>, &[&str])] = &[
+        type Case<'a> = (bool, &'a str, &'a str, &'a str, Option<bool>, &'a [&'a str]);
+        let cases: &[Case] = &[
             (
                 false,
                 "",

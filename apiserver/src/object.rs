@@ -2,14 +2,17 @@
 //!
 //! kube-apiserver keeps `metadata.resourceVersion` out of etcd and fills it in from the key's
 //! mod_revision on every read; so do we, but without decoding: an object is stored as its
-//! canonical JSON *without* `resourceVersion`, behind a 4-byte little-endian header that gives the
-//! byte offset inside `metadata` where `,"resourceVersion":"N"` belongs. Reading an object is then
-//! three copies (head, the revision, tail) — get, list and watch all serve bytes.
+//! canonical JSON *without* `resourceVersion`, behind an 8-byte header of two little-endian u32
+//! offsets into the JSON: where `"metadata"` starts (items of a typed list are served without
+//! their `kind` and `apiVersion`, as kube-apiserver serves them) and where
+//! `,"resourceVersion":"N"` belongs. Reading an object is then three copies (head, the revision,
+//! tail) — get, list and watch all serve bytes.
 //!
 //! ```text
-//! stored:  [0x1f 0 0 0] {"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","uid":"…"|,"creationTimestamp":…},…}
-//!                                                                            splice offset ──┘
-//! served:  {"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","uid":"…","resourceVersion":"42","creationTimestamp":…},…}
+//! stored: [meta][splice] {"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","uid":"…"|,"creationTimestamp":…},…}
+//!                   meta offset ─────────────────────────────┘                splice offset ───┘
+//! get:    {"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","uid":"…","resourceVersion":"42","creationTimestamp":…},…}
+//! item:   {"metadata":{"name":"a","uid":"…","resourceVersion":"42","creationTimestamp":…},…}
 //! ```
 //!
 //! The canonical order is Go's struct order for the parts every kind shares: `kind`,
@@ -34,7 +37,7 @@ const META_AFTER_RV: [&str; 10] = [
     "clusterName",
 ];
 
-const HEADER: usize = 4;
+const HEADER: usize = 8;
 
 /// Encodes `obj` for storage. `metadata.resourceVersion` is dropped (the store supplies it) and
 /// `metadata.name` must be present, so the splice lands after at least one field.
@@ -62,6 +65,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
         .get("metadata")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
+    let meta_start = out.len() - HEADER + usize::from(!first);
     field(&mut out, "metadata", &mut first);
     out.push(b'{');
     let mut meta_first = true;
@@ -95,25 +99,31 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
         }
     }
     out.push(b'}');
-    let splice = u32::try_from(splice).unwrap_or(u32::MAX);
-    out[..HEADER].copy_from_slice(&splice.to_le_bytes());
+    let offset = |o: usize| u32::try_from(o).unwrap_or(u32::MAX).to_le_bytes();
+    out[..4].copy_from_slice(&offset(meta_start));
+    out[4..HEADER].copy_from_slice(&offset(splice));
     Bytes::from(out)
 }
 
 fn write_json(out: &mut Vec<u8>, v: &Value) {
-    // Writing a `Value` into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, v);
+    crate::json::write(out, v);
 }
 
-/// The stored JSON with no `resourceVersion`, and where it goes.
+/// The offsets of the header: where `"metadata"` starts and where `resourceVersion` goes.
+fn offsets(stored: &[u8]) -> (usize, usize) {
+    let read = |range: std::ops::Range<usize>| {
+        stored
+            .get(range)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, |b| u32::from_le_bytes(b) as usize)
+    };
+    (read(0..4), read(4..HEADER))
+}
+
+/// The stored JSON with no `resourceVersion`, split where it goes.
 fn split(stored: &[u8]) -> (&[u8], &[u8]) {
-    let (header, json) = stored.split_at(HEADER.min(stored.len()));
-    let offset = header
-        .try_into()
-        .map(u32::from_le_bytes)
-        .map_or(0, |o| o as usize)
-        .min(json.len());
-    json.split_at(offset)
+    let body = json(stored);
+    body.split_at(offsets(stored).1.min(body.len()))
 }
 
 /// Appends the served JSON of a stored object at `revision` to `out`.
@@ -121,6 +131,19 @@ pub fn write_served(stored: &[u8], revision: i64, out: &mut Vec<u8>) {
     let (head, tail) = split(stored);
     out.reserve(head.len() + tail.len() + 32);
     out.extend_from_slice(head);
+    out.extend_from_slice(b",\"resourceVersion\":\"");
+    out.extend_from_slice(itoa(revision).as_bytes());
+    out.push(b'"');
+    out.extend_from_slice(tail);
+}
+
+/// Appends a stored object as an item of a typed list: without `kind` and `apiVersion`.
+pub fn write_served_item(stored: &[u8], revision: i64, out: &mut Vec<u8>) {
+    let (head, tail) = split(stored);
+    let meta_start = offsets(stored).0.min(head.len());
+    out.reserve(head.len() + tail.len() + 32);
+    out.push(b'{');
+    out.extend_from_slice(&head[meta_start..]);
     out.extend_from_slice(b",\"resourceVersion\":\"");
     out.extend_from_slice(itoa(revision).as_bytes());
     out.push(b'"');
@@ -209,6 +232,12 @@ mod tests {
         assert_eq!(
             String::from_utf8(served(&stored, 42)).unwrap(),
             r#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"n","namespace":"ns","uid":"u","resourceVersion":"42","creationTimestamp":"2026-01-01T00:00:00Z","labels":{"a":"b"}},"data":{"k":"v"}}"#
+        );
+        let mut item = Vec::new();
+        write_served_item(&stored, 42, &mut item);
+        assert_eq!(
+            String::from_utf8(item).unwrap(),
+            r#"{"metadata":{"name":"n","namespace":"ns","uid":"u","resourceVersion":"42","creationTimestamp":"2026-01-01T00:00:00Z","labels":{"a":"b"}},"data":{"k":"v"}}"#
         );
         let back = decode(&stored, 43);
         assert_eq!(back["metadata"]["resourceVersion"], "43");

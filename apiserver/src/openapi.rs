@@ -49,7 +49,7 @@ impl OpenApiV3 {
         let mut documents = HashMap::new();
         for (group, version) in group_versions {
             let doc = group_version_document(group, version, &resources);
-            let bytes = serde_json::to_vec(&doc).unwrap_or_default();
+            let bytes = crate::json::to_vec(&doc);
             let hash: String = Sha512::digest(&bytes)
                 .iter()
                 .map(|b| format!("{b:02X}"))
@@ -61,7 +61,7 @@ impl OpenApiV3 {
             );
             documents.insert(path, Bytes::from(bytes));
         }
-        let index = serde_json::to_vec(&json!({"paths": Value::Object(paths)})).unwrap_or_default();
+        let index = crate::json::to_vec(&json!({"paths": Value::Object(paths)}));
         Self {
             index: Bytes::from(index),
             documents,
@@ -99,7 +99,7 @@ pub async fn v2(headers: http::HeaderMap) -> Response {
         return response;
     }
     let doc = json!({"swagger": "2.0", "info": {"title": "Kubernetes", "version": "v1.36.0"}, "paths": {}, "definitions": {}});
-    json_bytes(Bytes::from(serde_json::to_vec(&doc).unwrap_or_default()))
+    json_bytes(Bytes::from(crate::json::to_vec(&doc)))
 }
 
 pub async fn index(State(state): State<Arc<AppState>>) -> Response {

@@ -182,6 +182,8 @@ impl Registry {
 
     /// Fills in what `BeforeCreate` and the strategy's `PrepareForCreate` set on a new object.
     fn prepare_create(&self, kind: &Kind, namespace: Option<&str>, obj: &mut Map<String, Value>) {
+        obj.insert("kind".into(), Value::String(kind.info.kind.to_owned()));
+        obj.insert("apiVersion".into(), Value::String(kind.api_version()));
         kind.prepare_for_create(obj);
         let tracks_generation = kind.tracks_generation;
         let meta = meta_mut(obj);
@@ -486,7 +488,7 @@ fn delete_success(kind: &Kind, name: &str, uid: &str) -> Vec<u8> {
         "status": "Success",
         "details": details,
     });
-    serde_json::to_vec(&status).unwrap_or_default()
+    crate::json::to_vec(&status)
 }
 
 fn check_preconditions(
@@ -496,25 +498,27 @@ fn check_preconditions(
     revision: i64,
     options: &DeleteOptions,
 ) -> ApiResult<()> {
+    // `rest.BeforeDelete` names the Kind, not the resource, in these conflicts.
     let failed = |message: String| ApiError::Conflict {
-        resource: kind.group_resource(),
+        resource: GroupResource::new(kind.info.group, kind.info.kind),
         name: name.to_owned(),
         message,
     };
-    if let Some(uid) = &options.precondition_uid {
-        let actual = meta_str(old, "uid");
-        if uid != actual {
-            return Err(failed(format!(
-                "Precondition failed: UID in precondition: {uid}, UID in object meta: {actual}"
-            )));
-        }
+    let uid = meta_str(old, "uid");
+    if let Some(expected) = options.precondition_uid.as_deref().filter(|u| *u != uid) {
+        return Err(failed(format!(
+            "the UID in the precondition ({expected}) does not match the UID in record ({uid}). The object might have been deleted and then recreated"
+        )));
     }
-    if let Some(rv) = &options.precondition_resource_version {
-        if *rv != revision.to_string() {
-            return Err(failed(format!(
-                "Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {revision}"
-            )));
-        }
+    let actual = revision.to_string();
+    if let Some(expected) = options
+        .precondition_resource_version
+        .as_deref()
+        .filter(|rv| *rv != actual)
+    {
+        return Err(failed(format!(
+            "the ResourceVersion in the precondition ({expected}) does not match the ResourceVersion in record ({actual}). The object might have been modified"
+        )));
     }
     Ok(())
 }
@@ -538,10 +542,9 @@ fn prepare_update(
         .get("uid")
         .and_then(Value::as_str)
         .is_none_or(str::is_empty)
+        && let Some(uid) = old_meta.get("uid")
     {
-        if let Some(uid) = old_meta.get("uid") {
-            meta.insert("uid".into(), uid.clone());
-        }
+        meta.insert("uid".into(), uid.clone());
     }
     for carried in [
         "creationTimestamp",

@@ -215,7 +215,7 @@ fn push_event(out: &mut Vec<u8>, kind: &str, stored: &[u8], revision: i64) {
 /// A BOOKMARK: an empty object of the kind carrying only the revision (and, at the end of the
 /// initial events, the `k8s.io/initial-events-end` annotation).
 fn push_bookmark(out: &mut Vec<u8>, req: &WatchRequest, revision: i64, initial_end: bool) {
-    let mut metadata = json!({"resourceVersion": revision.to_string(), "creationTimestamp": null});
+    let mut metadata = json!({ "resourceVersion": revision.to_string() });
     if initial_end {
         metadata["annotations"] = json!({"k8s.io/initial-events-end": "true"});
     }
@@ -223,7 +223,7 @@ fn push_bookmark(out: &mut Vec<u8>, req: &WatchRequest, revision: i64, initial_e
         "type": "BOOKMARK",
         "object": {"kind": req.kind.info.kind, "apiVersion": req.api_version, "metadata": metadata},
     });
-    let _ = serde_json::to_writer(&mut *out, &event);
+    crate::json::write(out, &event);
     out.push(b'\n');
 }
 
@@ -233,8 +233,7 @@ fn error_event(requested: i64, compacted: i64) -> Bytes {
         "too old resource version: {requested} ({compacted})"
     ))
     .to_status();
-    let mut out =
-        serde_json::to_vec(&json!({"type": "ERROR", "object": status})).unwrap_or_default();
+    let mut out = crate::json::to_vec(&json!({"type": "ERROR", "object": status}));
     out.push(b'\n');
     Bytes::from(out)
 }

@@ -1,0 +1,1198 @@
+//! Handler tests through the router, without a socket: exact status codes, `Status` bodies and
+//! headers as kube-apiserver answers them, and that every refused request leaves the store as
+//! it was.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use kubemem_apiserver::{AppState, Config, router};
+use kubemem_store::StoreConfig;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct App {
+    router: Router,
+    _shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+async fn app_with(config: Config) -> App {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let state = AppState::new(config, rx).await.expect("boots");
+    App {
+        router: router(Arc::new(state)),
+        _shutdown: tx,
+    }
+}
+
+async fn app() -> App {
+    app_with(Config {
+        bookmark_interval: Duration::from_millis(100),
+        ..Config::default()
+    })
+    .await
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl App {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        let body = match body {
+            Some(v) => {
+                request = request.header("content-type", "application/json");
+                Body::from(serde_json::to_vec(&v).unwrap())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    async fn raw(
+        &self,
+        method: Method,
+        uri: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> Reply {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", content_type)
+            .body(body.into())
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn get(&self, uri: &str) -> Reply {
+        self.call(Method::GET, uri, None).await
+    }
+
+    async fn create_cm(&self, ns: &str, name: &str, labels: Value) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/namespaces/{ns}/configmaps"),
+                Some(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "labels": labels}, "data": {"k": "v"}})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        reply.json()
+    }
+
+    /// The list revision: unchanged when a request was refused.
+    async fn revision(&self) -> String {
+        self.get("/api/v1/namespaces").await.json()["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+#[tokio::test]
+async fn boot_state_has_the_namespaces_and_the_kubernetes_service() {
+    let app = app().await;
+    let names: Vec<String> = app.get("/api/v1/namespaces").await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|ns| ns["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["default", "kube-node-lease", "kube-public", "kube-system"]
+    );
+    let ns = app.get("/api/v1/namespaces/default").await.json();
+    assert_eq!(
+        ns["metadata"]["labels"]["kubernetes.io/metadata.name"],
+        "default"
+    );
+    assert_eq!(ns["spec"]["finalizers"], json!(["kubernetes"]));
+    assert_eq!(ns["status"]["phase"], "Active");
+    let svc = app
+        .get("/api/v1/namespaces/default/services/kubernetes")
+        .await
+        .json();
+    assert_eq!(svc["spec"]["clusterIP"], "10.96.0.1");
+}
+
+#[tokio::test]
+async fn create_get_update_delete_round_trip() {
+    let app = app().await;
+    let created = app.create_cm("default", "a", json!({"app": "x"})).await;
+    let rv = created["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        created["metadata"]["uid"]
+            .as_str()
+            .is_some_and(|u| u.len() == 36)
+    );
+    assert!(
+        created["metadata"]["creationTimestamp"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
+    assert!(
+        created["metadata"].get("generation").is_none(),
+        "configmaps track no generation"
+    );
+
+    let got = app.get("/api/v1/namespaces/default/configmaps/a").await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.body.ends_with(b"}\n"), "JSON bodies end with a newline");
+    assert_eq!(got.json(), created);
+    assert!(got.text().starts_with(r#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","namespace":"default","uid":""#));
+
+    // An update that changes nothing writes nothing.
+    let same = app
+        .call(
+            Method::PUT,
+            "/api/v1/namespaces/default/configmaps/a",
+            Some(created.clone()),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK);
+    assert_eq!(same.json()["metadata"]["resourceVersion"], rv.as_str());
+
+    let mut changed = created.clone();
+    changed["data"]["k"] = json!("w");
+    let updated = app
+        .call(
+            Method::PUT,
+            "/api/v1/namespaces/default/configmaps/a",
+            Some(changed.clone()),
+        )
+        .await;
+    assert_eq!(updated.status, StatusCode::OK);
+    let new_rv = updated.json()["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(new_rv.parse::<i64>().unwrap() > rv.parse::<i64>().unwrap());
+    assert_eq!(
+        updated.json()["metadata"]["uid"],
+        created["metadata"]["uid"]
+    );
+
+    // The stale resourceVersion now conflicts, with kube-apiserver's exact Status.
+    let stale = app
+        .call(
+            Method::PUT,
+            "/api/v1/namespaces/default/configmaps/a",
+            Some(changed),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(
+        stale.text(),
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"Operation cannot be fulfilled on configmaps \\\"a\\\": the object has been modified; please apply your changes to the latest version and try again\",\"reason\":\"Conflict\",\"details\":{\"name\":\"a\",\"kind\":\"configmaps\"},\"code\":409}\n"
+    );
+
+    let deleted = app
+        .call(
+            Method::DELETE,
+            "/api/v1/namespaces/default/configmaps/a",
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    assert_eq!(
+        deleted.json(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": {"name": "a", "kind": "configmaps", "uid": created["metadata"]["uid"]}})
+    );
+    let gone = app.get("/api/v1/namespaces/default/configmaps/a").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        gone.text(),
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"configmaps \\\"a\\\" not found\",\"reason\":\"NotFound\",\"details\":{\"name\":\"a\",\"kind\":\"configmaps\"},\"code\":404}\n"
+    );
+}
+
+#[tokio::test]
+async fn generate_name_appends_five_characters() {
+    let app = app().await;
+    let reply = app
+        .call(
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/deployments",
+            Some(json!({"metadata": {"generateName": "web-"}, "spec": {}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let body = reply.json();
+    let name = body["metadata"]["name"].as_str().unwrap();
+    assert_eq!(name.len(), "web-".len() + 5);
+    assert!(
+        name[4..]
+            .chars()
+            .all(|c| "bcdfghjklmnpqrstvwxz2456789".contains(c))
+    );
+    assert_eq!(body["metadata"]["generation"], 1);
+    assert_eq!(body["apiVersion"], "apps/v1");
+    assert_eq!(body["status"], json!({}));
+}
+
+#[tokio::test]
+async fn bad_input_gets_kube_apiserver_status_and_changes_nothing() {
+    let app = app().await;
+    app.create_cm("default", "exists", json!({})).await;
+    let before = app.revision().await;
+    let cm = "/api/v1/namespaces/default/configmaps";
+    type Case = (
+        &'static str,
+        Method,
+        String,
+        &'static str,
+        Body,
+        StatusCode,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "malformed JSON",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from("{"),
+            StatusCode::BAD_REQUEST,
+            "the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: unexpected end of JSON input ({)",
+        ),
+        (
+            "not JSON at all",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from("xyz"),
+            StatusCode::BAD_REQUEST,
+            "the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: invalid character 'x' looking for beginning of value (78797a)",
+        ),
+        (
+            "another kind",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from(r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"}}"#),
+            StatusCode::BAD_REQUEST,
+            "Secret in version \"v1\" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion",
+        ),
+        (
+            "another group version",
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/deployments".into(),
+            "application/json",
+            Body::from(r#"{"apiVersion":"apps/v2","kind":"Deployment","metadata":{"name":"d"}}"#),
+            StatusCode::BAD_REQUEST,
+            "the API version in the data (apps/v2) does not match the expected API version (apps/v1)",
+        ),
+        (
+            "namespace mismatch",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from(r#"{"metadata":{"name":"n","namespace":"other"}}"#),
+            StatusCode::BAD_REQUEST,
+            "the namespace of the provided object does not match the namespace sent on the request",
+        ),
+        (
+            "name mismatch",
+            Method::PUT,
+            format!("{cm}/exists"),
+            "application/json",
+            Body::from(r#"{"metadata":{"name":"other"}}"#),
+            StatusCode::BAD_REQUEST,
+            "the name of the object (other) does not match the name on the URL (exists)",
+        ),
+        (
+            "invalid name",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from(r#"{"metadata":{"name":"Foo_bar"}}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ConfigMap \"Foo_bar\" is invalid: metadata.name: Invalid value: \"Foo_bar\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        ),
+        (
+            "no name",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from(r#"{"metadata":{}}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ConfigMap \"\" is invalid: metadata.name: Required value: name or generateName is required",
+        ),
+        (
+            "already exists",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from(r#"{"metadata":{"name":"exists"}}"#),
+            StatusCode::CONFLICT,
+            "configmaps \"exists\" already exists",
+        ),
+        (
+            "missing namespace",
+            Method::POST,
+            "/api/v1/namespaces/nope/configmaps".into(),
+            "application/json",
+            Body::from(r#"{"metadata":{"name":"n"}}"#),
+            StatusCode::NOT_FOUND,
+            "namespaces \"nope\" not found",
+        ),
+        (
+            "resourceVersion on create",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from(r#"{"metadata":{"name":"n","resourceVersion":"5"}}"#),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "resourceVersion should not be set on objects to be created",
+        ),
+        (
+            "YAML that is not YAML",
+            Method::POST,
+            cm.into(),
+            "application/yaml",
+            Body::from("a: [b"),
+            StatusCode::BAD_REQUEST,
+            "the object provided is unrecognized",
+        ),
+        (
+            "protobuf body",
+            Method::POST,
+            cm.into(),
+            "application/vnd.kubernetes.protobuf",
+            Body::from("k8s\0"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+        ),
+        (
+            "too large",
+            Method::POST,
+            cm.into(),
+            "application/json",
+            Body::from(vec![b' '; 3 * 1024 * 1024 + 1]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Request entity too large: limit is 3145728",
+        ),
+        (
+            "update of a missing object",
+            Method::PUT,
+            format!("{cm}/missing"),
+            "application/json",
+            Body::from(r#"{"metadata":{"name":"missing"}}"#),
+            StatusCode::NOT_FOUND,
+            "configmaps \"missing\" not found",
+        ),
+        (
+            "name with a slash",
+            Method::GET,
+            format!("{cm}/a%2Fb"),
+            "application/json",
+            Body::empty(),
+            StatusCode::BAD_REQUEST,
+            "Name parameter invalid: \"a/b\": may not contain '/'",
+        ),
+        (
+            "unknown resource",
+            Method::GET,
+            "/api/v1/foos".into(),
+            "application/json",
+            Body::empty(),
+            StatusCode::NOT_FOUND,
+            "the server could not find the requested resource",
+        ),
+        (
+            "POST to an object",
+            Method::POST,
+            format!("{cm}/exists"),
+            "application/json",
+            Body::from("{}"),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the server does not allow this method on the requested resource",
+        ),
+        (
+            "undeletable namespace",
+            Method::DELETE,
+            "/api/v1/namespaces/kube-system".into(),
+            "application/json",
+            Body::empty(),
+            StatusCode::FORBIDDEN,
+            "namespaces \"kube-system\" is forbidden: this namespace may not be deleted",
+        ),
+    ];
+    for (i, (name, method, uri, content_type, body, status, message)) in
+        cases.into_iter().enumerate()
+    {
+        println!("#{i}: {name}");
+        let reply = app.raw(method, &uri, content_type, body).await;
+        assert_eq!(reply.status, status, "#{i}: {name}: {}", reply.text());
+        let body = reply.json();
+        assert_eq!(body["kind"], "Status", "#{i}: {name}");
+        assert_eq!(body["code"], status.as_u16(), "#{i}: {name}");
+        let got = body["message"].as_str().unwrap_or("");
+        assert!(got.starts_with(message), "#{i}: {name}: message {got:?}");
+        assert_eq!(
+            app.revision().await,
+            before,
+            "#{i}: {name} changed the store"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invalid_status_lists_causes() {
+    let app = app().await;
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/default/configmaps",
+            Some(json!({"metadata": {"name": "Bad", "labels": {"a b": "c"}}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = reply.json();
+    assert_eq!(body["reason"], "Invalid");
+    assert_eq!(body["details"]["name"], "Bad");
+    assert_eq!(body["details"]["kind"], "ConfigMap");
+    let causes = body["details"]["causes"].as_array().unwrap();
+    assert_eq!(causes.len(), 2);
+    assert_eq!(causes[0]["reason"], "FieldValueInvalid");
+    assert_eq!(causes[0]["field"], "metadata.name");
+    assert!(
+        causes[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid value: \"Bad\": ")
+    );
+    assert_eq!(causes[1]["field"], "metadata.labels");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("ConfigMap \"Bad\" is invalid: [metadata.name: Invalid value: \"Bad\"")
+    );
+}
+
+#[tokio::test]
+async fn discovery_documents() {
+    let app = app().await;
+    let api = app.get("/api").await;
+    assert!(api.text().starts_with(r#"{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","#));
+    let core = app.get("/api/v1").await;
+    assert!(core.text().starts_with(r#"{"kind":"APIResourceList","groupVersion":"v1","resources":[{"name":"bindings","singularName":"binding","namespaced":true,"kind":"Binding","verbs":["create"]},"#), "{}", core.text());
+    let pods = core.json()["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "pods")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        pods,
+        json!({"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod", "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"], "shortNames": ["po"], "categories": ["all"], "storageVersionHash": "xPOwRZ+Yhw8="})
+    );
+    let apps = app.get("/apis/apps/v1").await.json();
+    assert_eq!(apps["apiVersion"], "v1");
+    assert_eq!(apps["groupVersion"], "apps/v1");
+    let groups: Vec<String> = app.get("/apis").await.json()["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(&groups[..3], ["apps", "events.k8s.io", "autoscaling"]);
+    assert_eq!(app.get("/apis/nope/v1").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn aggregated_discovery_v2_with_etag() {
+    let app = app().await;
+    let accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+    let request = |etag: Option<&str>| {
+        let mut r = Request::builder().uri("/apis").header("accept", accept);
+        if let Some(etag) = etag {
+            r = r.header("if-none-match", etag);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let reply = app.send(request(None)).await;
+    assert_eq!(
+        reply.headers["content-type"],
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    );
+    assert_eq!(reply.headers["cache-control"], "public");
+    let body = reply.json();
+    assert_eq!(body["apiVersion"], "apidiscovery.k8s.io/v2");
+    assert_eq!(body["items"][0]["metadata"], json!({"name": "apps"}));
+    let deployments = body["items"][0]["versions"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["resource"] == "deployments")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        deployments["responseKind"],
+        json!({"group": "", "version": "", "kind": "Deployment"})
+    );
+    assert_eq!(deployments["scope"], "Namespaced");
+    assert_eq!(
+        deployments["subresources"][0]["responseKind"],
+        json!({"group": "autoscaling", "version": "v1", "kind": "Scale"})
+    );
+    let etag = reply.headers["etag"].to_str().unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.len() == 130);
+    let again = app.send(request(Some(&etag))).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // v2beta1 alone is no longer served: the legacy document answers.
+    let beta = app
+        .send(
+            Request::builder()
+                .uri("/api")
+                .header("accept", "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(beta.json()["kind"], "APIVersions");
+}
+
+#[tokio::test]
+async fn version_health_and_headers() {
+    let app = app().await;
+    let version = app.get("/version").await;
+    assert!(
+        version
+            .text()
+            .starts_with("{\n  \"major\": \"1\",\n  \"minor\": \"36\",")
+    );
+    assert_eq!(version.json()["gitVersion"], "v1.36.0");
+    let ready = app.get("/readyz").await;
+    assert_eq!(
+        (ready.status, ready.text().as_str()),
+        (StatusCode::OK, "ok")
+    );
+    let verbose = app.get("/livez?verbose").await.text();
+    assert!(verbose.starts_with("[+]ping ok\n") && verbose.ends_with("livez check passed\n"));
+    let reply = app.get("/api/v1/namespaces/default").await;
+    assert_eq!(reply.headers["cache-control"], "no-cache, private");
+    assert_eq!(reply.headers["audit-id"].len(), 36);
+    let endpoints = app.get("/api/v1/namespaces/default/endpoints").await;
+    assert_eq!(
+        endpoints.headers["warning"],
+        "299 - \"v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\""
+    );
+    let pretty = app.get("/api/v1/namespaces/default?pretty=true").await;
+    assert!(pretty.text().starts_with("{\n  \"kind\": \"Namespace\",\n  \"apiVersion\": \"v1\",\n  \"metadata\": {\n    \"name\": \"default\","), "{}", pretty.text());
+    assert_eq!(
+        app.get("/nothing/here").await.json(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": "the server could not find the requested resource", "reason": "NotFound", "code": 404})
+    );
+}
+
+#[tokio::test]
+async fn list_pagination_with_continue_and_remaining_count() {
+    let app = app().await;
+    for i in 0..5 {
+        app.create_cm("default", &format!("cm-{i}"), json!({}))
+            .await;
+    }
+    let first = app
+        .get("/api/v1/namespaces/default/configmaps?limit=2")
+        .await
+        .json();
+    let rv = first["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(first["metadata"]["remainingItemCount"], 3);
+    assert!(
+        first["items"][0].get("kind").is_none(),
+        "items of a typed list carry no kind"
+    );
+    let names = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["metadata"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&first), ["cm-0", "cm-1"]);
+    // A write between pages does not show up: every page reads the first page's revision.
+    app.create_cm("default", "cm-2a", json!({})).await;
+    let token = first["metadata"]["continue"].as_str().unwrap();
+    let second = app
+        .get(&format!(
+            "/api/v1/namespaces/default/configmaps?limit=2&continue={token}"
+        ))
+        .await
+        .json();
+    assert_eq!(names(&second), ["cm-2", "cm-3"]);
+    assert_eq!(second["metadata"]["resourceVersion"], rv.as_str());
+    let token = second["metadata"]["continue"].as_str().unwrap();
+    let last = app
+        .get(&format!(
+            "/api/v1/namespaces/default/configmaps?limit=2&continue={token}"
+        ))
+        .await
+        .json();
+    assert_eq!(names(&last), ["cm-4"]);
+    assert!(last["metadata"].get("continue").is_none());
+    assert!(last["metadata"].get("remainingItemCount").is_none());
+
+    let bad = app
+        .get("/api/v1/namespaces/default/configmaps?limit=2&continue=abc!")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid continue token: continue key is not valid: ")
+    );
+    let with_rv = app
+        .get(&format!(
+            "/api/v1/namespaces/default/configmaps?limit=2&continue={token}&resourceVersion=3"
+        ))
+        .await;
+    assert_eq!(
+        with_rv.json()["message"],
+        "specifying resource version is not allowed when using continue"
+    );
+}
+
+#[tokio::test]
+async fn list_selectors_and_option_validation() {
+    let app = app().await;
+    app.create_cm("default", "a", json!({"app": "web", "tier": "front"}))
+        .await;
+    app.create_cm("default", "b", json!({"app": "db"})).await;
+    app.create_cm("kube-system", "c", json!({"app": "web"}))
+        .await;
+    let names = |uri: &str| {
+        let app = &app;
+        let uri = uri.to_owned();
+        async move {
+            let reply = app.get(&uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text());
+            reply.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["metadata"]["name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        names("/api/v1/configmaps?labelSelector=app%3Dweb").await,
+        ["a", "c"]
+    );
+    assert_eq!(
+        names("/api/v1/namespaces/default/configmaps?labelSelector=app%20in%20(web,db),!tier")
+            .await,
+        ["b"]
+    );
+    assert_eq!(
+        names("/api/v1/configmaps?fieldSelector=metadata.namespace%3Dkube-system").await,
+        ["c"]
+    );
+    assert_eq!(
+        names("/api/v1/configmaps?fieldSelector=metadata.name!%3Da&labelSelector=app").await,
+        ["b", "c"]
+    );
+
+    let bad = app
+        .get("/api/v1/configmaps?labelSelector=a%20in%20(b")
+        .await;
+    assert_eq!(
+        bad.json(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": "unable to parse requirement: found '', expected: ',' or ')'", "reason": "BadRequest", "code": 400})
+    );
+    let field = app.get("/api/v1/pods?fieldSelector=spec.foo%3D1").await;
+    assert_eq!(
+        field.json()["message"],
+        "field label not supported: spec.foo"
+    );
+    let rvm = app
+        .get("/api/v1/configmaps?resourceVersionMatch=Exact")
+        .await;
+    assert_eq!(rvm.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        rvm.json()["message"],
+        "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"
+    );
+    let rv = app.get("/api/v1/configmaps?resourceVersion=abc").await;
+    assert_eq!(
+        rv.json()["message"],
+        "invalid resource version: resourceVersion: Invalid value: \"abc\": strconv.ParseUint: parsing \"abc\": invalid syntax"
+    );
+}
+
+#[tokio::test]
+async fn list_at_an_exact_revision_and_after_compaction() {
+    let app = app_with(Config {
+        store: StoreConfig {
+            auto_compact_retention: Some(10),
+        },
+        ..Config::default()
+    })
+    .await;
+    let first = app.create_cm("default", "a", json!({})).await;
+    let rv = first["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.create_cm("default", "b", json!({})).await;
+    let exact = app
+        .get(&format!(
+            "/api/v1/namespaces/default/configmaps?resourceVersion={rv}&resourceVersionMatch=Exact"
+        ))
+        .await
+        .json();
+    assert_eq!(exact["items"].as_array().unwrap().len(), 1);
+    assert_eq!(exact["metadata"]["resourceVersion"], rv.as_str());
+    for i in 0..20 {
+        app.create_cm("default", &format!("x{i}"), json!({})).await;
+    }
+    let old = app
+        .get(&format!(
+            "/api/v1/namespaces/default/configmaps?resourceVersion={rv}&resourceVersionMatch=Exact"
+        ))
+        .await;
+    assert_eq!(old.status, StatusCode::GONE);
+    assert_eq!(old.json()["reason"], "Expired");
+    assert_eq!(
+        old.json()["message"],
+        "The resourceVersion for the provided list is too old."
+    );
+}
+
+#[tokio::test]
+async fn delete_preconditions_and_collection() {
+    let app = app().await;
+    let a = app.create_cm("default", "a", json!({"x": "1"})).await;
+    app.create_cm("default", "b", json!({"x": "1"})).await;
+    app.create_cm("default", "c", json!({})).await;
+    let wrong = app
+        .call(
+            Method::DELETE,
+            "/api/v1/namespaces/default/configmaps/a",
+            Some(json!({"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": "nope"}})),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::CONFLICT);
+    assert!(wrong.json()["message"].as_str().unwrap().contains("nope"));
+    let right = app
+        .call(
+            Method::DELETE,
+            "/api/v1/namespaces/default/configmaps/a",
+            Some(json!({"preconditions": {"uid": a["metadata"]["uid"]}})),
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::OK);
+    let collection = app
+        .call(
+            Method::DELETE,
+            "/api/v1/namespaces/default/configmaps?labelSelector=x",
+            None,
+        )
+        .await;
+    assert_eq!(collection.status, StatusCode::OK);
+    assert_eq!(collection.json()["kind"], "ConfigMapList");
+    assert_eq!(collection.json()["items"][0]["metadata"]["name"], "b");
+    let left: Vec<Value> = app
+        .get("/api/v1/namespaces/default/configmaps")
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["metadata"]["name"], "c");
+}
+
+#[tokio::test]
+async fn finalizers_hold_an_object_until_removed() {
+    let app = app().await;
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/default/configmaps",
+            Some(json!({"metadata": {"name": "held", "finalizers": ["example.com/hold"]}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let marked = app
+        .call(
+            Method::DELETE,
+            "/api/v1/namespaces/default/configmaps/held",
+            None,
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK);
+    let held = app
+        .get("/api/v1/namespaces/default/configmaps/held")
+        .await
+        .json();
+    assert!(held["metadata"]["deletionTimestamp"].is_string());
+    let mut added = held.clone();
+    added["metadata"]["finalizers"] = json!(["example.com/hold", "example.com/more"]);
+    let refused = app
+        .call(
+            Method::PUT,
+            "/api/v1/namespaces/default/configmaps/held",
+            Some(added),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut released = held;
+    released["metadata"]["finalizers"] = json!([]);
+    let done = app
+        .call(
+            Method::PUT,
+            "/api/v1/namespaces/default/configmaps/held",
+            Some(released),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/namespaces/default/configmaps/held")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn namespace_deletion_removes_its_objects() {
+    let app = app().await;
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces",
+        Some(json!({"metadata": {"name": "team"}})),
+    )
+    .await;
+    app.create_cm("team", "a", json!({})).await;
+    let deleted = app
+        .call(Method::DELETE, "/api/v1/namespaces/team", None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text());
+    assert_eq!(
+        app.get("/api/v1/namespaces/team").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        app.get("/api/v1/configmaps").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn status_subresource_writes_only_status() {
+    let app = app().await;
+    let created = app
+        .call(
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/deployments",
+            Some(json!({"metadata": {"name": "d"}, "spec": {"replicas": 1}, "status": {"replicas": 9}})),
+        )
+        .await
+        .json();
+    assert_eq!(created["status"], json!({}), "status is reset on create");
+    let mut both = created.clone();
+    both["spec"]["replicas"] = json!(3);
+    both["status"] = json!({"replicas": 2});
+    let via_status = app
+        .call(
+            Method::PUT,
+            "/apis/apps/v1/namespaces/default/deployments/d/status",
+            Some(both.clone()),
+        )
+        .await
+        .json();
+    assert_eq!(via_status["status"]["replicas"], 2);
+    assert_eq!(via_status["spec"]["replicas"], 1);
+    assert_eq!(via_status["metadata"]["generation"], 1);
+    both["metadata"]["resourceVersion"] = via_status["metadata"]["resourceVersion"].clone();
+    both["status"] = json!({"replicas": 7});
+    let via_main = app
+        .call(
+            Method::PUT,
+            "/apis/apps/v1/namespaces/default/deployments/d",
+            Some(both),
+        )
+        .await
+        .json();
+    assert_eq!(via_main["spec"]["replicas"], 3);
+    assert_eq!(via_main["status"]["replicas"], 2);
+    assert_eq!(via_main["metadata"]["generation"], 2);
+}
+
+#[tokio::test]
+async fn binding_assigns_a_pod_once() {
+    let app = app().await;
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces/default/pods",
+        Some(json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}})),
+    )
+    .await;
+    let binding = json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "p"}, "target": {"kind": "Node", "name": "node-1"}});
+    let bound = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/default/pods/p/binding",
+            Some(binding.clone()),
+        )
+        .await;
+    assert_eq!(bound.status, StatusCode::CREATED, "{}", bound.text());
+    assert_eq!(bound.json()["status"], "Success");
+    let pod = app.get("/api/v1/namespaces/default/pods/p").await.json();
+    assert_eq!(pod["spec"]["nodeName"], "node-1");
+    assert_eq!(pod["status"]["conditions"][0]["type"], "PodScheduled");
+    let again = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/default/bindings",
+            Some(binding),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(
+        again.json()["message"],
+        "Operation cannot be fulfilled on pods/binding \"p\": pod p is already assigned to node \"node-1\""
+    );
+    let cs = app.get("/api/v1/componentstatuses").await.json();
+    assert_eq!(cs["items"][0]["metadata"]["name"], "etcd-0");
+}
+
+/// Reads watch events from a streaming body until `count` events arrived (or 5 s passed).
+async fn watch_events(
+    app: &App,
+    uri: &str,
+    count: usize,
+    during: impl std::future::Future<Output = ()>,
+) -> Vec<Value> {
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let mut body = response.into_body();
+    let mut events = Vec::new();
+    let mut buffer = Vec::new();
+    let collect = async {
+        while events.len() < count {
+            let Some(frame) = body.frame().await else {
+                break;
+            };
+            let frame = frame.unwrap();
+            if let Some(data) = frame.data_ref() {
+                buffer.extend_from_slice(data);
+                while let Some(end) = buffer.iter().position(|b| *b == b'\n') {
+                    let line: Vec<u8> = buffer.drain(..=end).collect();
+                    events.push(serde_json::from_slice::<Value>(&line).unwrap());
+                }
+            }
+        }
+    };
+    let ((), _) = tokio::join!(
+        async {
+            tokio::time::timeout(Duration::from_secs(5), collect)
+                .await
+                .ok();
+        },
+        during
+    );
+    events
+}
+
+fn summary(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| {
+            let name = e["object"]["metadata"]["name"].as_str().unwrap_or("");
+            format!("{} {name}", e["type"].as_str().unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn watch_replays_from_a_revision_and_applies_selectors_like_the_cacher() {
+    let app = app().await;
+    let a = app.create_cm("default", "a", json!({"app": "web"})).await;
+    let rv = a["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut b = app.create_cm("default", "b", json!({"app": "web"})).await;
+    b["metadata"]["labels"] = json!({"app": "db"});
+    let reply = app
+        .call(
+            Method::PUT,
+            "/api/v1/namespaces/default/configmaps/b",
+            Some(b),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    app.call(
+        Method::DELETE,
+        "/api/v1/namespaces/default/configmaps/a",
+        None,
+    )
+    .await;
+    let from_start = format!("/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={rv}");
+    let events = watch_events(&app, &from_start, 3, async {}).await;
+    assert_eq!(summary(&events), ["ADDED b", "MODIFIED b", "DELETED a"]);
+    let selected = format!("{from_start}&labelSelector=app%3Dweb");
+    let events = watch_events(&app, &selected, 3, async {}).await;
+    assert_eq!(summary(&events), ["ADDED b", "DELETED b", "DELETED a"]);
+    // The DELETED for a carries the deletion's revision.
+    let deleted_rv: i64 = events[2]["object"]["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(deleted_rv > rv.parse::<i64>().unwrap() + 2);
+}
+
+#[tokio::test]
+async fn watch_without_revision_starts_with_the_current_state_then_follows() {
+    let app = app().await;
+    app.create_cm("default", "a", json!({})).await;
+    let events = watch_events(
+        &app,
+        "/api/v1/namespaces/default/configmaps?watch=true",
+        2,
+        async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            app.create_cm("default", "b", json!({})).await;
+        },
+    )
+    .await;
+    assert_eq!(summary(&events), ["ADDED a", "ADDED b"]);
+}
+
+#[tokio::test]
+async fn watch_initial_events_end_with_an_annotated_bookmark() {
+    let app = app().await;
+    app.create_cm("default", "a", json!({})).await;
+    let uri = "/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true";
+    let events = watch_events(&app, uri, 3, async {}).await;
+    assert_eq!(events[0]["type"], "ADDED");
+    assert_eq!(events[1]["type"], "BOOKMARK");
+    assert_eq!(
+        events[1]["object"],
+        json!({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"resourceVersion": events[1]["object"]["metadata"]["resourceVersion"], "annotations": {"k8s.io/initial-events-end": "true"}}})
+    );
+    // Then periodic bookmarks (100 ms in this test's config), without the annotation.
+    assert_eq!(events[2]["type"], "BOOKMARK");
+    assert!(events[2]["object"]["metadata"].get("annotations").is_none());
+}
+
+#[tokio::test]
+async fn watch_timeout_ends_the_stream() {
+    let app = app().await;
+    let events = watch_events(
+        &app,
+        "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=1&timeoutSeconds=1",
+        1,
+        async {},
+    )
+    .await;
+    assert!(events.is_empty());
+}
+
+#[tokio::test]
+async fn watch_from_a_compacted_revision_gets_one_error_event() {
+    let app = app_with(Config {
+        store: StoreConfig {
+            auto_compact_retention: Some(5),
+        },
+        ..Config::default()
+    })
+    .await;
+    for i in 0..20 {
+        app.create_cm("default", &format!("x{i}"), json!({})).await;
+    }
+    let events = watch_events(
+        &app,
+        "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=2",
+        2,
+        async {},
+    )
+    .await;
+    assert_eq!(events.len(), 1, "the stream ends after the error");
+    assert_eq!(events[0]["type"], "ERROR");
+    let status = &events[0]["object"];
+    assert_eq!(status["code"], 410);
+    assert_eq!(status["reason"], "Expired");
+    assert!(
+        status["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("too old resource version: 2 (")
+    );
+}
+
+#[tokio::test]
+async fn item_watch_requires_a_matching_name() {
+    let app = app().await;
+    let bad = app
+        .get("/api/v1/namespaces/default/configmaps/a?watch=1&fieldSelector=metadata.name%3Db")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad.json()["message"],
+        "fieldSelector metadata.name doesn't match requested name"
+    );
+}

@@ -1,0 +1,197 @@
+//! `kubectl delete` by name, by manifest and by label selector; namespaces that may not be
+//! deleted, and a namespace whose deletion takes its objects along.
+
+use super::{configmap, documents, each_kubectl, lines};
+
+#[test]
+fn delete_by_name() {
+    each_kubectl(|k| {
+        k.create(
+            "ab.yaml",
+            &documents(&[configmap("a", &[]), configmap("b", &[])]),
+        );
+        k.say("delete cm a");
+        assert_eq!(k.ok(&["delete", "cm", "a"]), "configmap \"a\" deleted\n");
+        assert_eq!(k.ok(&["get", "cm", "-o", "name"]), "configmap/b\n");
+        k.say("delete cm a again");
+        assert_eq!(
+            k.fails(&["delete", "cm", "a"]),
+            "Error from server (NotFound): configmaps \"a\" not found\n"
+        );
+    });
+}
+
+#[test]
+fn delete_by_manifest() {
+    each_kubectl(|k| {
+        let path = k.manifest(
+            "three.yaml",
+            &documents(&[
+                configmap("a", &[]),
+                configmap("b", &[]),
+                configmap("c", &[]),
+            ]),
+        );
+        k.ok(&["create", "-f", &path]);
+        k.create("keep.yaml", &configmap("keep", &[]));
+        k.say("delete -f three.yaml");
+        assert_eq!(
+            k.ok(&["delete", "-f", &path]),
+            lines(&[
+                "configmap \"a\" deleted",
+                "configmap \"b\" deleted",
+                "configmap \"c\" deleted",
+            ])
+        );
+        assert_eq!(k.ok(&["get", "cm", "-o", "name"]), "configmap/keep\n");
+        k.say("delete -f three.yaml again");
+        let not_found = |name: &str| {
+            format!(
+                "Error from server (NotFound): error when deleting \"{path}\": configmaps \"{name}\" not found"
+            )
+        };
+        assert_eq!(
+            k.fails(&["delete", "-f", &path]),
+            lines(&[&not_found("a"), &not_found("b"), &not_found("c")])
+        );
+    });
+}
+
+#[test]
+fn delete_by_label_selector_deletes_only_matches() {
+    each_kubectl(|k| {
+        k.create(
+            "labelled.yaml",
+            &documents(&[
+                configmap("a", &[("app", "x")]),
+                configmap("b", &[("app", "y")]),
+                configmap("c", &[("app", "x"), ("tier", "t")]),
+                configmap("d", &[]),
+            ]),
+        );
+        k.say("delete cm -l app=x");
+        assert_eq!(
+            k.ok(&["delete", "cm", "-l", "app=x"]),
+            lines(&["configmap \"a\" deleted", "configmap \"c\" deleted"])
+        );
+        assert_eq!(
+            k.ok(&["get", "cm", "-o", "name"]),
+            lines(&["configmap/b", "configmap/d"])
+        );
+        k.say("delete cm -l app=x again");
+        let out = k.run(&["delete", "cm", "-l", "app=x"]);
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "No resources found\n");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    });
+}
+
+#[test]
+fn delete_all_stays_in_the_namespace() {
+    each_kubectl(|k| {
+        k.create(
+            "two-namespaces.yaml",
+            &documents(&[
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n".to_owned(),
+                configmap("a", &[]),
+                configmap("b", &[]),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n"
+                    .to_owned(),
+            ]),
+        );
+        k.say("delete cm --all");
+        assert_eq!(
+            k.ok(&["delete", "cm", "--all"]),
+            lines(&["configmap \"a\" deleted", "configmap \"b\" deleted"])
+        );
+        assert_eq!(
+            k.ok(&[
+                "get",
+                "cm",
+                "-A",
+                "-o",
+                "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {end}"
+            ]),
+            "other/c "
+        );
+    });
+}
+
+#[test]
+fn delete_system_namespaces_is_forbidden() {
+    each_kubectl(|k| {
+        for ns in ["default", "kube-system", "kube-public"] {
+            k.say(&format!("delete ns {ns}"));
+            assert_eq!(
+                k.fails(&["delete", "ns", ns]),
+                format!(
+                    "Error from server (Forbidden): namespaces \"{ns}\" is forbidden: this namespace may not be deleted\n"
+                )
+            );
+        }
+        assert_eq!(
+            k.ok(&["get", "ns", "-o", "name"]),
+            lines(&[
+                "namespace/default",
+                "namespace/kube-node-lease",
+                "namespace/kube-public",
+                "namespace/kube-system",
+            ])
+        );
+    });
+}
+
+#[test]
+fn delete_namespace_deletes_its_objects() {
+    each_kubectl(|k| {
+        k.create(
+            "team.yaml",
+            r#"apiVersion: v1
+kind: Namespace
+metadata:
+  name: team
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  namespace: team
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: team
+spec:
+  containers:
+  - name: c
+    image: nginx
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: outside
+"#,
+        );
+        assert_eq!(
+            k.ok(&["get", "cm,pods", "-n", "team", "-o", "name"]),
+            lines(&["configmap/a", "pod/p"])
+        );
+        k.say("delete ns team");
+        assert_eq!(
+            k.ok(&["delete", "ns", "team"]),
+            "namespace \"team\" deleted\n"
+        );
+        assert_eq!(
+            k.fails(&["get", "ns", "team"]),
+            "Error from server (NotFound): namespaces \"team\" not found\n"
+        );
+        k.say("recreate ns team: it is empty");
+        k.create(
+            "ns.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n",
+        );
+        assert_eq!(k.ok(&["get", "cm,pods", "-n", "team", "-o", "name"]), "");
+        assert_eq!(k.ok(&["get", "cm", "-o", "name"]), "configmap/outside\n");
+    });
+}
