@@ -434,10 +434,7 @@ async fn list_collection(
 ) -> ApiResult<Response> {
     let opts = ListOptions::parse(&list_query(uri)?, kind)?;
     let page = list::read_page(&state.registry, kind, namespace, &opts).await?;
-    Ok(json_response(
-        StatusCode::OK,
-        list::list_body(kind, &kind.api_version(), &page),
-    ))
+    Ok(json_response(StatusCode::OK, list::list_body(kind, &page)))
 }
 
 /// A watch of a collection, or of one object (`.../configmaps/NAME?watch=1`, the legacy form:
@@ -510,7 +507,7 @@ async fn delete_collection(
     };
     Ok(json_response(
         StatusCode::OK,
-        list::list_body(kind, &kind.api_version(), &result),
+        list::list_body(kind, &result),
     ))
 }
 

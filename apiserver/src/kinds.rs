@@ -37,6 +37,18 @@ pub struct Kind {
     pub create_on_update: bool,
     /// Storage key prefix, `/registry/<resource>/` (core) or `/registry/<group>/<resource>/`.
     pub prefix: String,
+    /// `apiVersion` of the stored objects: the storage version, which differs from the served
+    /// one where one stored form is served at several versions.
+    pub storage_api_version: String,
+    /// Converts between the stored and the served form, when they differ.
+    conversion: Option<Conversion>,
+}
+
+/// The two directions of a version conversion.
+#[derive(Debug)]
+struct Conversion {
+    to_served: fn(&Map<String, Value>) -> Map<String, Value>,
+    to_storage: fn(&Map<String, Value>) -> Map<String, Value>,
 }
 
 impl Kind {
@@ -70,6 +82,16 @@ impl Kind {
         } else {
             format!("/registry/{group}/{resource}/")
         };
+        let (storage_api_version, conversion) = match (group, info.version, resource) {
+            ("autoscaling", "v1", "horizontalpodautoscalers") => (
+                "autoscaling/v2".to_owned(),
+                Some(Conversion {
+                    to_served: crate::hpa::v2_to_v1,
+                    to_storage: crate::hpa::v1_to_v2,
+                }),
+            ),
+            _ => (api_version(info), None),
+        };
         Self {
             info,
             name_rule,
@@ -77,20 +99,52 @@ impl Kind {
             status_subresource,
             create_on_update,
             prefix,
+            storage_api_version,
+            conversion,
         }
+    }
+
+    /// An object as received at this kind's version, in its stored form.
+    pub fn to_storage(&self, obj: Map<String, Value>) -> Map<String, Value> {
+        match &self.conversion {
+            Some(c) => (c.to_storage)(&obj),
+            None => obj,
+        }
+    }
+
+    /// Appends a stored object as served at this kind's version; `item` leaves out `kind` and
+    /// `apiVersion`, as items of a typed list are written. Without a conversion this copies
+    /// bytes; with one the object is decoded, converted and encoded.
+    pub fn write_served(&self, stored: &[u8], revision: i64, item: bool, out: &mut Vec<u8>) {
+        let Some(conversion) = &self.conversion else {
+            return if item {
+                crate::object::write_served_item(stored, revision, out)
+            } else {
+                crate::object::write_served(stored, revision, out)
+            };
+        };
+        let mut served = (conversion.to_served)(&crate::object::decode(stored, revision));
+        if item {
+            served.remove("kind");
+            served.remove("apiVersion");
+        }
+        crate::json::write(out, &served);
+    }
+
+    /// A stored object as served at this kind's version.
+    pub fn served(&self, stored: &[u8], revision: i64) -> Vec<u8> {
+        let mut out = Vec::with_capacity(stored.len() + 32);
+        self.write_served(stored, revision, false, &mut out);
+        out
     }
 
     pub fn group_resource(&self) -> GroupResource {
         GroupResource::new(self.info.group, self.info.resource)
     }
 
-    /// `apiVersion` of this kind's objects: `v1`, `apps/v1`.
+    /// `apiVersion` of this kind's objects as served: `v1`, `apps/v1`.
     pub fn api_version(&self) -> String {
-        if self.info.group.is_empty() {
-            self.info.version.to_owned()
-        } else {
-            format!("{}/{}", self.info.group, self.info.version)
-        }
+        api_version(self.info)
     }
 
     /// The storage key of one object.
@@ -236,4 +290,12 @@ fn prepare_secret(obj: &mut Map<String, Value>) {
         }
     }
     obj.entry("type").or_insert_with(|| json!("Opaque"));
+}
+
+fn api_version(info: &ResourceInfo) -> String {
+    if info.group.is_empty() {
+        info.version.to_owned()
+    } else {
+        format!("{}/{}", info.group, info.version)
+    }
 }

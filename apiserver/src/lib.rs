@@ -14,6 +14,7 @@ pub mod error;
 mod field_selector;
 mod filters;
 mod handlers;
+mod hpa;
 mod json;
 pub mod kinds;
 pub mod kubeconfig;

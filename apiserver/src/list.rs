@@ -475,7 +475,8 @@ pub async fn read_page(
 }
 
 /// The JSON body of a list: `{"kind":"<Kind>List","apiVersion":..,"metadata":{..},"items":[..]}`.
-pub fn list_body(kind: &Kind, api_version: &str, page: &Page) -> Vec<u8> {
+pub fn list_body(kind: &Kind, page: &Page) -> Vec<u8> {
+    let api_version = kind.api_version();
     let size: usize = page.items.iter().map(|kv| kv.value.len() + 32).sum();
     let mut out = Vec::with_capacity(size + 256);
     out.extend_from_slice(b"{\"kind\":\"");
@@ -499,7 +500,7 @@ pub fn list_body(kind: &Kind, api_version: &str, page: &Page) -> Vec<u8> {
         if i > 0 {
             out.push(b',');
         }
-        object::write_served_item(&kv.value, kv.mod_revision, &mut out);
+        kind.write_served(&kv.value, kv.mod_revision, true, &mut out);
     }
     out.extend_from_slice(b"]}");
     out

@@ -88,7 +88,7 @@ impl Registry {
         name: &str,
     ) -> ApiResult<Vec<u8>> {
         match self.get_kv(&kind.key(namespace, name)).await? {
-            Some(kv) => Ok(object::served(&kv.value, kv.mod_revision)),
+            Some(kv) => Ok(kind.served(&kv.value, kv.mod_revision)),
             None => Err(not_found(kind, name)),
         }
     }
@@ -111,9 +111,10 @@ impl Registry {
         &self,
         kind: &Kind,
         namespace: Option<&str>,
-        mut obj: Map<String, Value>,
+        obj: Map<String, Value>,
         dry_run: bool,
     ) -> ApiResult<Written> {
+        let mut obj = kind.to_storage(obj);
         if meta_str(&obj, "resourceVersion")
             .parse::<u64>()
             .is_ok_and(|rv| rv != 0)
@@ -148,7 +149,7 @@ impl Registry {
                 }
                 let revision = self.backend.current_revision();
                 return Ok(Written {
-                    body: object::served(&value, revision),
+                    body: kind.served(&value, revision),
                     created: true,
                 });
             }
@@ -169,7 +170,7 @@ impl Registry {
                 .await;
             if response.succeeded {
                 return Ok(Written {
-                    body: object::served(&value, response.revision),
+                    body: kind.served(&value, response.revision),
                     created: true,
                 });
             }
@@ -183,7 +184,10 @@ impl Registry {
     /// Fills in what `BeforeCreate` and the strategy's `PrepareForCreate` set on a new object.
     fn prepare_create(&self, kind: &Kind, namespace: Option<&str>, obj: &mut Map<String, Value>) {
         obj.insert("kind".into(), Value::String(kind.info.kind.to_owned()));
-        obj.insert("apiVersion".into(), Value::String(kind.api_version()));
+        obj.insert(
+            "apiVersion".into(),
+            Value::String(kind.storage_api_version.clone()),
+        );
         kind.prepare_for_create(obj);
         let tracks_generation = kind.tracks_generation;
         let meta = meta_mut(obj);
@@ -278,6 +282,7 @@ impl Registry {
         dry_run: bool,
         mode: UpdateMode,
     ) -> ApiResult<Written> {
+        let obj = kind.to_storage(obj);
         let key = kind.key(namespace, name);
         let expected = parse_resource_version(meta_str(&obj, "resourceVersion"))?;
         loop {
@@ -317,7 +322,7 @@ impl Registry {
                 meta_mut(&mut new).insert("generation".into(), json!(generation));
             }
             validate_update(kind, &new)?;
-            match self.write_over(&current, new, dry_run).await? {
+            match self.write_over(kind, &current, new, dry_run).await? {
                 Some(written) => return Ok(written),
                 None if expected.is_some() => return Err(conflict(kind, name)),
                 None => continue,
@@ -330,6 +335,7 @@ impl Registry {
     /// `GuaranteedUpdate` does.
     async fn write_over(
         &self,
+        kind: &Kind,
         current: &KeyValue,
         new: Map<String, Value>,
         dry_run: bool,
@@ -337,7 +343,7 @@ impl Registry {
         let value = object::encode(&new);
         if value == current.value {
             return Ok(Some(Written {
-                body: object::served(&current.value, current.mod_revision),
+                body: kind.served(&current.value, current.mod_revision),
                 created: false,
             }));
         }
@@ -348,7 +354,7 @@ impl Registry {
                 .is_none_or(Vec::is_empty);
         if dry_run {
             return Ok(Some(Written {
-                body: object::served(&value, self.backend.current_revision()),
+                body: kind.served(&value, self.backend.current_revision()),
                 created: false,
             }));
         }
@@ -378,7 +384,7 @@ impl Registry {
             return Ok(None);
         }
         Ok(Some(Written {
-            body: object::served(&value, response.revision),
+            body: kind.served(&value, response.revision),
             created: false,
         }))
     }
@@ -405,7 +411,7 @@ impl Registry {
                 .is_some_and(|f| !f.is_empty());
             if has_finalizers {
                 if !meta_str(&old, "deletionTimestamp").is_empty() {
-                    return Ok(object::served(&current.value, current.mod_revision));
+                    return Ok(kind.served(&current.value, current.mod_revision));
                 }
                 let mut marked = old.clone();
                 let meta = meta_mut(&mut marked);
@@ -414,7 +420,10 @@ impl Registry {
                     Value::String(clock::now_rfc3339()),
                 );
                 meta.insert("deletionGracePeriodSeconds".into(), json!(0));
-                match self.write_over(&current, marked, options.dry_run).await? {
+                match self
+                    .write_over(kind, &current, marked, options.dry_run)
+                    .await?
+                {
                     Some(written) => return Ok(written.body),
                     None => continue,
                 }

@@ -25,7 +25,6 @@ use serde_json::json;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::list::{ListOptions, ReadAt, wait_for_revision};
-use crate::object;
 use crate::registry::Registry;
 
 /// What a watch needs beyond its options.
@@ -86,7 +85,7 @@ pub async fn start(
                 .iter()
                 .filter(|kv| req.opts.matches(&req.kind, &kv.value))
             {
-                push_event(&mut pending, "ADDED", &kv.value, kv.mod_revision);
+                push_event(&mut pending, &req.kind, "ADDED", &kv.value, kv.mod_revision);
             }
             if req.opts.send_initial_events == Some(true) && req.opts.bookmarks {
                 push_bookmark(&mut pending, &req, snapshot.revision, true);
@@ -186,11 +185,15 @@ fn encode_event(out: &mut Vec<u8>, req: &WatchRequest, event: &Event) {
             let new_matches = matches(&event.kv.value);
             let old_matches = event.prev_kv.as_ref().map(|p| matches(&p.value));
             match (old_matches, new_matches) {
-                (None | Some(false), true) => push_event(out, "ADDED", &event.kv.value, revision),
-                (Some(true), true) => push_event(out, "MODIFIED", &event.kv.value, revision),
+                (None | Some(false), true) => {
+                    push_event(out, &req.kind, "ADDED", &event.kv.value, revision)
+                }
+                (Some(true), true) => {
+                    push_event(out, &req.kind, "MODIFIED", &event.kv.value, revision)
+                }
                 (Some(true), false) => {
                     if let Some(prev) = &event.prev_kv {
-                        push_event(out, "DELETED", &prev.value, revision);
+                        push_event(out, &req.kind, "DELETED", &prev.value, revision);
                     }
                 }
                 (_, false) => {}
@@ -198,17 +201,17 @@ fn encode_event(out: &mut Vec<u8>, req: &WatchRequest, event: &Event) {
         }
         EventKind::Delete => {
             if let Some(prev) = event.prev_kv.as_ref().filter(|p| matches(&p.value)) {
-                push_event(out, "DELETED", &prev.value, revision);
+                push_event(out, &req.kind, "DELETED", &prev.value, revision);
             }
         }
     }
 }
 
-fn push_event(out: &mut Vec<u8>, kind: &str, stored: &[u8], revision: i64) {
+fn push_event(out: &mut Vec<u8>, kind: &Kind, event: &str, stored: &[u8], revision: i64) {
     out.extend_from_slice(b"{\"type\":\"");
-    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(event.as_bytes());
     out.extend_from_slice(b"\",\"object\":");
-    object::write_served(stored, revision, out);
+    kind.write_served(stored, revision, false, out);
     out.extend_from_slice(b"}\n");
 }
 

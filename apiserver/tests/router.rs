@@ -1196,3 +1196,64 @@ async fn item_watch_requires_a_matching_name() {
         "fieldSelector metadata.name doesn't match requested name"
     );
 }
+
+#[tokio::test]
+async fn horizontal_pod_autoscalers_are_stored_once_and_served_at_v1_and_v2() {
+    let app = app().await;
+    let v1 = "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers";
+    let v2 = "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers";
+    let target = json!({"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"});
+    let created = app
+        .call(
+            Method::POST,
+            v1,
+            Some(json!({"metadata": {"name": "a"}, "spec": {"scaleTargetRef": target, "minReplicas": 1, "maxReplicas": 5, "targetCPUUtilizationPercentage": 60}})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.json()["apiVersion"], "autoscaling/v1");
+    assert_eq!(created.json()["spec"]["targetCPUUtilizationPercentage"], 60);
+    let as_v2 = app.get(&format!("{v2}/a")).await.json();
+    assert_eq!(as_v2["apiVersion"], "autoscaling/v2");
+    assert_eq!(
+        as_v2["spec"]["metrics"],
+        json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}}])
+    );
+    assert_eq!(
+        as_v2["metadata"]["resourceVersion"],
+        created.json()["metadata"]["resourceVersion"]
+    );
+
+    let from_v2 = app
+        .call(
+            Method::POST,
+            v2,
+            Some(json!({"metadata": {"name": "b"}, "spec": {"scaleTargetRef": target, "maxReplicas": 3, "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]}})),
+        )
+        .await;
+    assert_eq!(from_v2.status, StatusCode::CREATED, "{}", from_v2.text());
+    let list = app.get(v1).await.json();
+    assert_eq!(list["kind"], "HorizontalPodAutoscalerList");
+    assert_eq!(list["apiVersion"], "autoscaling/v1");
+    assert!(list["items"][1].get("apiVersion").is_none());
+    assert_eq!(
+        list["items"][1]["spec"]["targetCPUUtilizationPercentage"],
+        70
+    );
+    let events = watch_events(&app, &format!("{v1}?watch=1&resourceVersion=1"), 2, async {
+    })
+    .await;
+    assert_eq!(events[1]["object"]["apiVersion"], "autoscaling/v1");
+    assert_eq!(
+        events[1]["object"]["spec"]["targetCPUUtilizationPercentage"],
+        70
+    );
+    let wrong = app
+        .call(Method::POST, v1, Some(json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "c"}})))
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        wrong.json()["message"],
+        "the API version in the data (autoscaling/v2) does not match the expected API version (autoscaling/v1)"
+    );
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need and checks what the machine image must provide.
+# Idempotent: safe to run on every CI run and on a developer machine.
+set -euo pipefail
+
+# kubectl releases the kubectl tests run (shipped with the machine image's Google Cloud SDK).
+missing=0
+for v in 1.27 1.33; do
+  bin="/usr/lib/google-cloud-sdk/bin/kubectl.$v"
+  if [ ! -x "$bin" ]; then
+    echo "missing $bin: the kubectl integration tests need it" >&2
+    missing=1
+  fi
+done
+[ "$missing" = 0 ] || exit 1
+
+for tool in "cargo" "cargo fmt" "cargo clippy"; do
+  if ! $tool --version >/dev/null 2>&1; then
+    echo "$tool is not installed (the machine image provides the Rust toolchain)" >&2
+    exit 1
+  fi
+done
