@@ -7,9 +7,10 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -104,82 +105,60 @@ impl WriteQuery {
     }
 }
 
-pub async fn core(
-    State(state): State<Arc<AppState>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let path = uri.path();
-    let rest = path.strip_prefix("/api/v1/").unwrap_or("");
-    serve(&state, "", "v1", rest, method, &uri, &headers, body).await
+pub async fn core(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let rest = parts.uri.path().strip_prefix("/api/v1/").unwrap_or("");
+    serve(&state, "", "v1", rest, &parts, body).await
 }
 
-pub async fn grouped(
-    State(state): State<Arc<AppState>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let path = uri.path().to_owned();
-    let mut parts = path.trim_start_matches("/apis/").splitn(3, '/');
+pub async fn grouped(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut path = parts.uri.path().trim_start_matches("/apis/").splitn(3, '/');
     let (group, version, rest) = (
-        parts.next().unwrap_or(""),
-        parts.next().unwrap_or(""),
-        parts.next().unwrap_or(""),
+        path.next().unwrap_or(""),
+        path.next().unwrap_or(""),
+        path.next().unwrap_or(""),
     );
-    serve(&state, group, version, rest, method, &uri, &headers, body).await
+    serve(&state, group, version, rest, &parts, body).await
 }
 
 /// Answers a resource request, with the deprecation warning of its resource if it has one.
-#[allow(clippy::too_many_arguments)]
 async fn serve(
     state: &AppState,
     group: &str,
     version: &str,
     rest: &str,
-    method: Method,
-    uri: &Uri,
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
 ) -> Response {
-    let mut response = dispatch(state, group, version, rest, method, uri, headers, body)
+    let Some(target) = parse_target(group, version, rest) else {
+        return ApiError::PathNotFound.into_response();
+    };
+    let warning = crate::catalog::find_resource(group, version, target.resource)
+        .and_then(|r| r.warning)
+        .and_then(|w| HeaderValue::from_str(&format!("299 - {}", crate::error::go_quote(w))).ok());
+    let mut response = dispatch(state, &target, parts, body)
         .await
         .unwrap_or_else(IntoResponse::into_response);
-    let resource = rest.trim_start_matches("watch/").split('/');
-    let resource = match resource.clone().next() {
-        Some("namespaces") => resource.clone().nth(2).unwrap_or("namespaces"),
-        other => other.unwrap_or(""),
-    };
-    let warning = crate::catalog::find_resource(group, version, resource).and_then(|r| r.warning);
-    if let Some(value) = warning
-        .and_then(|w| HeaderValue::from_str(&format!("299 - {}", crate::error::go_quote(w))).ok())
-    {
-        response.headers_mut().append(header::WARNING, value);
+    if let Some(warning) = warning {
+        response.headers_mut().append(header::WARNING, warning);
     }
     response
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn dispatch(
     state: &AppState,
-    group: &str,
-    version: &str,
-    rest: &str,
-    method: Method,
-    uri: &Uri,
-    headers: &HeaderMap,
+    target: &Target<'_>,
+    parts: &Parts,
     body: Body,
 ) -> ApiResult<Response> {
-    let target = parse_target(group, version, rest).ok_or(ApiError::PathNotFound)?;
-    let body = match special(state, &target, &method, uri, headers, body).await {
+    let (uri, headers) = (&parts.uri, &parts.headers);
+    let body = match special(state, target, parts, body).await {
         Ok(response) => return response,
         Err(body) => body,
     };
     let kind = state
-        .kind(group, version, target.resource)
+        .kind(target.group, target.version, target.resource)
         .ok_or(ApiError::PathNotFound)?;
     if target.namespace.is_some() && !kind.info.namespaced {
         return Err(ApiError::PathNotFound);
@@ -198,15 +177,13 @@ async fn dispatch(
             namespace,
             name.unwrap_or(""),
             sub,
-            method,
-            uri,
-            headers,
+            parts,
             body,
         )
         .await;
     }
     let watching = target.watch_path || query_flag(uri, "watch");
-    match (name, method) {
+    match (name, parts.method.clone()) {
         (None, Method::GET) if watching => {
             watch_collection(state, kind, namespace, None, uri).await
         }
@@ -273,9 +250,7 @@ async fn dispatch(
 async fn special(
     state: &AppState,
     target: &Target<'_>,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
 ) -> Result<ApiResult<Response>, Body> {
     if !target.group.is_empty() || target.version != "v1" {
@@ -285,7 +260,7 @@ async fn special(
         target.resource,
         target.namespace,
         target.subresource,
-        method,
+        &parts.method,
     ) {
         ("componentstatuses", None, None, &Method::GET) => {
             let name = match target.name.map(path_name).transpose() {
@@ -297,10 +272,10 @@ async fn special(
         }
         ("componentstatuses", None, None, _) => Ok(Err(ApiError::MethodNotAllowed)),
         ("bindings", Some(ns), None, &Method::POST) if target.name.is_none() => {
-            Ok(bind(state, ns, None, uri, headers, body).await)
+            Ok(bind(state, ns, None, parts, body).await)
         }
         ("pods", Some(ns), Some("binding"), &Method::POST) => {
-            Ok(bind(state, ns, target.name, uri, headers, body).await)
+            Ok(bind(state, ns, target.name, parts, body).await)
         }
         ("bindings", _, _, _) => Ok(Err(ApiError::MethodNotAllowed)),
         _ => Err(body),
@@ -311,13 +286,12 @@ async fn bind(
     state: &AppState,
     namespace: &str,
     pod: Option<&str>,
-    uri: &Uri,
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
 ) -> ApiResult<Response> {
-    let q = write_query(uri)?;
+    let q = write_query(&parts.uri)?;
     let bytes = body::read(body).await?;
-    let Value::Object(binding) = body::decode_value(headers, &bytes, "Binding")? else {
+    let Value::Object(binding) = body::decode_value(&parts.headers, &bytes, "Binding")? else {
         return Err(ApiError::BadRequest(
             "a Binding must be a JSON object".into(),
         ));
@@ -333,22 +307,20 @@ async fn bind(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn subresource(
     state: &AppState,
     kind: &Kind,
     namespace: Option<&str>,
     name: &str,
     sub: &str,
-    method: Method,
-    uri: &Uri,
-    headers: &HeaderMap,
+    parts: &Parts,
     body: Body,
 ) -> ApiResult<Response> {
+    let (uri, headers) = (&parts.uri, &parts.headers);
     if sub != "status" || !kind.status_subresource {
         return Err(ApiError::PathNotFound);
     }
-    match method {
+    match parts.method {
         Method::GET => Ok(json_response(
             StatusCode::OK,
             state.registry.get(kind, namespace, name).await?,
