@@ -243,6 +243,9 @@ pub enum ApiError {
     /// 500 InternalError.
     #[error("Internal error occurred: {0}")]
     Internal(String),
+    /// 503 ServiceUnavailable.
+    #[error("{0}")]
+    ServiceUnavailable(String),
     /// 500 with no reason: a plain storage error (`resourceVersion should not be set ...`).
     #[error("{0}")]
     Unknown(String),
@@ -292,6 +295,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             Self::Internal(_) | Self::Unknown(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -310,6 +314,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "UnsupportedMediaType",
             Self::Timeout { .. } => "Timeout",
             Self::Internal(_) => "InternalError",
+            Self::ServiceUnavailable(_) => "ServiceUnavailable",
             Self::Unknown(_) => "",
         }
     }

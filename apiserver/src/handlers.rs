@@ -317,15 +317,15 @@ async fn subresource(
     body: Body,
 ) -> ApiResult<Response> {
     let (uri, headers) = (&parts.uri, &parts.headers);
-    if sub != "status" || !kind.status_subresource {
+    if !crate::subresources::has(kind, sub) {
         return Err(ApiError::PathNotFound);
     }
-    match parts.method {
-        Method::GET => Ok(json_response(
+    match (sub, &parts.method) {
+        ("status", &Method::GET) => Ok(json_response(
             StatusCode::OK,
             state.registry.get(kind, namespace, name).await?,
         )),
-        Method::PUT => {
+        ("status", &Method::PUT) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
             let obj = body::decode_object(headers, &bytes, kind)?;
@@ -335,6 +335,33 @@ async fn subresource(
                 .update_status(kind, namespace, name, obj, q.dry_run()?)
                 .await?;
             Ok(json_response(StatusCode::OK, written.body))
+        }
+        ("scale", &Method::GET) => {
+            let (obj, _) = state.registry.get_object(kind, namespace, name).await?;
+            let scale = crate::subresources::scale_of(&kind.served_object(obj));
+            Ok(json_response(StatusCode::OK, crate::json::to_vec(&scale)))
+        }
+        ("scale", &Method::PUT) => {
+            let q = write_query(uri)?;
+            let bytes = body::read(body).await?;
+            let Value::Object(scale) = body::decode_value(headers, &bytes, "Scale")? else {
+                return Err(ApiError::BadRequest("a Scale must be a JSON object".into()));
+            };
+            let scale = crate::subresources::update_scale(
+                state,
+                kind,
+                namespace,
+                name,
+                &scale,
+                q.dry_run()?,
+            )
+            .await?;
+            Ok(json_response(StatusCode::OK, crate::json::to_vec(&scale)))
+        }
+        ("log" | "exec" | "attach" | "portforward" | "proxy", _)
+            if kind.info.resource == "pods" =>
+        {
+            Err(crate::subresources::pod_connect(state, kind, namespace, name, sub).await)
         }
         _ => Err(ApiError::MethodNotAllowed),
     }

@@ -131,6 +131,14 @@ impl Kind {
         crate::json::write(out, &served);
     }
 
+    /// A decoded stored object, converted to this kind's version.
+    pub fn served_object(&self, obj: Map<String, Value>) -> Map<String, Value> {
+        match &self.conversion {
+            Some(c) => (c.to_served)(&obj),
+            None => obj,
+        }
+    }
+
     /// A stored object as served at this kind's version.
     pub fn served(&self, stored: &[u8], revision: i64) -> Vec<u8> {
         let mut out = Vec::with_capacity(stored.len() + 32);

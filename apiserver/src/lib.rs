@@ -25,6 +25,7 @@ pub mod object;
 mod openapi;
 pub mod registry;
 mod special;
+mod subresources;
 mod watch;
 
 use std::collections::HashMap;

@@ -1257,3 +1257,90 @@ async fn horizontal_pod_autoscalers_are_stored_once_and_served_at_v1_and_v2() {
         "the API version in the data (autoscaling/v2) does not match the expected API version (autoscaling/v1)"
     );
 }
+
+#[tokio::test]
+async fn scale_subresource_reads_and_writes_spec_replicas() {
+    let app = app().await;
+    let deployments = "/apis/apps/v1/namespaces/default/deployments";
+    app.call(
+        Method::POST,
+        deployments,
+        Some(json!({"metadata": {"name": "web"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}}})),
+    )
+    .await;
+    let scale = app.get(&format!("{deployments}/web/scale")).await.json();
+    assert_eq!(scale["kind"], "Scale");
+    assert_eq!(scale["apiVersion"], "autoscaling/v1");
+    assert_eq!(scale["spec"], json!({"replicas": 2}));
+    assert_eq!(
+        scale["status"],
+        json!({"replicas": 0, "selector": "app=web"})
+    );
+    let updated = app
+        .call(
+            Method::PUT,
+            &format!("{deployments}/web/scale"),
+            Some(json!({"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": "web"}, "spec": {"replicas": 5}})),
+        )
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
+    assert_eq!(updated.json()["spec"]["replicas"], 5);
+    let deployment = app.get(&format!("{deployments}/web")).await.json();
+    assert_eq!(deployment["spec"]["replicas"], 5);
+    assert_eq!(deployment["metadata"]["generation"], 2);
+    let stale = app
+        .call(
+            Method::PUT,
+            &format!("{deployments}/web/scale"),
+            Some(json!({"metadata": {"name": "web", "resourceVersion": scale["metadata"]["resourceVersion"]}, "spec": {"replicas": 1}})),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let negative = app
+        .call(
+            Method::PUT,
+            &format!("{deployments}/web/scale"),
+            Some(json!({"spec": {"replicas": -1}})),
+        )
+        .await;
+    assert_eq!(negative.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        negative.json()["message"],
+        "Scale.autoscaling \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+    );
+    assert_eq!(
+        app.get("/api/v1/namespaces/default/configmaps/x/scale")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn pod_subresources_that_need_a_kubelet_say_so() {
+    let app = app().await;
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces/default/pods",
+        Some(json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}})),
+    )
+    .await;
+    let log = app.get("/api/v1/namespaces/default/pods/p/log").await;
+    assert_eq!(log.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        log.json()["message"],
+        "container \"nginx\" in pod \"p\" is waiting to start: ContainerCreating"
+    );
+    let exec = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/default/pods/p/exec?command=ls",
+            None,
+        )
+        .await;
+    assert_eq!(exec.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        exec.json()["message"],
+        "pod p does not have a host assigned"
+    );
+}

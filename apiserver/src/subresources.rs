@@ -1,0 +1,249 @@
+//! Subresources: `status` (a write changes status only), `scale` (autoscaling/v1 `Scale` over
+//! the `spec.replicas` of deployments, replicasets, statefulsets and replicationcontrollers),
+//! and the pod subresources that need a kubelet (`log`, `exec`, `attach`, `portforward`,
+//! `proxy`), which kubemem does not run: they answer a `Status` saying so instead of a 404.
+
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, Cause};
+use crate::kinds::Kind;
+use crate::object::{meta_mut, meta_str};
+
+/// Whether `kind` has the subresource `sub` (as discovery lists it).
+pub fn has(kind: &Kind, sub: &str) -> bool {
+    kind.info.subresources.iter().any(|s| s.name == sub)
+}
+
+/// `labels.Selector.String()` of a `metav1.LabelSelector` (or a plain map selector, as
+/// replicationcontrollers have): requirements sorted by key, `k=v`, `k in (a,b)`,
+/// `k notin (a,b)`, `k`, `!k`, joined by commas.
+pub fn selector_string(selector: &Value) -> String {
+    let Some(selector) = selector.as_object() else {
+        return String::new();
+    };
+    let mut requirements: Vec<(String, String)> = Vec::new();
+    let labels = selector
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .or_else(|| {
+            (!selector.contains_key("matchExpressions") && !selector.contains_key("matchLabels"))
+                .then_some(selector)
+        });
+    for (key, value) in labels.into_iter().flatten() {
+        requirements.push((
+            key.clone(),
+            format!("{key}={}", value.as_str().unwrap_or("")),
+        ));
+    }
+    for expression in selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let key = expression["key"].as_str().unwrap_or("").to_owned();
+        let mut values: Vec<&str> = expression["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        let text = match expression["operator"].as_str().unwrap_or("") {
+            "In" => format!("{key} in ({})", values.join(",")),
+            "NotIn" => format!("{key} notin ({})", values.join(",")),
+            "Exists" => key.clone(),
+            "DoesNotExist" => format!("!{key}"),
+            _ => continue,
+        };
+        requirements.push((key, text));
+    }
+    requirements.sort_by(|a, b| a.0.cmp(&b.0));
+    requirements
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The `Scale` of an object with `spec.replicas`.
+pub fn scale_of(obj: &Map<String, Value>) -> Value {
+    let meta = obj.get("metadata").cloned().unwrap_or_else(|| json!({}));
+    let mut metadata = Map::new();
+    for key in [
+        "name",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+    ] {
+        if let Some(v) = meta.get(key) {
+            metadata.insert(key.into(), v.clone());
+        }
+    }
+    let spec_replicas = obj
+        .get("spec")
+        .and_then(|s| s.get("replicas"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let mut status = Map::new();
+    status.insert(
+        "replicas".into(),
+        json!(
+            obj.get("status")
+                .and_then(|s| s.get("replicas"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+        ),
+    );
+    let selector = obj
+        .get("spec")
+        .and_then(|s| s.get("selector"))
+        .map(selector_string)
+        .unwrap_or_default();
+    if !selector.is_empty() {
+        status.insert("selector".into(), Value::String(selector));
+    }
+    let mut spec = Map::new();
+    if spec_replicas != 0 {
+        spec.insert("replicas".into(), json!(spec_replicas));
+    }
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": metadata,
+        "spec": spec,
+        "status": status,
+    })
+}
+
+/// PUT of a `Scale`: sets `spec.replicas` of the parent, conditionally on the Scale's
+/// `resourceVersion` when it has one, and answers the new `Scale`.
+pub async fn update_scale(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    scale: &Map<String, Value>,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    let body_name = meta_str(scale, "name");
+    if !body_name.is_empty() && body_name != name {
+        return Err(ApiError::BadRequest(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    let replicas = scale.get("spec").and_then(|s| s.get("replicas"));
+    let replicas = match replicas {
+        None => 0,
+        Some(v) => match v.as_i64() {
+            Some(n) if n >= 0 => n,
+            _ => {
+                return Err(ApiError::Invalid {
+                    group: "autoscaling".into(),
+                    kind: "Scale".into(),
+                    name: name.to_owned(),
+                    causes: vec![Cause::invalid(
+                        "spec.replicas",
+                        v,
+                        "must be greater than or equal to 0",
+                    )],
+                });
+            }
+        },
+    };
+    let (mut obj, kv) = state.registry.get_object(kind, namespace, name).await?;
+    let rv = match meta_str(scale, "resourceVersion") {
+        "" => kv.mod_revision.to_string(),
+        given => given.to_owned(),
+    };
+    meta_mut(&mut obj).insert("resourceVersion".into(), Value::String(rv));
+    let spec = obj.entry("spec").or_insert_with(|| json!({}));
+    if let Some(spec) = spec.as_object_mut() {
+        spec.insert("replicas".into(), json!(replicas));
+    }
+    let written = state
+        .registry
+        .update(kind, namespace, name, obj, dry_run)
+        .await?;
+    let updated: Map<String, Value> = serde_json::from_slice(&written.body).unwrap_or_default();
+    Ok(scale_of(&updated))
+}
+
+/// The answer to a pod subresource that needs a kubelet.
+pub async fn pod_connect(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    sub: &str,
+) -> ApiError {
+    let pod = match state.registry.get_object(kind, namespace, name).await {
+        Ok((pod, _)) => pod,
+        Err(e) => return e,
+    };
+    let node = pod
+        .get("spec")
+        .and_then(|s| s.get("nodeName"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match (sub, node) {
+        ("log", _) => {
+            let container = pod
+                .get("spec")
+                .and_then(|s| s.get("containers"))
+                .and_then(|c| c.get(0))
+                .and_then(|c| c.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            ApiError::BadRequest(format!(
+                "container {container:?} in pod {name:?} is waiting to start: ContainerCreating"
+            ))
+        }
+        (_, "") => ApiError::BadRequest(format!("pod {name} does not have a host assigned")),
+        (_, node) => ApiError::ServiceUnavailable(format!(
+            "pods/{sub} needs the kubelet of node {node:?}, and kubemem runs no kubelet"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selector_strings_match_labels_selector_string() {
+        let cases = [
+            (json!({"matchLabels": {"b": "2", "a": "1"}}), "a=1,b=2"),
+            (
+                json!({"matchLabels": {"app": "web"}, "matchExpressions": [
+                    {"key": "tier", "operator": "In", "values": ["front", "back"]},
+                    {"key": "env", "operator": "NotIn", "values": ["prod"]},
+                    {"key": "x", "operator": "Exists"},
+                    {"key": "y", "operator": "DoesNotExist"}
+                ]}),
+                "app=web,env notin (prod),tier in (back,front),x,!y",
+            ),
+            (json!({"app": "web"}), "app=web"),
+            (json!({}), ""),
+        ];
+        for (i, (selector, want)) in cases.iter().enumerate() {
+            println!("#{i}: {selector}");
+            assert_eq!(selector_string(selector), *want, "#{i}");
+        }
+    }
+
+    #[test]
+    fn scale_carries_the_parents_identity_and_replicas() {
+        let obj = json!({"metadata": {"name": "d", "namespace": "ns", "uid": "u", "resourceVersion": "7", "creationTimestamp": "t", "labels": {"x": "y"}},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}}, "status": {"replicas": 2}});
+        assert_eq!(
+            scale_of(obj.as_object().unwrap()),
+            json!({"kind": "Scale", "apiVersion": "autoscaling/v1",
+                "metadata": {"name": "d", "namespace": "ns", "uid": "u", "resourceVersion": "7", "creationTimestamp": "t"},
+                "spec": {"replicas": 3}, "status": {"replicas": 2, "selector": "app=web"}})
+        );
+    }
+}
