@@ -1,5 +1,6 @@
 //! Wall-clock times as Kubernetes writes them: RFC 3339 in UTC with whole seconds
-//! (`metav1.Time`), e.g. `2026-11-22T22:42:35Z`.
+//! (`metav1.Time`), e.g. `2026-11-22T22:42:35Z`, and read back as Go's
+//! `time.Parse(time.RFC3339, s)` reads them.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -13,8 +14,8 @@ pub fn now_rfc3339() -> String {
 
 /// Seconds since the Unix epoch, formatted as `metav1.Time`.
 pub fn rfc3339(unix_secs: i64) -> String {
-    let days = unix_secs.div_euclid(86_400);
-    let rem = unix_secs.rem_euclid(86_400);
+    let days = unix_secs.div_euclid(SECONDS_PER_DAY);
+    let rem = unix_secs.rem_euclid(SECONDS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
@@ -22,6 +23,88 @@ pub fn rfc3339(unix_secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Seconds since the Unix epoch of an RFC 3339 timestamp, as `time.Parse(time.RFC3339, s)`
+/// then `Time.Unix()` give them; `None` where that parse fails.
+///
+/// The accepted form is `YYYY-MM-DDThh:mm:ss[(.|,)digits](Z|±hh:mm)`: every field has exactly
+/// the digits shown, the date must exist (leap years included), `hh` is `00`-`23`, `mm` and `ss`
+/// are `00`-`59` (no leap second), `T` and `Z` are upper case and nothing may follow the zone.
+/// Fractional seconds may have any number of digits (at least one) and are dropped, so the
+/// result is the whole second at or before the instant. The zone offset is any two-digit hour
+/// and minute pair, subtracted to get UTC.
+///
+/// Two corners differ from Go, whose fallback parser accepts a one-digit hour (`T1:00:00Z`)
+/// and limits the offset to `24:60` (so `+99:99` fails there but parses here).
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let number = |from: usize, len: usize| -> Option<i64> {
+        let digits = b.get(from..from + len)?;
+        digits.iter().try_fold(0_i64, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+        })
+    };
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(i, c)| b.get(i) != Some(&c)) {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    if !(1..=12).contains(&month)
+        || !(1..=days_in_month(year, month)).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let mut rest = b.get(19..)?;
+    if let [b'.' | b',', tail @ ..] = rest {
+        let digits = tail.iter().take_while(|d| d.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = tail.get(digits..)?;
+    }
+    let offset = match rest {
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2]
+            if [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()) =>
+        {
+            let hours = i64::from(h1 - b'0') * 10 + i64::from(h2 - b'0');
+            let minutes = i64::from(m1 - b'0') * 10 + i64::from(m2 - b'0');
+            let magnitude = (hours * 60 + minutes) * 60;
+            if *sign == b'-' { -magnitude } else { magnitude }
+        }
+        _ => return None,
+    };
+    Some(
+        days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second
+            - offset,
+    )
+}
+
+/// Howard Hinnant's `days_from_civil`: a proleptic Gregorian date to days since 1970-01-01.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a proleptic Gregorian date.
@@ -48,5 +131,70 @@ mod tests {
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_387_355), "2026-11-22T22:42:35Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn parses_what_go_rfc3339_accepts() {
+        let cases: Vec<(&str, Option<i64>)> = vec![
+            ("1970-01-01T00:00:00Z", Some(0)),
+            ("2026-11-22T22:42:35Z", Some(1_795_387_355)),
+            ("2000-02-29T00:00:00Z", Some(951_782_400)),
+            ("0001-01-01T00:00:00Z", Some(-62_135_596_800)),
+            ("1969-12-31T23:59:59Z", Some(-1)),
+            // Fractions of any length, after `.` or `,`, are dropped (floor, like `Time.Unix`).
+            ("1970-01-01T00:00:00.999999999999Z", Some(0)),
+            ("1969-12-31T23:59:59.5Z", Some(-1)),
+            ("1970-01-01T00:00:01,5Z", Some(1)),
+            // Offsets are subtracted, across day, month and year boundaries.
+            ("2024-03-01T01:00:00+02:00", Some(1_709_247_600)),
+            ("2023-12-31T23:30:00-01:00", Some(1_704_069_000)),
+            ("1970-01-01T00:00:00-00:00", Some(0)),
+            ("1970-01-01T05:30:00.25+05:30", Some(0)),
+            ("2024-02-30T00:00:00Z", None),
+            ("2023-02-29T00:00:00Z", None),
+            ("1900-02-29T00:00:00Z", None),
+            ("2024-13-01T00:00:00Z", None),
+            ("2024-00-01T00:00:00Z", None),
+            ("2024-05-00T00:00:00Z", None),
+            ("2024-05-01T24:00:00Z", None),
+            ("2024-05-01T10:60:00Z", None),
+            ("2024-05-01T23:59:60Z", None),
+            ("2024-05-01 10:00:00Z", None),
+            ("2024-05-01t10:00:00Z", None),
+            ("2024-05-01T10:00:00z", None),
+            ("2024-05-01T10:00:00", None),
+            ("2024-05-01T10:00:00.Z", None),
+            ("2024-05-01T10:00:00.5", None),
+            ("2024-05-01T10:00:00ZZ", None),
+            ("2024-05-01T10:00:00+0200", None),
+            ("2024-05-01T10:00:00+02:00Z", None),
+            ("2024-5-01T10:00:00Z", None),
+            ("+024-05-01T10:00:00Z", None),
+            ("2024-05-01T10:00:0\u{e9}Z", None),
+            ("", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_rfc3339(input), want, "case {input:?}");
+        }
+    }
+
+    #[test]
+    fn parse_inverts_format() {
+        for secs in [
+            -62_135_596_800,
+            -86_401,
+            -1,
+            0,
+            59,
+            951_868_799,
+            1_795_387_355,
+        ] {
+            assert_eq!(parse_rfc3339(&rfc3339(secs)), Some(secs), "{secs}");
+        }
+        let mut secs = -62_135_596_800_i64;
+        while secs < 253_402_300_800 {
+            assert_eq!(parse_rfc3339(&rfc3339(secs)), Some(secs), "{secs}");
+            secs += 7_777_777;
+        }
     }
 }
