@@ -6,10 +6,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Now, as `metav1.Time` serializes it.
 pub fn now_rfc3339() -> String {
-    let secs = SystemTime::now()
+    rfc3339(now_unix())
+}
+
+/// Now, in whole seconds since the Unix epoch.
+pub fn now_unix() -> i64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    rfc3339(secs)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Seconds since the Unix epoch, formatted as `metav1.Time`.

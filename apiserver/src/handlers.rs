@@ -20,6 +20,8 @@ use crate::body;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::list::{self, ListOptions, ListQuery};
+use crate::negotiate::{self, Representation};
+use crate::transform::{IncludeObject, Presenter};
 use crate::registry::DeleteOptions;
 use crate::watch::{self, WatchRequest};
 
@@ -166,7 +168,7 @@ async fn dispatch(
     if kind.info.namespaced && target.namespace.is_none() && target.name.is_some() {
         return Err(ApiError::PathNotFound);
     }
-    check_accept(headers)?;
+    negotiate::representation(headers, false)?;
     let namespace = target.namespace;
     let name = target.name.map(path_name).transpose()?;
     let name = name.as_deref();
@@ -185,9 +187,9 @@ async fn dispatch(
     let watching = target.watch_path || query_flag(uri, "watch");
     match (name, parts.method.clone()) {
         (None, Method::GET) if watching => {
-            watch_collection(state, kind, namespace, None, uri).await
+            watch_collection(state, kind, namespace, None, parts).await
         }
-        (None, Method::GET) => list_collection(state, &kind, namespace, uri).await,
+        (None, Method::GET) => list_collection(state, &kind, namespace, parts).await,
         (None, Method::POST) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
@@ -201,12 +203,9 @@ async fn dispatch(
         }
         (None, Method::DELETE) => delete_collection(state, &kind, namespace, uri, body).await,
         (Some(name), Method::GET) if watching => {
-            watch_collection(state, kind, namespace, Some(name), uri).await
+            watch_collection(state, kind, namespace, Some(name), parts).await
         }
-        (Some(name), Method::GET) => {
-            let body = state.registry.get(&kind, namespace, name).await?;
-            Ok(json_response(StatusCode::OK, body))
-        }
+        (Some(name), Method::GET) => get_object(state, &kind, namespace, name, parts).await,
         (Some(name), Method::PUT) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
@@ -425,15 +424,56 @@ fn write_query(uri: &Uri) -> ApiResult<WriteQuery> {
     Ok(q)
 }
 
+/// How a read is presented: the negotiated representation and `includeObject`.
+fn presenter(parts: &Parts, list: bool) -> ApiResult<Presenter> {
+    let representation = negotiate::representation(&parts.headers, list)?;
+    let include = Query::<IncludeQuery>::try_from_uri(&parts.uri)
+        .map(|q| q.0.include_object)
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    Ok(Presenter::new(
+        representation,
+        IncludeObject::parse(include.as_deref())?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IncludeQuery {
+    include_object: Option<String>,
+}
+
+async fn get_object(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    parts: &Parts,
+) -> ApiResult<Response> {
+    let mut presenter = presenter(parts, false)?;
+    if presenter.representation == Representation::Object {
+        let body = state.registry.get(kind, namespace, name).await?;
+        return Ok(json_response(StatusCode::OK, body));
+    }
+    let kv = state
+        .registry
+        .get_kv(&kind.key(namespace, name))
+        .await?
+        .ok_or_else(|| crate::registry::not_found(kind, name))?;
+    let mut body = Vec::new();
+    presenter.object(kind, &kv.value, kv.mod_revision, &mut body);
+    Ok(json_response(StatusCode::OK, body))
+}
+
 async fn list_collection(
     state: &AppState,
     kind: &Kind,
     namespace: Option<&str>,
-    uri: &Uri,
+    parts: &Parts,
 ) -> ApiResult<Response> {
-    let opts = ListOptions::parse(&list_query(uri)?, kind)?;
+    let mut presenter = presenter(parts, true)?;
+    let opts = ListOptions::parse(&list_query(&parts.uri)?, kind)?;
     let page = list::read_page(&state.registry, kind, namespace, &opts).await?;
-    Ok(json_response(StatusCode::OK, list::list_body(kind, &page)))
+    Ok(json_response(StatusCode::OK, presenter.list(kind, &page)))
 }
 
 /// A watch of a collection, or of one object (`.../configmaps/NAME?watch=1`, the legacy form:
@@ -443,9 +483,10 @@ async fn watch_collection(
     kind: Arc<Kind>,
     namespace: Option<&str>,
     name: Option<&str>,
-    uri: &Uri,
+    parts: &Parts,
 ) -> ApiResult<Response> {
-    let mut query = list_query(uri)?;
+    let presenter = presenter(parts, false)?;
+    let mut query = list_query(&parts.uri)?;
     if let Some(name) = name {
         let fields = query.field_selector.as_deref().unwrap_or("");
         let selector = crate::field_selector::parse(fields).map_err(ApiError::BadRequest)?;
@@ -465,6 +506,7 @@ async fn watch_collection(
         opts,
         bookmark_interval: state.config.bookmark_interval,
         shutdown: state.shutdown(),
+        presenter,
     };
     let stream = watch::start(&state.registry, request).await?;
     let mut response = Response::new(Body::from_stream(stream));
@@ -567,25 +609,6 @@ fn check_propagation_policy(policy: &str) -> ApiResult<()> {
                 field: "propagationPolicy".into(),
             }],
         }),
-    }
-}
-
-/// Refuses requests that accept no media type we produce (JSON; Table and protobuf come later).
-fn check_accept(headers: &HeaderMap) -> ApiResult<()> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Ok(());
-    };
-    let acceptable = accept.split(',').any(|part| {
-        let media = part.split(';').next().unwrap_or("").trim();
-        matches!(media, "application/json" | "*/*" | "application/*" | "")
-    });
-    if acceptable {
-        Ok(())
-    } else {
-        Err(ApiError::NotAcceptable(
-            "only the following media types are accepted: application/json, application/yaml"
-                .into(),
-        ))
     }
 }
 

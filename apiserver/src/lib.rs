@@ -21,11 +21,14 @@ pub mod kubeconfig;
 mod label_selector;
 mod list;
 mod names;
+mod negotiate;
 pub mod object;
 mod openapi;
 pub mod registry;
 mod special;
 mod subresources;
+mod table;
+mod transform;
 mod watch;
 
 use std::collections::HashMap;

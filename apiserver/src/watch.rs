@@ -25,6 +25,7 @@ use serde_json::json;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::list::{ListOptions, ReadAt, wait_for_revision};
+use crate::transform::Presenter;
 use crate::registry::Registry;
 
 /// What a watch needs beyond its options.
@@ -36,10 +37,13 @@ pub struct WatchRequest {
     pub bookmark_interval: Duration,
     /// Flips to true when the server shuts down; open watches then end.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// How event objects are written (as themselves, as Tables, as partial metadata).
+    pub presenter: Presenter,
 }
 
 struct State {
     pending: Option<Bytes>,
+    presenter: Presenter,
     watcher: Watcher,
     req: WatchRequest,
     bookmarks: Option<tokio::time::Interval>,
@@ -60,6 +64,7 @@ pub async fn start(
         (None, ReadAt::NotOlderThan(_) | ReadAt::Exact(_)) => false,
     };
     let mut pending = Vec::new();
+    let mut presenter = req.presenter;
     let start_revision = match req.opts.read_at {
         ReadAt::NotOlderThan(n) | ReadAt::Exact(n) => {
             wait_for_revision(registry, n).await?;
@@ -85,7 +90,7 @@ pub async fn start(
                 .iter()
                 .filter(|kv| req.opts.matches(&req.kind, &kv.value))
             {
-                push_event(&mut pending, &req.kind, "ADDED", &kv.value, kv.mod_revision);
+                push_event(&mut pending, &mut presenter, &req.kind, "ADDED", &kv.value, kv.mod_revision);
             }
             if req.opts.send_initial_events == Some(true) && req.opts.bookmarks {
                 push_bookmark(&mut pending, &req, snapshot.revision, true);
@@ -112,6 +117,7 @@ pub async fn start(
     let deadline = req.opts.timeout.map(|t| tokio::time::Instant::now() + t);
     let state = State {
         pending: (!pending.is_empty()).then(|| Bytes::from(pending)),
+        presenter,
         watcher,
         req,
         bookmarks,
@@ -146,7 +152,7 @@ async fn next_chunk(mut st: State) -> Option<(Result<Bytes, Infallible>, State)>
                 Ok(batch) => {
                     let mut out = Vec::new();
                     for event in &batch.events {
-                        encode_event(&mut out, &st.req, event);
+                        encode_event(&mut out, &st.req, &mut st.presenter, event);
                     }
                     if !out.is_empty() {
                         return Some((Ok(Bytes::from(out)), st));
@@ -177,7 +183,7 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 }
 
 /// Turns one store event into the watch event this watcher sees, if any.
-fn encode_event(out: &mut Vec<u8>, req: &WatchRequest, event: &Event) {
+fn encode_event(out: &mut Vec<u8>, req: &WatchRequest, presenter: &mut Presenter, event: &Event) {
     let matches = |stored: &[u8]| req.opts.matches(&req.kind, stored);
     let revision = event.kv.mod_revision;
     match event.kind {
@@ -186,14 +192,14 @@ fn encode_event(out: &mut Vec<u8>, req: &WatchRequest, event: &Event) {
             let old_matches = event.prev_kv.as_ref().map(|p| matches(&p.value));
             match (old_matches, new_matches) {
                 (None | Some(false), true) => {
-                    push_event(out, &req.kind, "ADDED", &event.kv.value, revision)
+                    push_event(out, presenter, &req.kind, "ADDED", &event.kv.value, revision)
                 }
                 (Some(true), true) => {
-                    push_event(out, &req.kind, "MODIFIED", &event.kv.value, revision)
+                    push_event(out, presenter, &req.kind, "MODIFIED", &event.kv.value, revision)
                 }
                 (Some(true), false) => {
                     if let Some(prev) = &event.prev_kv {
-                        push_event(out, &req.kind, "DELETED", &prev.value, revision);
+                        push_event(out, presenter, &req.kind, "DELETED", &prev.value, revision);
                     }
                 }
                 (_, false) => {}
@@ -201,17 +207,24 @@ fn encode_event(out: &mut Vec<u8>, req: &WatchRequest, event: &Event) {
         }
         EventKind::Delete => {
             if let Some(prev) = event.prev_kv.as_ref().filter(|p| matches(&p.value)) {
-                push_event(out, &req.kind, "DELETED", &prev.value, revision);
+                push_event(out, presenter, &req.kind, "DELETED", &prev.value, revision);
             }
         }
     }
 }
 
-fn push_event(out: &mut Vec<u8>, kind: &Kind, event: &str, stored: &[u8], revision: i64) {
+fn push_event(
+    out: &mut Vec<u8>,
+    presenter: &mut Presenter,
+    kind: &Kind,
+    event: &str,
+    stored: &[u8],
+    revision: i64,
+) {
     out.extend_from_slice(b"{\"type\":\"");
     out.extend_from_slice(event.as_bytes());
     out.extend_from_slice(b"\",\"object\":");
-    kind.write_served(stored, revision, false, out);
+    presenter.object(kind, stored, revision, out);
     out.extend_from_slice(b"}\n");
 }
 
