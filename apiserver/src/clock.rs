@@ -38,12 +38,19 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// the digits shown, the date must exist (leap years included), `hh` is `00`-`23`, `mm` and `ss`
 /// are `00`-`59` (no leap second), `T` and `Z` are upper case and nothing may follow the zone.
 /// Fractional seconds may have any number of digits (at least one) and are dropped, so the
-/// result is the whole second at or before the instant. The zone offset is any two-digit hour
+/// result is the whole second at or before the instant ([`parse_rfc3339_nanos`] keeps them). The zone offset is any two-digit hour
 /// and minute pair, subtracted to get UTC.
 ///
 /// Two corners differ from Go, whose fallback parser accepts a one-digit hour (`T1:00:00Z`)
 /// and limits the offset to `24:60` (so `+99:99` fails there but parses here).
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    parse_rfc3339_nanos(s).map(|(secs, _)| secs)
+}
+
+/// [`parse_rfc3339`] with the fraction kept, as Go's `time.Time` holds it: the whole seconds
+/// since the Unix epoch and the nanoseconds after them (`0..1_000_000_000`). Digits past the
+/// ninth are truncated, as Go's `parseNanoseconds` does.
+pub fn parse_rfc3339_nanos(s: &str) -> Option<(i64, u32)> {
     let b = s.as_bytes();
     let number = |from: usize, len: usize| -> Option<i64> {
         let digits = b.get(from..from + len)?;
@@ -66,11 +73,17 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         return None;
     }
     let mut rest = b.get(19..)?;
+    let mut nanos = 0;
     if let [b'.' | b',', tail @ ..] = rest {
         let digits = tail.iter().take_while(|d| d.is_ascii_digit()).count();
         if digits == 0 {
             return None;
         }
+        nanos = tail[..digits]
+            .iter()
+            .chain(std::iter::repeat(&b'0'))
+            .take(9)
+            .fold(0, |acc, d| acc * 10 + u32::from(d - b'0'));
         rest = tail.get(digits..)?;
     }
     let offset = match rest {
@@ -85,10 +98,11 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    Some(
+    Some((
         days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second
             - offset,
-    )
+        nanos,
+    ))
 }
 
 /// Howard Hinnant's `days_from_civil`: a proleptic Gregorian date to days since 1970-01-01.
@@ -179,6 +193,40 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(parse_rfc3339(input), want, "case {input:?}");
+            assert_eq!(
+                parse_rfc3339_nanos(input).map(|(secs, _)| secs),
+                want,
+                "case {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_the_fraction_to_the_nanosecond() {
+        let cases: Vec<(&str, Option<(i64, u32)>)> = vec![
+            ("1970-01-01T00:00:00Z", Some((0, 0))),
+            ("1970-01-01T00:00:00.5Z", Some((0, 500_000_000))),
+            ("1970-01-01T00:00:00,25Z", Some((0, 250_000_000))),
+            ("1970-01-01T00:00:00.000000001Z", Some((0, 1))),
+            // Past nine digits the rest is truncated, not rounded.
+            ("1970-01-01T00:00:00.1234567899Z", Some((0, 123_456_789))),
+            ("1970-01-01T00:00:00.999999999999Z", Some((0, 999_999_999))),
+            // Before the epoch the fraction still counts forward from the whole second.
+            ("1969-12-31T23:59:59.5Z", Some((-1, 500_000_000))),
+            (
+                "2026-11-22T22:42:30.123456Z",
+                Some((1_795_387_350, 123_456_000)),
+            ),
+            (
+                "2026-11-22T23:37:35.999+01:00",
+                Some((1_795_387_055, 999_000_000)),
+            ),
+            ("0001-01-01T00:00:00Z", Some((-62_135_596_800, 0))),
+            ("1970-01-01T00:00:00.Z", None),
+            ("1970-01-01T00:00:00.5", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_rfc3339_nanos(input), want, "case {input:?}");
         }
     }
 

@@ -243,6 +243,10 @@ pub enum ApiError {
     /// 500 InternalError.
     #[error("Internal error occurred: {0}")]
     Internal(String),
+    /// 422 for a patch that cannot be applied (`NewGenericServerResponse(422, ...)`): kube does not
+    /// say why.
+    #[error("the server rejected our request due to an error in our request")]
+    PatchRejected,
     /// 503 ServiceUnavailable.
     #[error("{0}")]
     ServiceUnavailable(String),
@@ -285,7 +289,7 @@ impl ApiError {
         match self {
             Self::NotFound { .. } | Self::PathNotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::AlreadyExists { .. } | Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid { .. } | Self::PatchRejected => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -304,7 +308,7 @@ impl ApiError {
             Self::NotFound { .. } | Self::PathNotFound | Self::NoRoute => "NotFound",
             Self::AlreadyExists { .. } => "AlreadyExists",
             Self::Conflict { .. } => "Conflict",
-            Self::Invalid { .. } => "Invalid",
+            Self::Invalid { .. } | Self::PatchRejected => "Invalid",
             Self::BadRequest(_) => "BadRequest",
             Self::Forbidden { .. } => "Forbidden",
             Self::MethodNotAllowed => "MethodNotAllowed",
@@ -334,7 +338,7 @@ impl ApiError {
             | Self::AlreadyExists { resource, name }
             | Self::Conflict { resource, name, .. }
             | Self::Forbidden { resource, name, .. } => Some(named(resource, name)),
-            Self::PathNotFound | Self::MethodNotAllowed => Some(json!({})),
+            Self::PathNotFound | Self::MethodNotAllowed | Self::PatchRejected => Some(json!({})),
             Self::Invalid {
                 group,
                 kind,

@@ -21,6 +21,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::list::{self, ListOptions, ListQuery};
 use crate::negotiate::{self, Representation};
+use crate::patch::FieldValidation;
+use crate::patching::{PatchTarget, PatchType};
 use crate::transform::{IncludeObject, Presenter};
 use crate::registry::DeleteOptions;
 use crate::watch::{self, WatchRequest};
@@ -97,9 +99,11 @@ impl WriteQuery {
         }
     }
 
-    fn check_field_validation(&self) -> ApiResult<()> {
+    fn field_validation(&self) -> ApiResult<FieldValidation> {
         match self.field_validation.as_deref() {
-            None | Some("" | "Ignore" | "Warn" | "Strict") => Ok(()),
+            None | Some("" | "Warn") => Ok(FieldValidation::Warn),
+            Some("Ignore") => Ok(FieldValidation::Ignore),
+            Some("Strict") => Ok(FieldValidation::Strict),
             Some(other) => Err(ApiError::BadRequest(format!(
                 "Invalid fieldValidation value: {other}: supported values: \"Ignore\", \"Warn\", \"Strict\""
             ))),
@@ -236,10 +240,9 @@ async fn dispatch(
                 .await?;
             Ok(json_response(StatusCode::OK, body))
         }
-        (_, Method::PATCH) => Err(ApiError::UnsupportedMediaType(format!(
-            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; PATCH of {} is not served yet",
-            kind.group_resource().qualified()
-        ))),
+        (Some(name), Method::PATCH) => {
+            patch(state, &kind, namespace, name, PatchTarget::Object, parts, body).await
+        }
         _ => Err(ApiError::MethodNotAllowed),
     }
 }
@@ -324,6 +327,12 @@ async fn subresource(
             StatusCode::OK,
             state.registry.get(kind, namespace, name).await?,
         )),
+        ("status", &Method::PATCH) => {
+            patch(state, kind, namespace, name, PatchTarget::Status, parts, body).await
+        }
+        ("scale", &Method::PATCH) => {
+            patch(state, kind, namespace, name, PatchTarget::Scale, parts, body).await
+        }
         ("status", &Method::PUT) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
@@ -364,6 +373,34 @@ async fn subresource(
         }
         _ => Err(ApiError::MethodNotAllowed),
     }
+}
+
+/// PATCH of an object, its status or its scale.
+async fn patch(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    target: PatchTarget,
+    parts: &Parts,
+    body: Body,
+) -> ApiResult<Response> {
+    let patch_type = PatchType::from_content_type(body::content_type(&parts.headers))?;
+    let q = write_query(&parts.uri)?;
+    let bytes = body::read(body).await?;
+    let patched = crate::patching::patch(
+        state,
+        kind,
+        namespace,
+        name,
+        target,
+        patch_type,
+        &bytes,
+        q.field_validation()?,
+        q.dry_run()?,
+    )
+    .await?;
+    Ok(json_response(StatusCode::OK, crate::json::to_vec(&patched)))
 }
 
 /// A name from the request path, percent-decoded and checked as the storage key functions do
@@ -420,7 +457,7 @@ fn write_query(uri: &Uri) -> ApiResult<WriteQuery> {
     let q = Query::<WriteQuery>::try_from_uri(uri)
         .map(|q| q.0)
         .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    q.check_field_validation()?;
+    q.field_validation()?;
     Ok(q)
 }
 

@@ -9,6 +9,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult, Cause};
 use crate::kinds::Kind;
 use crate::object::{meta_mut, meta_str};
+use crate::table::selector::{Strictness, requirements_string};
 
 /// Whether `kind` has the subresource `sub` (as discovery lists it).
 pub fn has(kind: &Kind, sub: &str) -> bool {
@@ -16,56 +17,24 @@ pub fn has(kind: &Kind, sub: &str) -> bool {
 }
 
 /// `labels.Selector.String()` of a `metav1.LabelSelector` (or a plain map selector, as
-/// replicationcontrollers have): requirements sorted by key, `k=v`, `k in (a,b)`,
-/// `k notin (a,b)`, `k`, `!k`, joined by commas.
+/// replicationcontrollers have), written out even where Go would reject the selector (see
+/// [`Strictness::Lenient`]).
 pub fn selector_string(selector: &Value) -> String {
     let Some(selector) = selector.as_object() else {
         return String::new();
     };
-    let mut requirements: Vec<(String, String)> = Vec::new();
-    let labels = selector
-        .get("matchLabels")
-        .and_then(Value::as_object)
-        .or_else(|| {
-            (!selector.contains_key("matchExpressions") && !selector.contains_key("matchLabels"))
-                .then_some(selector)
-        });
-    for (key, value) in labels.into_iter().flatten() {
-        requirements.push((
-            key.clone(),
-            format!("{key}={}", value.as_str().unwrap_or("")),
-        ));
-    }
-    for expression in selector
+    let plain_map =
+        !selector.contains_key("matchExpressions") && !selector.contains_key("matchLabels");
+    let match_labels = if plain_map {
+        Some(selector)
+    } else {
+        selector.get("matchLabels").and_then(Value::as_object)
+    };
+    let match_expressions = selector
         .get("matchExpressions")
         .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let key = expression["key"].as_str().unwrap_or("").to_owned();
-        let mut values: Vec<&str> = expression["values"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        values.sort_unstable();
-        values.dedup();
-        let text = match expression["operator"].as_str().unwrap_or("") {
-            "In" => format!("{key} in ({})", values.join(",")),
-            "NotIn" => format!("{key} notin ({})", values.join(",")),
-            "Exists" => key.clone(),
-            "DoesNotExist" => format!("!{key}"),
-            _ => continue,
-        };
-        requirements.push((key, text));
-    }
-    requirements.sort_by(|a, b| a.0.cmp(&b.0));
-    requirements
-        .into_iter()
-        .map(|(_, text)| text)
-        .collect::<Vec<_>>()
-        .join(",")
+        .map_or(&[][..], Vec::as_slice);
+    requirements_string(match_labels, match_expressions, Strictness::Lenient).unwrap_or_default()
 }
 
 /// The `Scale` of an object with `spec.replicas`.
@@ -228,6 +197,48 @@ mod tests {
             ),
             (json!({"app": "web"}), "app=web"),
             (json!({}), ""),
+            // The cases of the table's LABELS/SELECTOR columns (the same implementation), with
+            // what the Scale writes where Go rejects the selector.
+            (
+                json!({"matchLabels": {"tier": "fe", "app": "web"}}),
+                "app=web,tier=fe",
+            ),
+            (
+                json!({"matchExpressions": [
+                    {"key": "zone", "operator": "In", "values": ["b", "a"]},
+                    {"key": "env", "operator": "NotIn", "values": ["dev"]},
+                    {"key": "gpu", "operator": "Exists"},
+                    {"key": "legacy", "operator": "DoesNotExist"}
+                ]}),
+                "env notin (dev),gpu,!legacy,zone in (a,b)",
+            ),
+            (json!(null), ""),
+            (
+                json!({"matchExpressions": [{"key": "a", "operator": "Gt", "values": ["1"]}]}),
+                "",
+            ),
+            (
+                json!({"matchExpressions": [{"key": "a", "operator": "In"}]}),
+                "a in ()",
+            ),
+            (json!({"matchLabels": {"app": "-web"}}), "app=-web"),
+            (
+                json!({"matchLabels": {"app.kubernetes.io/name": "web"}}),
+                "app.kubernetes.io/name=web",
+            ),
+            (
+                json!({"matchExpressions": [{"key": "a", "operator": "In", "values": ["b", 1, "a", "b"]}]}),
+                "a in (a,b)",
+            ),
+            (
+                json!({"matchExpressions": [{"key": "a", "operator": "Exists", "values": ["b"]}]}),
+                "a",
+            ),
+            (
+                json!({"matchExpressions": [{"key": "a/b/c", "operator": "Exists"}]}),
+                "a/b/c",
+            ),
+            (json!({"matchExpressions": [{"operator": "Exists"}]}), ""),
         ];
         for (i, (selector, want)) in cases.iter().enumerate() {
             println!("#{i}: {selector}");

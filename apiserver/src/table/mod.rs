@@ -17,7 +17,7 @@ mod json;
 mod network;
 mod pods;
 mod quantity;
-mod selector;
+pub(crate) mod selector;
 mod time;
 mod workloads;
 
@@ -47,6 +47,8 @@ pub struct Column {
 
 impl Column {
     /// The column as it appears in `columnDefinitions` (Go field order, no field omitted).
+    // By reference so that `columns.iter().map(Column::to_json)` works.
+    #[allow(clippy::wrong_self_convention)]
     pub fn to_json(&self) -> Value {
         json!({
             "name": self.name,

@@ -1,7 +1,10 @@
 //! Label and label-selector formatting: `labels.FormatLabels`, `metav1.LabelSelectorAsSelector`
-//! followed by `Selector.String()`, and `metav1.FormatLabelSelector`.
+//! followed by `Selector.String()` (the crate's one implementation, which the Scale
+//! subresource's `status.selector` uses too), and `metav1.FormatLabelSelector`.
 
 use serde_json::{Map, Value};
+
+use crate::names::{is_qualified_name, is_valid_label_value};
 
 /// `labels.FormatLabels`: the `k=v` strings sorted (as whole strings, like `labels.Set.String`),
 /// or `<none>`.
@@ -36,53 +39,86 @@ pub(crate) fn selector_string(sel: Option<&Value>) -> Result<String, ()> {
     let Some(sel) = sel.and_then(Value::as_object) else {
         return Ok(String::new());
     };
-    let empty = Vec::new();
-    let match_labels = sel.get("matchLabels").and_then(Value::as_object);
-    let exprs = sel
-        .get("matchExpressions")
-        .and_then(Value::as_array)
-        .unwrap_or(&empty);
-    if match_labels.is_none_or(Map::is_empty) && exprs.is_empty() {
-        return Ok(String::new());
-    }
-    let mut reqs: Vec<(String, String)> = Vec::new();
+    requirements_string(
+        sel.get("matchLabels").and_then(Value::as_object),
+        sel.get("matchExpressions")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice),
+        Strictness::Go,
+    )
+}
+
+/// What [`requirements_string`] does with a selector `LabelSelectorAsSelector` rejects (a key or
+/// value that is not a valid label key or value, an unknown operator, `In`/`NotIn` without
+/// values or `Exists`/`DoesNotExist` with some).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Strictness {
+    /// Fail, as Go does. `In`/`NotIn` values are kept as given (Go copies `expr.Values`), and a
+    /// value that is not a string reads as `""`.
+    Go,
+    /// Never fail; write out what there is (the Scale subresource's `status.selector`): every
+    /// key and value as given, `In`/`NotIn` with whatever values it has, `Exists`/`DoesNotExist`
+    /// ignoring its values, and a requirement with an unknown operator left out. Values that are
+    /// not strings are dropped and the rest de-duplicated (as `sets.NewString(values...).List()`).
+    Lenient,
+}
+
+/// `labels.Selector.String()` of the requirements `LabelSelectorAsSelector` builds from
+/// `matchLabels` and `matchExpressions`: sorted by key, `k=v`, `k in (a,b)`, `k notin (a,b)`, `k`,
+/// `!k`, joined by commas; `""` when there are none. `Err` only for [`Strictness::Go`].
+pub(crate) fn requirements_string(
+    match_labels: Option<&Map<String, Value>>,
+    match_expressions: &[Value],
+    strictness: Strictness,
+) -> Result<String, ()> {
+    let strict = strictness == Strictness::Go;
+    let mut reqs: Vec<(&str, String)> = Vec::new();
     for (k, v) in match_labels.into_iter().flatten() {
         let v = v.as_str().unwrap_or("");
-        if !valid_key(k) || !valid_value(v) {
+        if strict && !(valid_key(k) && valid_value(v)) {
             return Err(());
         }
-        reqs.push((k.clone(), format!("{k}={v}")));
+        reqs.push((k.as_str(), format!("{k}={v}")));
     }
-    for e in exprs {
+    for e in match_expressions {
         let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-        let values: Vec<&str> = e
+        let values = e
             .get("values")
             .and_then(Value::as_array)
-            .map(|a| a.iter().map(|v| v.as_str().unwrap_or("")).collect())
-            .unwrap_or_default();
-        if !valid_key(key) || !values.iter().all(|v| valid_value(v)) {
-            return Err(());
+            .map_or(&[][..], Vec::as_slice)
+            .iter();
+        let mut values: Vec<&str> = if strict {
+            values.map(|v| v.as_str().unwrap_or("")).collect()
+        } else {
+            values.filter_map(Value::as_str).collect()
+        };
+        values.sort_unstable();
+        if !strict {
+            values.dedup();
         }
-        let text = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
-            "In" | "NotIn" if values.is_empty() => return Err(()),
-            op @ ("In" | "NotIn") => {
-                let mut sorted = values.clone();
-                sorted.sort_unstable();
-                format!(
-                    "{key} {} ({})",
-                    if op == "In" { "in" } else { "notin" },
-                    sorted.join(",")
-                )
+        let operator = e.get("operator").and_then(Value::as_str).unwrap_or("");
+        if strict {
+            let count_ok = match operator {
+                "In" | "NotIn" => !values.is_empty(),
+                "Exists" | "DoesNotExist" => values.is_empty(),
+                _ => false,
+            };
+            if !count_ok || !valid_key(key) || !values.iter().all(|v| valid_value(v)) {
+                return Err(());
             }
-            "Exists" | "DoesNotExist" if !values.is_empty() => return Err(()),
+        }
+        let text = match operator {
+            "In" => format!("{key} in ({})", values.join(",")),
+            "NotIn" => format!("{key} notin ({})", values.join(",")),
             "Exists" => key.to_string(),
             "DoesNotExist" => format!("!{key}"),
-            _ => return Err(()),
+            // Only a lenient caller gets here: a strict one has failed above.
+            _ => continue,
         };
-        reqs.push((key.to_string(), text));
+        reqs.push((key, text));
     }
     // internalSelector.Add sorts requirements by key.
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    reqs.sort_by(|a, b| a.0.cmp(b.0));
     Ok(reqs
         .into_iter()
         .map(|(_, text)| text)
@@ -90,37 +126,12 @@ pub(crate) fn selector_string(sel: Option<&Value>) -> Result<String, ()> {
         .join(","))
 }
 
-/// A label key: an optional DNS-subdomain prefix and `/`, then a qualified name.
+/// A label key (`validation.IsQualifiedName`).
 fn valid_key(key: &str) -> bool {
-    let (prefix, name) = match key.split_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    if let Some(p) = prefix {
-        let label_ok = |l: &str| {
-            !l.is_empty()
-                && l.bytes()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        };
-        if p.is_empty() || p.len() > 253 || !p.split('.').all(label_ok) {
-            return false;
-        }
-    }
-    !name.is_empty() && valid_value(name)
+    is_qualified_name(key).is_empty()
 }
 
-/// A label value: empty, or up to 63 alphanumerics, `-`, `_`, `.` starting and ending with an
-/// alphanumeric.
-fn valid_value(v: &str) -> bool {
-    if v.is_empty() {
-        return true;
-    }
-    let b = v.as_bytes();
-    v.len() <= 63
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
+/// A label value (`validation.IsValidLabelValue`); the empty value is valid.
+fn valid_value(value: &str) -> bool {
+    is_valid_label_value(value).is_empty()
 }

@@ -221,6 +221,48 @@ fn selectors() {
             json!({"matchLabels": {"app.kubernetes.io/name": "web"}}),
             "app.kubernetes.io/name=web",
         ),
+        // The cases of the Scale subresource's `status.selector` (the same implementation).
+        (
+            "match labels sorted by key",
+            json!({"matchLabels": {"b": "2", "a": "1"}}),
+            "a=1,b=2",
+        ),
+        (
+            "labels and expressions together",
+            json!({"matchLabels": {"app": "web"}, "matchExpressions": [
+                {"key": "tier", "operator": "In", "values": ["front", "back"]},
+                {"key": "env", "operator": "NotIn", "values": ["prod"]},
+                {"key": "x", "operator": "Exists"},
+                {"key": "y", "operator": "DoesNotExist"}
+            ]}),
+            "app=web,env notin (prod),tier in (back,front),x,!y",
+        ),
+        (
+            "a plain map is not a LabelSelector",
+            json!({"app": "web"}),
+            "<none>",
+        ),
+        // Where Go and the Scale's lenient reading part.
+        (
+            "values kept as given, a non-string reads as empty",
+            json!({"matchExpressions": [{"key": "a", "operator": "In", "values": ["b", 1, "a", "b"]}]}),
+            "a in (,a,b,b)",
+        ),
+        (
+            "exists with values",
+            json!({"matchExpressions": [{"key": "a", "operator": "Exists", "values": ["b"]}]}),
+            "<error>",
+        ),
+        (
+            "bad key",
+            json!({"matchExpressions": [{"key": "a/b/c", "operator": "Exists"}]}),
+            "<error>",
+        ),
+        (
+            "missing key",
+            json!({"matchExpressions": [{"operator": "Exists"}]}),
+            "<error>",
+        ),
     ];
     for (i, (name, v, want)) in cases.iter().enumerate() {
         println!("#{i}: {name}");

@@ -1,0 +1,173 @@
+//! PATCH of objects and their `status` and `scale` subresources, as kube-apiserver's patch
+//! handler (`handlers/patch.go`) runs it: the patch type comes from the Content-Type, the
+//! current object is read and encoded at the request's version, the patch applied, the result
+//! decoded and written back as an update — conditionally when the patch itself sets
+//! `metadata.resourceVersion` (a stale one is a 409), otherwise retried on a lost race, as
+//! `GuaranteedUpdate` does.
+
+use serde_json::{Map, Value};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, OPTIMISTIC_LOCK_MSG};
+use crate::kinds::Kind;
+use crate::object::meta_str;
+use crate::patch::{FieldValidation, NoMeta, PatchError, PatchMeta};
+
+/// The patch types and their media types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchType {
+    Json,
+    Merge,
+    Strategic,
+}
+
+/// What a client may send, as kube-apiserver lists it in its 415.
+const ACCEPTED: &str = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json";
+
+impl PatchType {
+    /// The patch type of a Content-Type.
+    pub fn from_content_type(media: &str) -> ApiResult<Self> {
+        match media {
+            "application/json-patch+json" => Ok(Self::Json),
+            "application/merge-patch+json" => Ok(Self::Merge),
+            "application/strategic-merge-patch+json" => Ok(Self::Strategic),
+            _ => Err(ApiError::UnsupportedMediaType(format!(
+                "the body of the request was in an unknown format - accepted media types include: {ACCEPTED}"
+            ))),
+        }
+    }
+}
+
+/// The part of an object a PATCH writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchTarget {
+    Object,
+    Status,
+    Scale,
+}
+
+impl From<PatchError> for ApiError {
+    fn from(e: PatchError) -> Self {
+        match e {
+            PatchError::BadRequest(m) => ApiError::BadRequest(m),
+            PatchError::Invalid(_) => ApiError::PatchRejected,
+            PatchError::TooLarge(m) => ApiError::RequestEntityTooLarge(m),
+            PatchError::Internal(m) | PatchError::Panic(m) => ApiError::Unknown(m),
+        }
+    }
+}
+
+/// Applies one patch document to `current` (the object as served at the request's version);
+/// `meta` is the strategic-merge metadata of its type.
+fn apply(
+    meta: &dyn PatchMeta,
+    patch_type: PatchType,
+    current: &Value,
+    patch: &[u8],
+    validation: FieldValidation,
+) -> ApiResult<Value> {
+    let parse = || -> ApiResult<Value> {
+        serde_json::from_slice(patch).map_err(|e| {
+            ApiError::BadRequest(match validation {
+                FieldValidation::Ignore => e.to_string(),
+                _ => format!("error decoding patch: {e}"),
+            })
+        })
+    };
+    Ok(match patch_type {
+        PatchType::Json => {
+            let text = std::str::from_utf8(patch)
+                .map_err(|e| ApiError::BadRequest(format!("error decoding patch: {e}")))?;
+            crate::patch::json_patch(current, text, validation)?.object
+        }
+        PatchType::Merge => crate::patch::merge_patch(current, &parse()?, validation)?,
+        PatchType::Strategic => crate::patch::strategic_merge(current, &parse()?, meta)?,
+    })
+}
+
+/// PATCH: applies `patch` to the current object (or its status or scale) and writes the result.
+#[allow(clippy::too_many_arguments)]
+pub async fn patch(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    target: PatchTarget,
+    patch_type: PatchType,
+    patch: &[u8],
+    validation: FieldValidation,
+    dry_run: bool,
+) -> ApiResult<Value> {
+    loop {
+        let (stored, kv) = state.registry.get_object(kind, namespace, name).await?;
+        let current = Value::Object(match target {
+            PatchTarget::Scale => match crate::subresources::scale_of(&kind.served_object(stored)) {
+                Value::Object(scale) => scale,
+                _ => Map::new(),
+            },
+            PatchTarget::Object | PatchTarget::Status => kind.served_object(stored),
+        });
+        // A Scale has no lists, so it needs no strategic metadata.
+        let patched = match target {
+            PatchTarget::Scale => apply(&NoMeta, patch_type, &current, patch, validation)?,
+            PatchTarget::Object | PatchTarget::Status => {
+                let meta = crate::patch_meta::for_kind(kind)?;
+                apply(&meta, patch_type, &current, patch, validation)?
+            }
+        };
+        let Value::Object(patched) = patched else {
+            return Err(ApiError::BadRequest(
+                "the patched object is not a JSON object".into(),
+            ));
+        };
+        let explicit_rv = meta_str(&patched, "resourceVersion") != kv.mod_revision.to_string();
+        let result = match target {
+            PatchTarget::Scale => {
+                crate::subresources::update_scale(state, kind, namespace, name, &patched, dry_run)
+                    .await
+            }
+            PatchTarget::Object | PatchTarget::Status => {
+                check_identity(kind, &patched, name)?;
+                let written = if target == PatchTarget::Status {
+                    state
+                        .registry
+                        .update_status(kind, namespace, name, patched, dry_run)
+                        .await
+                } else {
+                    state
+                        .registry
+                        .update(kind, namespace, name, patched, dry_run)
+                        .await
+                };
+                written.map(|w| serde_json::from_slice(&w.body).unwrap_or(Value::Null))
+            }
+        };
+        match result {
+            Err(ApiError::Conflict { message, .. })
+                if !explicit_rv && message == OPTIMISTIC_LOCK_MSG =>
+            {
+                continue;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A patch may not change what the object is: its kind, version, name or namespace.
+fn check_identity(kind: &Kind, patched: &Map<String, Value>, name: &str) -> ApiResult<()> {
+    let api_version = patched.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let patched_kind = patched.get("kind").and_then(Value::as_str).unwrap_or("");
+    if api_version != kind.api_version() || patched_kind != kind.info.kind {
+        return Err(ApiError::BadRequest(format!(
+            "the API version in the data ({api_version}) does not match the expected API version ({})",
+            kind.api_version()
+        )));
+    }
+    let patched_name = meta_str(patched, "name");
+    if patched_name != name {
+        return Err(ApiError::BadRequest(format!(
+            "the name of the object ({patched_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    Ok(())
+}
