@@ -247,6 +247,10 @@ pub enum ApiError {
     /// say why.
     #[error("the server rejected our request due to an error in our request")]
     PatchRejected,
+    /// What kube-apiserver answers where its Go code panics (`WithPanicRecovery`): a plain-text
+    /// 500, not a Status. Kept for inputs that panic kube's strategic merge patch.
+    #[error("{}", crate::patch::PANIC_BODY)]
+    Panicked,
     /// 503 ServiceUnavailable.
     #[error("{0}")]
     ServiceUnavailable(String),
@@ -298,7 +302,9 @@ impl ApiError {
             Self::RequestEntityTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
-            Self::Internal(_) | Self::Unknown(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Internal(_) | Self::Unknown(_) | Self::Panicked => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -319,7 +325,7 @@ impl ApiError {
             Self::Timeout { .. } => "Timeout",
             Self::Internal(_) => "InternalError",
             Self::ServiceUnavailable(_) => "ServiceUnavailable",
-            Self::Unknown(_) => "",
+            Self::Unknown(_) | Self::Panicked => "",
         }
     }
 
@@ -397,6 +403,19 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if self == Self::Panicked {
+            let mut response = (self.code(), crate::patch::PANIC_BODY).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            headers.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
+            return response;
+        }
         let mut body = crate::json::to_vec(&self.to_status());
         body.push(b'\n');
         let mut response = (self.code(), body).into_response();

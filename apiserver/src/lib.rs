@@ -73,7 +73,7 @@ pub struct AppState {
     kinds: HashMap<(&'static str, &'static str, &'static str), Arc<Kind>>,
     pub config: Config,
     shutdown: tokio::sync::watch::Receiver<bool>,
-    openapi: openapi::OpenApiV3,
+    openapi: openapi::OpenApi,
 }
 
 impl AppState {
@@ -99,7 +99,7 @@ impl AppState {
             kinds,
             config,
             shutdown,
-            openapi: openapi::OpenApiV3::build(),
+            openapi: openapi::OpenApi::build(),
         };
         state.boot().await?;
         Ok(state)

@@ -87,9 +87,13 @@ mod tests {
         assert_eq!(containers.merge_key, Some("name"));
         let ports = containers.nested.field("ports").unwrap();
         assert_eq!(ports.merge_key, Some("containerPort"));
-        let labels = meta.field("metadata").unwrap().nested.field("labels").unwrap();
+        let metadata = meta.field("metadata").unwrap();
+        let labels = metadata.nested.field("labels").unwrap();
         assert_eq!(labels.strategy, Strategy::None);
-        assert!(spec.nested.field("bogus").unwrap_err().contains("struct PodSpec"));
+        let Err(unknown) = spec.nested.field("bogus") else {
+            panic!("PodSpec has no field bogus");
+        };
+        assert!(unknown.contains("struct PodSpec"), "{unknown}");
     }
 
     #[test]

@@ -52,7 +52,8 @@ impl From<PatchError> for ApiError {
             PatchError::BadRequest(m) => ApiError::BadRequest(m),
             PatchError::Invalid(_) => ApiError::PatchRejected,
             PatchError::TooLarge(m) => ApiError::RequestEntityTooLarge(m),
-            PatchError::Internal(m) | PatchError::Panic(m) => ApiError::Unknown(m),
+            PatchError::Internal(m) => ApiError::Unknown(m),
+            PatchError::Panic(_) => ApiError::Panicked,
         }
     }
 }

@@ -24,7 +24,7 @@ mod tests;
 
 use serde_json::{Value, json};
 
-pub use json_patch::{JsonPatched, MAX_COPY_BYTES, MAX_JSON_PATCH_OPERATIONS, json_patch};
+pub use json_patch::json_patch;
 pub use merge_patch::merge_patch;
 pub use meta::{FieldMeta, NoMeta, PatchMeta, Strategy};
 pub use strategic::strategic_merge;

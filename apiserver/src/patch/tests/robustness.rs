@@ -88,6 +88,7 @@ impl Gen {
 fn engines_never_panic() {
     let types = super::json(MERGE_ITEM_TYPES);
     let meta = Described::new(&types, "MergeItem");
+    // `SEED=<n> cargo test engines` explores another stream.
     let mut g = Gen(std::env::var("SEED")
         .ok()
         .and_then(|s| s.parse().ok())
