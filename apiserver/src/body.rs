@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::object::{self, meta_str};
+use crate::patch::FieldValidation;
 
 /// kube-apiserver's `MaxRequestBodyBytes`: 3 MiB.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -112,7 +113,8 @@ pub fn decode_object(
     headers: &HeaderMap,
     bytes: &[u8],
     kind: &Kind,
-) -> ApiResult<Map<String, Value>> {
+    validation: FieldValidation,
+) -> ApiResult<Decoded> {
     let value = decode_value(headers, bytes, kind.info.kind)?;
     let Value::Object(mut obj) = value else {
         let found = match value {
@@ -160,7 +162,52 @@ pub fn decode_object(
             "json: cannot unmarshal into Go struct field of type v1.ObjectMeta".into(),
         ));
     }
-    Ok(ordered)
+    let warnings = check_fields(kind, &mut ordered, validation)?;
+    Ok(Decoded {
+        object: ordered,
+        warnings,
+    })
+}
+
+/// A decoded object and the warnings its decoding gave (unknown fields under `Warn`).
+pub struct Decoded {
+    pub object: Map<String, Value>,
+    pub warnings: Vec<String>,
+}
+
+/// Drops the fields the kind does not have, as decoding into its Go type does, and applies
+/// `fieldValidation`: `Strict` refuses them, `Warn` (the default) returns one warning each.
+pub fn check_fields(
+    kind: &Kind,
+    obj: &mut Map<String, Value>,
+    validation: FieldValidation,
+) -> ApiResult<Vec<String>> {
+    let mut value = Value::Object(std::mem::take(obj));
+    let unknown = kubemem_openapi::prune(
+        kind.info.group,
+        kind.info.version,
+        kind.info.kind,
+        &mut value,
+    );
+    if let Value::Object(pruned) = value {
+        *obj = pruned;
+    }
+    let messages: Vec<String> = unknown
+        .iter()
+        .map(|path| format!("unknown field {}", crate::error::go_quote(path)))
+        .collect();
+    match validation {
+        FieldValidation::Strict if !messages.is_empty() => {
+            let name = kind.info.kind;
+            Err(ApiError::BadRequest(format!(
+                "{name} in version {:?} cannot be handled as a {name}: strict decoding error: {}",
+                kind.info.version,
+                messages.join(", ")
+            )))
+        }
+        FieldValidation::Warn => Ok(messages),
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// The checks of `rest.BeforeCreate` / the update handler on the object's namespace and name.

@@ -23,8 +23,8 @@ use crate::list::{self, ListOptions, ListQuery};
 use crate::negotiate::{self, Representation};
 use crate::patch::FieldValidation;
 use crate::patching::{PatchTarget, PatchType};
-use crate::transform::{IncludeObject, Presenter};
 use crate::registry::DeleteOptions;
+use crate::transform::{IncludeObject, Presenter};
 use crate::watch::{self, WatchRequest};
 
 /// Where a request points.
@@ -197,13 +197,16 @@ async fn dispatch(
         (None, Method::POST) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
-            let obj = body::decode_object(headers, &bytes, &kind)?;
-            body::check_path(&obj, &kind, namespace, None)?;
+            let decoded = body::decode_object(headers, &bytes, &kind, q.field_validation()?)?;
+            body::check_path(&decoded.object, &kind, namespace, None)?;
             let written = state
                 .registry
-                .create(&kind, namespace, obj, q.dry_run()?)
+                .create(&kind, namespace, decoded.object, q.dry_run()?)
                 .await?;
-            Ok(json_response(StatusCode::CREATED, written.body))
+            Ok(with_warnings(
+                json_response(StatusCode::CREATED, written.body),
+                &decoded.warnings,
+            ))
         }
         (None, Method::DELETE) => delete_collection(state, &kind, namespace, uri, body).await,
         (Some(name), Method::GET) if watching => {
@@ -213,18 +216,21 @@ async fn dispatch(
         (Some(name), Method::PUT) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
-            let obj = body::decode_object(headers, &bytes, &kind)?;
-            body::check_path(&obj, &kind, namespace, Some(name))?;
+            let decoded = body::decode_object(headers, &bytes, &kind, q.field_validation()?)?;
+            body::check_path(&decoded.object, &kind, namespace, Some(name))?;
             let written = state
                 .registry
-                .update(&kind, namespace, name, obj, q.dry_run()?)
+                .update(&kind, namespace, name, decoded.object, q.dry_run()?)
                 .await?;
             let code = if written.created {
                 StatusCode::CREATED
             } else {
                 StatusCode::OK
             };
-            Ok(json_response(code, written.body))
+            Ok(with_warnings(
+                json_response(code, written.body),
+                &decoded.warnings,
+            ))
         }
         (Some(name), Method::DELETE) => {
             let q = write_query(uri)?;
@@ -241,7 +247,16 @@ async fn dispatch(
             Ok(json_response(StatusCode::OK, body))
         }
         (Some(name), Method::PATCH) => {
-            patch(state, &kind, namespace, name, PatchTarget::Object, parts, body).await
+            patch(
+                state,
+                &kind,
+                namespace,
+                name,
+                PatchTarget::Object,
+                parts,
+                body,
+            )
+            .await
         }
         _ => Err(ApiError::MethodNotAllowed),
     }
@@ -328,21 +343,42 @@ async fn subresource(
             state.registry.get(kind, namespace, name).await?,
         )),
         ("status", &Method::PATCH) => {
-            patch(state, kind, namespace, name, PatchTarget::Status, parts, body).await
+            patch(
+                state,
+                kind,
+                namespace,
+                name,
+                PatchTarget::Status,
+                parts,
+                body,
+            )
+            .await
         }
         ("scale", &Method::PATCH) => {
-            patch(state, kind, namespace, name, PatchTarget::Scale, parts, body).await
+            patch(
+                state,
+                kind,
+                namespace,
+                name,
+                PatchTarget::Scale,
+                parts,
+                body,
+            )
+            .await
         }
         ("status", &Method::PUT) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
-            let obj = body::decode_object(headers, &bytes, kind)?;
-            body::check_path(&obj, kind, namespace, Some(name))?;
+            let decoded = body::decode_object(headers, &bytes, kind, q.field_validation()?)?;
+            body::check_path(&decoded.object, kind, namespace, Some(name))?;
             let written = state
                 .registry
-                .update_status(kind, namespace, name, obj, q.dry_run()?)
+                .update_status(kind, namespace, name, decoded.object, q.dry_run()?)
                 .await?;
-            Ok(json_response(StatusCode::OK, written.body))
+            Ok(with_warnings(
+                json_response(StatusCode::OK, written.body),
+                &decoded.warnings,
+            ))
         }
         ("scale", &Method::GET) => {
             let (obj, _) = state.registry.get_object(kind, namespace, name).await?;
@@ -388,7 +424,7 @@ async fn patch(
     let patch_type = PatchType::from_content_type(body::content_type(&parts.headers))?;
     let q = write_query(&parts.uri)?;
     let bytes = body::read(body).await?;
-    let patched = crate::patching::patch(
+    let (patched, warnings) = crate::patching::patch(
         state,
         kind,
         namespace,
@@ -400,7 +436,10 @@ async fn patch(
         q.dry_run()?,
     )
     .await?;
-    Ok(json_response(StatusCode::OK, crate::json::to_vec(&patched)))
+    Ok(with_warnings(
+        json_response(StatusCode::OK, crate::json::to_vec(&patched)),
+        &warnings,
+    ))
 }
 
 /// A name from the request path, percent-decoded and checked as the storage key functions do
@@ -647,6 +686,19 @@ fn check_propagation_policy(policy: &str) -> ApiResult<()> {
             }],
         }),
     }
+}
+
+/// Adds one `Warning: 299 - "<text>"` header per distinct warning, as kube-apiserver's warning
+/// recorder does.
+fn with_warnings(mut response: Response, warnings: &[String]) -> Response {
+    let mut seen = std::collections::HashSet::new();
+    for warning in warnings.iter().filter(|w| seen.insert(w.as_str())) {
+        let text = format!("299 - {}", crate::error::go_quote(warning));
+        if let Ok(value) = HeaderValue::from_str(&text) {
+            response.headers_mut().append(header::WARNING, value);
+        }
+    }
+    response
 }
 
 /// A JSON response; the body gets the newline Go's `json.Encoder` ends every document with.

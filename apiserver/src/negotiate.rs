@@ -92,14 +92,38 @@ mod tests {
         let kubectl = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
         let cases: &[(&str, bool, Result<Representation, ()>)] = &[
             (kubectl, true, Ok(Representation::Table("v1"))),
-            ("application/json;as=Table;v=v1beta1;g=meta.k8s.io", false, Ok(Representation::Table("v1beta1"))),
+            (
+                "application/json;as=Table;v=v1beta1;g=meta.k8s.io",
+                false,
+                Ok(Representation::Table("v1beta1")),
+            ),
             ("application/json", true, Ok(Representation::Object)),
             ("*/*", false, Ok(Representation::Object)),
-            ("application/vnd.kubernetes.protobuf, application/json", false, Ok(Representation::Object)),
-            ("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json", true, Ok(Representation::PartialObjectMetadataList("v1"))),
-            ("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", false, Ok(Representation::PartialObjectMetadata("v1"))),
-            ("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", true, Err(())),
-            ("application/json;as=Table;v=v2;g=meta.k8s.io", false, Err(())),
+            (
+                "application/vnd.kubernetes.protobuf, application/json",
+                false,
+                Ok(Representation::Object),
+            ),
+            (
+                "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json",
+                true,
+                Ok(Representation::PartialObjectMetadataList("v1")),
+            ),
+            (
+                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1",
+                false,
+                Ok(Representation::PartialObjectMetadata("v1")),
+            ),
+            (
+                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1",
+                true,
+                Err(()),
+            ),
+            (
+                "application/json;as=Table;v=v2;g=meta.k8s.io",
+                false,
+                Err(()),
+            ),
             ("application/vnd.kubernetes.protobuf", false, Err(())),
         ];
         for (i, (accept, list, want)) in cases.iter().enumerate() {

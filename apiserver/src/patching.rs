@@ -98,14 +98,16 @@ pub async fn patch(
     patch: &[u8],
     validation: FieldValidation,
     dry_run: bool,
-) -> ApiResult<Value> {
+) -> ApiResult<(Value, Vec<String>)> {
     loop {
         let (stored, kv) = state.registry.get_object(kind, namespace, name).await?;
         let current = Value::Object(match target {
-            PatchTarget::Scale => match crate::subresources::scale_of(&kind.served_object(stored)) {
-                Value::Object(scale) => scale,
-                _ => Map::new(),
-            },
+            PatchTarget::Scale => {
+                match crate::subresources::scale_of(&kind.served_object(stored)) {
+                    Value::Object(scale) => scale,
+                    _ => Map::new(),
+                }
+            }
             PatchTarget::Object | PatchTarget::Status => kind.served_object(stored),
         });
         // A Scale has no lists, so it needs no strategic metadata.
@@ -116,12 +118,18 @@ pub async fn patch(
                 apply(&meta, patch_type, &current, patch, validation)?
             }
         };
-        let Value::Object(patched) = patched else {
+        let Value::Object(mut patched) = patched else {
             return Err(ApiError::BadRequest(
                 "the patched object is not a JSON object".into(),
             ));
         };
         let explicit_rv = meta_str(&patched, "resourceVersion") != kv.mod_revision.to_string();
+        let warnings = match target {
+            PatchTarget::Scale => Vec::new(),
+            PatchTarget::Object | PatchTarget::Status => {
+                crate::body::check_fields(kind, &mut patched, validation)?
+            }
+        };
         let result = match target {
             PatchTarget::Scale => {
                 crate::subresources::update_scale(state, kind, namespace, name, &patched, dry_run)
@@ -149,14 +157,17 @@ pub async fn patch(
             {
                 continue;
             }
-            other => return other,
+            other => return other.map(|patched| (patched, warnings)),
         }
     }
 }
 
 /// A patch may not change what the object is: its kind, version, name or namespace.
 fn check_identity(kind: &Kind, patched: &Map<String, Value>, name: &str) -> ApiResult<()> {
-    let api_version = patched.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let api_version = patched
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let patched_kind = patched.get("kind").and_then(Value::as_str).unwrap_or("");
     if api_version != kind.api_version() || patched_kind != kind.info.kind {
         return Err(ApiError::BadRequest(format!(

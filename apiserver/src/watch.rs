@@ -25,8 +25,8 @@ use serde_json::json;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::list::{ListOptions, ReadAt, wait_for_revision};
-use crate::transform::Presenter;
 use crate::registry::Registry;
+use crate::transform::Presenter;
 
 /// What a watch needs beyond its options.
 pub struct WatchRequest {
@@ -90,7 +90,14 @@ pub async fn start(
                 .iter()
                 .filter(|kv| req.opts.matches(&req.kind, &kv.value))
             {
-                push_event(&mut pending, &mut presenter, &req.kind, "ADDED", &kv.value, kv.mod_revision);
+                push_event(
+                    &mut pending,
+                    &mut presenter,
+                    &req.kind,
+                    "ADDED",
+                    &kv.value,
+                    kv.mod_revision,
+                );
             }
             if req.opts.send_initial_events == Some(true) && req.opts.bookmarks {
                 push_bookmark(&mut pending, &req, snapshot.revision, true);
@@ -191,12 +198,22 @@ fn encode_event(out: &mut Vec<u8>, req: &WatchRequest, presenter: &mut Presenter
             let new_matches = matches(&event.kv.value);
             let old_matches = event.prev_kv.as_ref().map(|p| matches(&p.value));
             match (old_matches, new_matches) {
-                (None | Some(false), true) => {
-                    push_event(out, presenter, &req.kind, "ADDED", &event.kv.value, revision)
-                }
-                (Some(true), true) => {
-                    push_event(out, presenter, &req.kind, "MODIFIED", &event.kv.value, revision)
-                }
+                (None | Some(false), true) => push_event(
+                    out,
+                    presenter,
+                    &req.kind,
+                    "ADDED",
+                    &event.kv.value,
+                    revision,
+                ),
+                (Some(true), true) => push_event(
+                    out,
+                    presenter,
+                    &req.kind,
+                    "MODIFIED",
+                    &event.kv.value,
+                    revision,
+                ),
                 (Some(true), false) => {
                     if let Some(prev) = &event.prev_kv {
                         push_event(out, presenter, &req.kind, "DELETED", &prev.value, revision);

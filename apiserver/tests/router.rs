@@ -1346,8 +1346,14 @@ async fn pod_subresources_that_need_a_kubelet_say_so() {
 }
 
 async fn get_as(app: &App, uri: &str, accept: &str) -> Reply {
-    app.send(Request::builder().uri(uri).header("accept", accept).body(Body::empty()).unwrap())
-        .await
+    app.send(
+        Request::builder()
+            .uri(uri)
+            .header("accept", accept)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
 }
 
 const KUBECTL_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
@@ -1356,12 +1362,22 @@ const KUBECTL_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,appli
 async fn tables_for_lists_objects_and_watches() {
     let app = app().await;
     app.create_cm("default", "a", json!({})).await;
-    let table = get_as(&app, "/api/v1/namespaces/default/configmaps", KUBECTL_ACCEPT).await;
+    let table = get_as(
+        &app,
+        "/api/v1/namespaces/default/configmaps",
+        KUBECTL_ACCEPT,
+    )
+    .await;
     assert_eq!(table.status, StatusCode::OK);
     let table = table.json();
     assert_eq!(table["kind"], "Table");
     assert_eq!(table["apiVersion"], "meta.k8s.io/v1");
-    let names: Vec<&str> = table["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = table["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Name", "Data", "Age"]);
     assert_eq!(table["columnDefinitions"][0]["format"], "name");
     assert_eq!(table["rows"][0]["cells"][0], "a");
@@ -1370,30 +1386,69 @@ async fn tables_for_lists_objects_and_watches() {
     assert_eq!(table["rows"][0]["object"]["metadata"]["name"], "a");
     assert!(table["metadata"]["resourceVersion"].is_string());
 
-    let full = get_as(&app, "/api/v1/namespaces/default/configmaps/a?includeObject=Object", KUBECTL_ACCEPT).await.json();
+    let full = get_as(
+        &app,
+        "/api/v1/namespaces/default/configmaps/a?includeObject=Object",
+        KUBECTL_ACCEPT,
+    )
+    .await
+    .json();
     assert_eq!(full["rows"].as_array().unwrap().len(), 1);
     assert_eq!(full["rows"][0]["object"]["data"]["k"], "v");
-    let none = get_as(&app, "/api/v1/namespaces/default/configmaps?includeObject=None", KUBECTL_ACCEPT).await.json();
+    let none = get_as(
+        &app,
+        "/api/v1/namespaces/default/configmaps?includeObject=None",
+        KUBECTL_ACCEPT,
+    )
+    .await
+    .json();
     assert_eq!(none["rows"][0]["object"], Value::Null);
-    let bad = get_as(&app, "/api/v1/namespaces/default/configmaps?includeObject=All", KUBECTL_ACCEPT).await;
-    assert_eq!(bad.json()["message"], "unrecognized includeObject value: \"All\"");
+    let bad = get_as(
+        &app,
+        "/api/v1/namespaces/default/configmaps?includeObject=All",
+        KUBECTL_ACCEPT,
+    )
+    .await;
+    assert_eq!(
+        bad.json()["message"],
+        "unrecognized includeObject value: \"All\""
+    );
 
     // Kinds without a printer get kube-apiserver's default columns.
-    let roles = get_as(&app, "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", KUBECTL_ACCEPT).await.json();
-    let names: Vec<&str> = roles["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let roles = get_as(
+        &app,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles",
+        KUBECTL_ACCEPT,
+    )
+    .await
+    .json();
+    let names: Vec<&str> = roles["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Name", "Created At"]);
 
     let response = app
         .router
         .clone()
-        .oneshot(Request::builder().uri("/api/v1/namespaces/default/configmaps?watch=1").header("accept", KUBECTL_ACCEPT).body(Body::empty()).unwrap())
+        .oneshot(
+            Request::builder()
+                .uri("/api/v1/namespaces/default/configmaps?watch=1")
+                .header("accept", KUBECTL_ACCEPT)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     let mut body = response.into_body();
     let mut text = String::new();
     let read = async {
         while text.matches('\n').count() < 2 {
-            let Some(Ok(frame)) = body.frame().await else { break };
+            let Some(Ok(frame)) = body.frame().await else {
+                break;
+            };
             if let Some(data) = frame.data_ref() {
                 text.push_str(&String::from_utf8_lossy(data));
             }
@@ -1401,17 +1456,29 @@ async fn tables_for_lists_objects_and_watches() {
     };
     let ((), _) = tokio::join!(
         async {
-            tokio::time::timeout(Duration::from_secs(5), read).await.ok();
+            tokio::time::timeout(Duration::from_secs(5), read)
+                .await
+                .ok();
         },
         async {
             tokio::time::sleep(Duration::from_millis(50)).await;
             app.create_cm("default", "b", json!({})).await;
         }
     );
-    let events: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let events: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(events[0]["object"]["kind"], "Table");
-    assert!(events[0]["object"]["columnDefinitions"].is_array(), "headers on the first event");
-    assert_eq!(events[1]["object"]["columnDefinitions"], Value::Null, "and only there");
+    assert!(
+        events[0]["object"]["columnDefinitions"].is_array(),
+        "headers on the first event"
+    );
+    assert_eq!(
+        events[1]["object"]["columnDefinitions"],
+        Value::Null,
+        "and only there"
+    );
     assert_eq!(events[1]["object"]["rows"][0]["cells"][0], "b");
 }
 
@@ -1419,15 +1486,29 @@ async fn tables_for_lists_objects_and_watches() {
 async fn partial_object_metadata() {
     let app = app().await;
     app.create_cm("default", "a", json!({"x": "y"})).await;
-    let accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
-    let list = get_as(&app, "/api/v1/namespaces/default/configmaps", accept).await.json();
+    let accept =
+        "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+    let list = get_as(&app, "/api/v1/namespaces/default/configmaps", accept)
+        .await
+        .json();
     assert_eq!(list["kind"], "PartialObjectMetadataList");
     assert_eq!(list["items"][0]["kind"], "PartialObjectMetadata");
     assert_eq!(list["items"][0]["metadata"]["labels"]["x"], "y");
     assert!(list["items"][0].get("data").is_none());
-    let one = get_as(&app, "/api/v1/namespaces/default/configmaps/a", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1").await.json();
+    let one = get_as(
+        &app,
+        "/api/v1/namespaces/default/configmaps/a",
+        "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1",
+    )
+    .await
+    .json();
     assert_eq!(one["kind"], "PartialObjectMetadata");
     assert_eq!(one["apiVersion"], "meta.k8s.io/v1");
-    let refused = get_as(&app, "/api/v1/namespaces/default/configmaps/a", "application/vnd.kubernetes.protobuf").await;
+    let refused = get_as(
+        &app,
+        "/api/v1/namespaces/default/configmaps/a",
+        "application/vnd.kubernetes.protobuf",
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::NOT_ACCEPTABLE);
 }

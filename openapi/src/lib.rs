@@ -31,7 +31,7 @@ mod v3;
 pub use definitions::{Definitions, FieldInfo, REF_PREFIX, SchemaRef, definitions, ref_name};
 pub use protobuf::v2_protobuf;
 pub use routes::delete_returns_object;
-pub use unknown::{unknown_field_messages, unknown_fields};
+pub use unknown::{prune, unknown_field_messages, unknown_fields};
 pub use v2::v2_document;
 pub use v3::{v3_documents, v3_group_version_document};
 

@@ -41,6 +41,44 @@ pub fn unknown_field_messages(
         .collect()
 }
 
+/// Removes the unknown fields of `object` (what decoding into the Go type drops), returning
+/// their paths as [`unknown_fields`] gives them. Nothing is removed for an unknown kind.
+pub fn prune(group: &str, version: &str, kind: &str, object: &mut Value) -> Vec<String> {
+    let unknown = unknown_fields(group, version, kind, object);
+    if let Some(schema) = definitions().schema_for_gvk(group, version, kind) {
+        prune_walk(schema, object);
+    }
+    unknown
+}
+
+fn prune_walk(schema: SchemaRef<'_>, value: &mut Value) {
+    if schema.preserves_unknown_fields() {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            if schema.properties().is_some() {
+                map.retain(|key, _| schema.field(key).is_some());
+                for (key, child) in map.iter_mut() {
+                    if let Some(field) = schema.field(key) {
+                        prune_walk(field.schema(), child);
+                    }
+                }
+            } else if let Some(values) = schema.additional_properties() {
+                map.values_mut().for_each(|child| prune_walk(values, child));
+            }
+        }
+        Value::Array(items) => {
+            if let Some(element) = schema.items() {
+                items
+                    .iter_mut()
+                    .for_each(|child| prune_walk(element, child));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Checks `value` against `schema`; `path` is the path of `value` (empty at the root).
 fn walk(schema: SchemaRef<'_>, value: &Value, path: &mut String, out: &mut Vec<String>) {
     if schema.preserves_unknown_fields() {
@@ -105,6 +143,26 @@ mod tests {
         Value,
         &'static [&'static str],
     );
+
+    #[test]
+    fn prune_drops_what_unknown_fields_reports() {
+        let mut pod = json!({"foo": 1, "metadata": {"name": "p", "labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "bogus": true, "env": [{"name": "X", "nope": 1}]}]}});
+        let unknown = prune("", "v1", "Pod", &mut pod);
+        assert_eq!(
+            unknown,
+            [
+                "foo",
+                "spec.containers[0].bogus",
+                "spec.containers[0].env[0].nope"
+            ]
+        );
+        assert_eq!(
+            pod,
+            json!({"metadata": {"name": "p", "labels": {"a": "b"}},
+                "spec": {"containers": [{"name": "c", "env": [{"name": "X"}]}]}})
+        );
+    }
 
     #[test]
     fn unknown_field_table() {
