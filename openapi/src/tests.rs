@@ -893,12 +893,3 @@ fn full_catalog_documents_are_consistent() {
     let unique: std::collections::HashSet<&&str> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "operation ids are unique");
 }
-
-#[test]
-#[ignore]
-fn timing_build_only() {
-    let (resources, subresources) = full_catalog();
-    let start = std::time::Instant::now();
-    let docs = Documents::build(&resources, &subresources);
-    println!("build {:?} {}", start.elapsed(), docs.v3.len());
-}
