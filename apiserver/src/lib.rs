@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod allocator;
 pub mod backend;
 mod body;
 pub mod catalog;

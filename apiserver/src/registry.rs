@@ -9,9 +9,10 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use kubemem_store::{Compare, CompareOp, KeyValue, Op, RangeEnd, RangeRequest, Txn};
+use kubemem_store::{Compare, CompareOp, KeyValue, Op, OpResult, RangeEnd, RangeRequest, Txn};
 use serde_json::{Map, Value, json};
 
+use crate::allocator;
 use crate::backend::Backend;
 use crate::clock;
 use crate::error::{ApiError, ApiResult, Cause, GroupResource, OPTIMISTIC_LOCK_MSG};
@@ -19,9 +20,9 @@ use crate::kinds::Kind;
 use crate::names;
 use crate::object::{self, meta_mut, meta_str};
 
-/// How many times a create with `generateName` retries a name that is taken (kube-apiserver's
+/// How many times a create tries again when a generated name or an allocated value is taken (kube-apiserver's
 /// `RetryGenerateName`).
-const GENERATE_NAME_RETRIES: usize = 8;
+const CREATE_ATTEMPTS: usize = 8;
 
 /// `DeleteOptions` as far as the registry uses them.
 #[derive(Debug, Default, Clone)]
@@ -129,7 +130,10 @@ impl Registry {
             self.check_namespace(ns).await?;
         }
         self.prepare_create(kind, namespace, &mut obj);
+        let requested = obj;
         for attempt in 0.. {
+            let mut obj = requested.clone();
+            allocator::allocate(self, kind, &mut obj, None).await?;
             if generated {
                 meta_mut(&mut obj).insert(
                     "name".into(),
@@ -153,19 +157,23 @@ impl Registry {
                     created: true,
                 });
             }
+            let reserved = allocator::reservations(kind, &obj);
+            let mut compares = vec![absent(&key)];
+            compares.extend(reserved.iter().map(|k| absent(k)));
+            let mut success = vec![Op::Put {
+                key: key.clone().into(),
+                value: value.clone(),
+            }];
+            success.extend(reserved.iter().map(|k| Op::Put {
+                key: k.clone().into(),
+                value: key.clone().into(),
+            }));
             let response = self
                 .backend
                 .txn(Txn {
-                    compares: vec![Compare::CreateRevision {
-                        key: key.clone().into(),
-                        op: CompareOp::Equal,
-                        revision: 0,
-                    }],
-                    success: vec![Op::Put {
-                        key: key.into(),
-                        value: value.clone(),
-                    }],
-                    failure: vec![],
+                    compares,
+                    success,
+                    failure: vec![Op::Get { key: key.into() }],
                 })
                 .await;
             if response.succeeded {
@@ -174,7 +182,10 @@ impl Registry {
                     created: true,
                 });
             }
-            if !generated || attempt + 1 >= GENERATE_NAME_RETRIES {
+            let exists = matches!(response.results.first(), Some(OpResult::Get(Some(_))));
+            // Either the name is taken (retried only for generated names) or an allocated
+            // value was won by a concurrent create (allocated again).
+            if attempt + 1 >= CREATE_ATTEMPTS || (exists && !generated) {
                 return Err(already_exists(kind, &name));
             }
         }
@@ -313,6 +324,7 @@ impl Registry {
             prepare_update(kind, &mut new, &old)?;
             if mode == UpdateMode::Main {
                 kind.prepare_for_update(&mut new, &old);
+                allocator::allocate(self, kind, &mut new, Some(&old)).await?;
             }
             if kind.tracks_generation
                 && mode != UpdateMode::Status
@@ -322,7 +334,7 @@ impl Registry {
                 meta_mut(&mut new).insert("generation".into(), json!(generation));
             }
             validate_update(kind, &new)?;
-            match self.write_over(kind, &current, new, dry_run).await? {
+            match self.write_over(kind, &current, &old, new, dry_run).await? {
                 Some(written) => return Ok(written),
                 None if expected.is_some() => return Err(conflict(kind, name)),
                 None => continue,
@@ -337,6 +349,7 @@ impl Registry {
         &self,
         kind: &Kind,
         current: &KeyValue,
+        old: &Map<String, Value>,
         new: Map<String, Value>,
         dry_run: bool,
     ) -> ApiResult<Option<Written>> {
@@ -368,15 +381,31 @@ impl Registry {
                 value: value.clone(),
             }
         };
+        let held = allocator::reservations(kind, old);
+        let wanted = if finalizing {
+            Default::default()
+        } else {
+            allocator::reservations(kind, &new)
+        };
+        let mut compares = vec![Compare::ModRevision {
+            key: current.key.clone(),
+            op: CompareOp::Equal,
+            revision: current.mod_revision,
+        }];
+        compares.extend(wanted.difference(&held).map(|k| absent(k)));
+        let mut success = vec![op];
+        success.extend(wanted.difference(&held).map(|k| Op::Put {
+            key: k.clone().into(),
+            value: current.key.clone(),
+        }));
+        success.extend(held.difference(&wanted).map(|k| Op::Delete {
+            key: k.clone().into(),
+        }));
         let response = self
             .backend
             .txn(Txn {
-                compares: vec![Compare::ModRevision {
-                    key: current.key.clone(),
-                    op: CompareOp::Equal,
-                    revision: current.mod_revision,
-                }],
-                success: vec![op],
+                compares,
+                success,
                 failure: vec![],
             })
             .await;
@@ -421,7 +450,7 @@ impl Registry {
                 );
                 meta.insert("deletionGracePeriodSeconds".into(), json!(0));
                 match self
-                    .write_over(kind, &current, marked, options.dry_run)
+                    .write_over(kind, &current, &old, marked, options.dry_run)
                     .await?
                 {
                     Some(written) => return Ok(written.body),
@@ -429,6 +458,14 @@ impl Registry {
                 }
             }
             if !options.dry_run {
+                let mut success = vec![Op::Delete {
+                    key: current.key.clone(),
+                }];
+                success.extend(
+                    allocator::reservations(kind, &old)
+                        .into_iter()
+                        .map(|k| Op::Delete { key: k.into() }),
+                );
                 let response = self
                     .backend
                     .txn(Txn {
@@ -437,9 +474,7 @@ impl Registry {
                             op: CompareOp::Equal,
                             revision: current.mod_revision,
                         }],
-                        success: vec![Op::Delete {
-                            key: current.key.clone(),
-                        }],
+                        success,
                         failure: vec![],
                     })
                     .await;
@@ -469,15 +504,31 @@ impl Registry {
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         for kv in response.kvs {
+            let obj = object::decode(&kv.value, kv.mod_revision);
+            let mut success = vec![Op::Delete { key: kv.key }];
+            success.extend(
+                allocator::reservations(kind, &obj)
+                    .into_iter()
+                    .map(|k| Op::Delete { key: k.into() }),
+            );
             self.backend
                 .txn(Txn {
                     compares: vec![],
-                    success: vec![Op::Delete { key: kv.key }],
+                    success,
                     failure: vec![],
                 })
                 .await;
         }
         Ok(())
+    }
+}
+
+/// The compare "`key` does not exist".
+fn absent(key: &str) -> Compare {
+    Compare::CreateRevision {
+        key: Bytes::copy_from_slice(key.as_bytes()),
+        op: CompareOp::Equal,
+        revision: 0,
     }
 }
 

@@ -1512,3 +1512,96 @@ async fn partial_object_metadata() {
     .await;
     assert_eq!(refused.status, StatusCode::NOT_ACCEPTABLE);
 }
+
+#[tokio::test]
+async fn services_get_cluster_ips_and_node_ports_that_are_never_shared() {
+    let app = app().await;
+    let services = "/api/v1/namespaces/default/services";
+    let create = |name: &str, spec: Value| {
+        app.call(
+            Method::POST,
+            services,
+            Some(json!({"metadata": {"name": name}, "spec": spec})),
+        )
+    };
+    let a = create("a", json!({"ports": [{"port": 80}]})).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    let a = a.json();
+    let ip = a["spec"]["clusterIP"].as_str().unwrap().to_owned();
+    let octets: Vec<u8> = ip.split('.').map(|o| o.parse().unwrap()).collect();
+    assert!(
+        octets[0] == 10 && (96..112).contains(&octets[1]),
+        "{ip} is in 10.96.0.0/12"
+    );
+    assert_eq!(a["spec"]["clusterIPs"], json!([ip]));
+    assert_eq!(a["spec"]["ipFamilies"], json!(["IPv4"]));
+
+    let taken = create("b", json!({"clusterIP": ip, "ports": [{"port": 80}]})).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        taken.json()["message"],
+        format!(
+            "Service \"b\" is invalid: spec.clusterIPs: Invalid value: [\"{ip}\"]: failed to allocate IP {ip}: provided IP is already allocated"
+        )
+    );
+    let first = create(
+        "c",
+        json!({"clusterIP": "10.96.0.1", "ports": [{"port": 80}]}),
+    )
+    .await;
+    assert_eq!(
+        first.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the kubernetes Service holds 10.96.0.1"
+    );
+    let headless = create("h", json!({"clusterIP": "None", "ports": [{"port": 80}]}))
+        .await
+        .json();
+    assert_eq!(headless["spec"]["clusterIPs"], json!(["None"]));
+
+    let np = create(
+        "np",
+        json!({"type": "NodePort", "ports": [{"port": 80}, {"port": 443}]}),
+    )
+    .await
+    .json();
+    let ports: Vec<i64> = np["spec"]["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["nodePort"].as_i64().unwrap())
+        .collect();
+    assert!(ports.iter().all(|p| (30000..=32767).contains(p)) && ports[0] != ports[1]);
+    let clash = create(
+        "np2",
+        json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": ports[0]}]}),
+    )
+    .await;
+    assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        clash.json()["message"],
+        format!(
+            "Service \"np2\" is invalid: spec.ports[0].nodePort: Invalid value: {}: provided port is already allocated",
+            ports[0]
+        )
+    );
+
+    // An update that leaves them out keeps them; a delete releases them.
+    let mut update = np.clone();
+    update["spec"].as_object_mut().unwrap().remove("clusterIP");
+    update["spec"].as_object_mut().unwrap().remove("clusterIPs");
+    update["spec"]["ports"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("nodePort");
+    let updated = app
+        .call(Method::PUT, &format!("{services}/np"), Some(update))
+        .await
+        .json();
+    assert_eq!(updated["spec"]["clusterIP"], np["spec"]["clusterIP"]);
+    assert_eq!(updated["spec"]["ports"][0]["nodePort"], ports[0]);
+    app.call(Method::DELETE, &format!("{services}/a"), None)
+        .await;
+    let reuse = create("d", json!({"clusterIP": ip, "ports": [{"port": 80}]})).await;
+    assert_eq!(reuse.status, StatusCode::CREATED, "{}", reuse.text());
+}
