@@ -260,9 +260,25 @@ pub enum ApiError {
     /// 404 for a path outside every API group (kube's `notfoundhandler`: no details).
     #[error("the server could not find the requested resource")]
     NoRoute,
+    /// 403 for a create into a namespace being deleted (NamespaceLifecycle admission).
+    #[error("{} is forbidden: unable to create new content in namespace {namespace} because it is being terminated", forbidden_subject(.resource, .name))]
+    NamespaceTerminating {
+        resource: GroupResource,
+        name: String,
+        namespace: String,
+    },
     /// 405 for a method no route of the path serves (go-restful's answer).
     #[error("the server does not allow this method on the requested resource")]
     MethodNotAllowed,
+}
+
+/// `errors.NewForbidden`'s subject: `configmaps "x"`, or `configmaps` without a name.
+fn forbidden_subject(resource: &GroupResource, name: &str) -> String {
+    if name.is_empty() {
+        resource.qualified()
+    } else {
+        format!("{} {name:?}", resource.qualified())
+    }
 }
 
 fn invalid_message(group: &str, kind: &str, name: &str, causes: &[Cause]) -> String {
@@ -295,7 +311,7 @@ impl ApiError {
             Self::AlreadyExists { .. } | Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Invalid { .. } | Self::PatchRejected => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::Forbidden { .. } | Self::NamespaceTerminating { .. } => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::Expired(_) | Self::ContinueExpired { .. } => StatusCode::GONE,
@@ -316,7 +332,7 @@ impl ApiError {
             Self::Conflict { .. } => "Conflict",
             Self::Invalid { .. } | Self::PatchRejected => "Invalid",
             Self::BadRequest(_) => "BadRequest",
-            Self::Forbidden { .. } => "Forbidden",
+            Self::Forbidden { .. } | Self::NamespaceTerminating { .. } => "Forbidden",
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::NotAcceptable(_) => "NotAcceptable",
             Self::Expired(_) | Self::ContinueExpired { .. } => "Expired",
@@ -345,6 +361,28 @@ impl ApiError {
             | Self::Conflict { resource, name, .. }
             | Self::Forbidden { resource, name, .. } => Some(named(resource, name)),
             Self::PathNotFound | Self::MethodNotAllowed | Self::PatchRejected => Some(json!({})),
+            Self::NamespaceTerminating {
+                resource,
+                name,
+                namespace,
+            } => {
+                let mut d = match named(resource, name) {
+                    Value::Object(d) => d,
+                    _ => Map::new(),
+                };
+                if name.is_empty() {
+                    d.remove("name");
+                }
+                d.insert(
+                    "causes".into(),
+                    json!([{
+                        "reason": "NamespaceTerminating",
+                        "message": format!("namespace {namespace} is being terminated"),
+                        "field": "metadata.namespace"
+                    }]),
+                );
+                Some(Value::Object(d))
+            }
             Self::Invalid {
                 group,
                 kind,

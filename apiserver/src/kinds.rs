@@ -104,6 +104,17 @@ impl Kind {
         }
     }
 
+    /// Whether finalizers hold the object: `metadata.finalizers`, and for a namespace also
+    /// `spec.finalizers` (the `kubernetes` finalizer the namespace controller removes).
+    pub fn is_held(&self, obj: &Map<String, Value>) -> bool {
+        let non_empty =
+            |v: Option<&Value>| v.and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+        non_empty(obj.get("metadata").and_then(|m| m.get("finalizers")))
+            || (self.info.group.is_empty()
+                && self.info.resource == "namespaces"
+                && non_empty(obj.get("spec").and_then(|s| s.get("finalizers"))))
+    }
+
     /// An object as received at this kind's version, in its stored form.
     pub fn to_storage(&self, obj: Map<String, Value>) -> Map<String, Value> {
         match &self.conversion {

@@ -10,6 +10,7 @@ pub mod backend;
 mod body;
 pub mod catalog;
 pub mod clock;
+pub mod controllers;
 mod discovery;
 pub mod error;
 mod field_selector;
@@ -57,6 +58,8 @@ pub struct Config {
     pub bookmark_interval: Duration,
     /// The keyspace's retention of history.
     pub store: StoreConfig,
+    /// The built-in controllers that run (all by default).
+    pub controllers: controllers::Controllers,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
         Self {
             bookmark_interval: Duration::from_secs(60),
             store: StoreConfig::default(),
+            controllers: controllers::Controllers::default(),
         }
     }
 }
@@ -78,11 +82,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A fresh single-node state with kube-apiserver's boot objects in it.
-    pub async fn new(
+    /// A fresh single-node state with kube-apiserver's boot objects in it, its built-in
+    /// controllers running (until `shutdown` flips to true).
+    pub async fn start(
         config: Config,
         shutdown: tokio::sync::watch::Receiver<bool>,
-    ) -> ApiResult<Self> {
+    ) -> ApiResult<Arc<Self>> {
+        let state = Arc::new(Self::new(config, shutdown).await?);
+        controllers::start(&state);
+        Ok(state)
+    }
+
+    async fn new(config: Config, shutdown: tokio::sync::watch::Receiver<bool>) -> ApiResult<Self> {
         let backend: Arc<dyn Backend> =
             Arc::new(LocalBackend::new(Store::new(config.store.clone())));
         let kinds = catalog::RESOURCES
@@ -113,6 +124,16 @@ impl AppState {
 
     fn shutdown(&self) -> tokio::sync::watch::Receiver<bool> {
         self.shutdown.clone()
+    }
+
+    /// One kind per stored namespaced resource (versions of one resource share their storage).
+    fn namespaced_kinds(&self) -> Vec<Arc<Kind>> {
+        let mut seen = std::collections::HashSet::new();
+        self.kinds
+            .values()
+            .filter(|k| k.info.namespaced && seen.insert(k.prefix.clone()))
+            .cloned()
+            .collect()
     }
 
     fn kind_of(&self, group: &str, version: &str, resource: &str) -> ApiResult<Arc<Kind>> {
@@ -150,9 +171,8 @@ impl AppState {
         Ok(())
     }
 
-    /// DELETE of a namespace: refused for the immortal ones; otherwise everything in it is
-    /// deleted, then the namespace (the namespace controller's work, done synchronously until
-    /// the Terminating lifecycle of issue #4).
+    /// DELETE of a namespace: refused for the immortal ones; otherwise the namespace is marked
+    /// `Terminating` (the namespace controller empties it, then it goes) and answered as it is.
     async fn delete_namespace(
         &self,
         kind: &Kind,
@@ -168,19 +188,19 @@ impl AppState {
                 ),
             });
         }
-        self.registry
-            .get_kv(&kind.key(None, name))
-            .await?
-            .ok_or_else(|| registry::not_found(kind, name))?;
-        if !options.dry_run {
-            let mut seen = std::collections::HashSet::new();
-            for contained in self.kinds.values().filter(|k| k.info.namespaced) {
-                if seen.insert(contained.prefix.clone()) {
-                    self.registry.delete_all(contained, name).await?;
-                }
-            }
+        let (mut ns, kv) = self.registry.get_object(kind, None, name).await?;
+        if !object::meta_str(&ns, "deletionTimestamp").is_empty() {
+            return Ok(kind.served(&kv.value, kv.mod_revision));
         }
-        self.registry.delete(kind, None, name, options).await
+        let meta = object::meta_mut(&mut ns);
+        meta.insert("deletionTimestamp".into(), clock::now_rfc3339().into());
+        meta.insert("deletionGracePeriodSeconds".into(), json!(0));
+        ns.insert("status".into(), json!({"phase": "Terminating"}));
+        let written = self
+            .registry
+            .update_system(kind, None, name, ns, options.dry_run)
+            .await?;
+        Ok(written.body)
     }
 }
 
@@ -237,12 +257,12 @@ impl Server {
             ));
         }
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let state = AppState::new(config, rx.clone())
+        let state = AppState::start(config, rx.clone())
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let app = router(Arc::new(state));
+        let app = router(state);
         let mut stop = rx;
         let task = tokio::spawn(async move {
             axum::serve(listener, app)

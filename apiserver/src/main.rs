@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use kubemem_apiserver::controllers::Controllers;
 use kubemem_apiserver::{Config, Server, kubeconfig};
 
 #[derive(Parser)]
@@ -28,6 +29,9 @@ enum Command {
         /// Where to write a kubeconfig for this server once it is ready.
         #[arg(long, default_value = "kubemem.kubeconfig")]
         kubeconfig: PathBuf,
+        /// The built-in controllers to run, comma-separated (empty for a bare API server).
+        #[arg(long, default_value = "namespace,serviceaccount", value_parser = Controllers::parse)]
+        controllers: Controllers,
     },
 }
 
@@ -52,7 +56,17 @@ fn main() -> std::process::ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve { listen, kubeconfig } => serve(listen, kubeconfig).await,
+            Command::Serve {
+                listen,
+                kubeconfig,
+                controllers,
+            } => {
+                let config = Config {
+                    controllers,
+                    ..Config::default()
+                };
+                serve(listen, kubeconfig, config).await
+            }
         }
     });
     match result {
@@ -64,8 +78,12 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn serve(listen: SocketAddr, kubeconfig_path: PathBuf) -> std::io::Result<()> {
-    let server = Server::start(listen, Config::default()).await?;
+async fn serve(
+    listen: SocketAddr,
+    kubeconfig_path: PathBuf,
+    config: Config,
+) -> std::io::Result<()> {
+    let server = Server::start(listen, config).await?;
     kubeconfig::write(&kubeconfig_path, &server.url())?;
     let shown = std::fs::canonicalize(&kubeconfig_path).unwrap_or(kubeconfig_path);
     println!("kubemem serving on {}", server.url());

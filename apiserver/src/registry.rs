@@ -127,7 +127,8 @@ impl Registry {
         let generate_name = meta_str(&obj, "generateName").to_owned();
         let generated = meta_str(&obj, "name").is_empty() && !generate_name.is_empty();
         if let Some(ns) = namespace.filter(|_| kind.info.namespaced) {
-            self.check_namespace(ns).await?;
+            self.check_namespace(kind, meta_str(&obj, "name"), ns)
+                .await?;
         }
         self.prepare_create(kind, namespace, &mut obj);
         let requested = obj;
@@ -233,9 +234,18 @@ impl Registry {
     }
 
     /// `NamespaceLifecycle`: objects go only into namespaces that exist.
-    async fn check_namespace(&self, namespace: &str) -> ApiResult<()> {
+    async fn check_namespace(&self, kind: &Kind, name: &str, namespace: &str) -> ApiResult<()> {
         let key = format!("/registry/namespaces/{namespace}");
         match self.get_kv(&key).await? {
+            Some(kv)
+                if !meta_str(&object::decode(&kv.value, 0), "deletionTimestamp").is_empty() =>
+            {
+                Err(ApiError::NamespaceTerminating {
+                    resource: kind.group_resource(),
+                    name: name.to_owned(),
+                    namespace: namespace.to_owned(),
+                })
+            }
             Some(_) => Ok(()),
             None => Err(ApiError::NotFound {
                 resource: GroupResource::new("", "namespaces"),
@@ -321,7 +331,7 @@ impl Registry {
                     None => new.remove("status"),
                 };
             }
-            prepare_update(kind, &mut new, &old)?;
+            prepare_update(kind, &mut new, &old, mode)?;
             if mode == UpdateMode::Main {
                 kind.prepare_for_update(&mut new, &old);
                 allocator::allocate(self, kind, &mut new, Some(&old)).await?;
@@ -360,11 +370,7 @@ impl Registry {
                 created: false,
             }));
         }
-        let finalizing = !meta_str(&new, "deletionTimestamp").is_empty()
-            && new["metadata"]
-                .get("finalizers")
-                .and_then(Value::as_array)
-                .is_none_or(Vec::is_empty);
+        let finalizing = !meta_str(&new, "deletionTimestamp").is_empty() && !kind.is_held(&new);
         if dry_run {
             return Ok(Some(Written {
                 body: kind.served(&value, self.backend.current_revision()),
@@ -434,11 +440,7 @@ impl Registry {
             };
             let old = object::decode(&current.value, current.mod_revision);
             check_preconditions(kind, name, &old, current.mod_revision, options)?;
-            let has_finalizers = old["metadata"]
-                .get("finalizers")
-                .and_then(Value::as_array)
-                .is_some_and(|f| !f.is_empty());
-            if has_finalizers {
+            if kind.is_held(&old) {
                 if !meta_str(&old, "deletionTimestamp").is_empty() {
                     return Ok(kind.served(&current.value, current.mod_revision));
                 }
@@ -488,13 +490,16 @@ impl Registry {
 }
 
 impl Registry {
-    /// Deletes every object of `kind` in `namespace` (the namespace controller's sweep).
-    pub async fn delete_all(&self, kind: &Kind, namespace: &str) -> ApiResult<()> {
-        let prefix = kind.list_prefix(Some(namespace));
+    /// Every object of `kind` (in `namespace`, or everywhere), decoded.
+    pub async fn list_objects(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+    ) -> ApiResult<Vec<Map<String, Value>>> {
         let response = self
             .backend
             .range(RangeRequest {
-                key: Bytes::from(prefix),
+                key: Bytes::from(kind.list_prefix(namespace)),
                 end: RangeEnd::Prefix,
                 revision: 0,
                 limit: 0,
@@ -503,23 +508,11 @@ impl Registry {
             })
             .await
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        for kv in response.kvs {
-            let obj = object::decode(&kv.value, kv.mod_revision);
-            let mut success = vec![Op::Delete { key: kv.key }];
-            success.extend(
-                allocator::reservations(kind, &obj)
-                    .into_iter()
-                    .map(|k| Op::Delete { key: k.into() }),
-            );
-            self.backend
-                .txn(Txn {
-                    compares: vec![],
-                    success,
-                    failure: vec![],
-                })
-                .await;
-        }
-        Ok(())
+        Ok(response
+            .kvs
+            .iter()
+            .map(|kv| object::decode(&kv.value, kv.mod_revision))
+            .collect())
     }
 }
 
@@ -584,11 +577,12 @@ fn check_preconditions(
 }
 
 /// Carries over what an update may not change (`rest.BeforeUpdate`) and refuses changes to
-/// immutable metadata.
+/// immutable metadata. The server's own writes (`UpdateMode::System`) may start a deletion.
 fn prepare_update(
     kind: &Kind,
     new: &mut Map<String, Value>,
     old: &Map<String, Value>,
+    mode: UpdateMode,
 ) -> ApiResult<()> {
     let old_meta = old
         .get("metadata")
@@ -606,12 +600,18 @@ fn prepare_update(
     {
         meta.insert("uid".into(), uid.clone());
     }
-    for carried in [
-        "creationTimestamp",
-        "deletionTimestamp",
-        "deletionGracePeriodSeconds",
-        "generation",
-    ] {
+    let carried: &[&str] = match mode {
+        UpdateMode::System if !old_meta.contains_key("deletionTimestamp") => {
+            &["creationTimestamp", "generation"]
+        }
+        _ => &[
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+        ],
+    };
+    for carried in carried.iter().copied() {
         match old_meta.get(carried) {
             Some(v) => meta.insert(carried.into(), v.clone()),
             None => meta.remove(carried),

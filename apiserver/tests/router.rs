@@ -2,7 +2,6 @@
 //! headers as kube-apiserver answers them, and that every refused request leaves the store as
 //! it was.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -22,9 +21,9 @@ struct App {
 
 async fn app_with(config: Config) -> App {
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let state = AppState::new(config, rx).await.expect("boots");
+    let state = AppState::start(config, rx).await.expect("boots");
     App {
-        router: router(Arc::new(state)),
+        router: router(state),
         _shutdown: tx,
     }
 }
@@ -907,8 +906,20 @@ async fn finalizers_hold_an_object_until_removed() {
     );
 }
 
+/// Polls `uri` until it answers 404 (or 5 s pass).
+async fn wait_gone(app: &App, uri: &str) -> bool {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while tokio::time::Instant::now() < deadline {
+        if app.get(uri).await.status == StatusCode::NOT_FOUND {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
 #[tokio::test]
-async fn namespace_deletion_removes_its_objects() {
+async fn namespace_deletion_terminates_empties_and_removes_the_namespace() {
     let app = app().await;
     app.call(
         Method::POST,
@@ -917,19 +928,105 @@ async fn namespace_deletion_removes_its_objects() {
     )
     .await;
     app.create_cm("team", "a", json!({})).await;
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces/team/configmaps",
+        Some(json!({"metadata": {"name": "held", "finalizers": ["example.com/hold"]}})),
+    )
+    .await;
     let deleted = app
         .call(Method::DELETE, "/api/v1/namespaces/team", None)
         .await;
     assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text());
+    assert_eq!(deleted.json()["status"]["phase"], "Terminating");
+    assert!(deleted.json()["metadata"]["deletionTimestamp"].is_string());
+
+    assert!(wait_gone(&app, "/api/v1/namespaces/team/configmaps/a").await);
+    let refused = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/team/configmaps",
+            Some(json!({"metadata": {"name": "new"}})),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        refused.json(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "configmaps \"new\" is forbidden: unable to create new content in namespace team because it is being terminated",
+            "reason": "Forbidden",
+            "details": {"name": "new", "kind": "configmaps", "causes": [{"reason": "NamespaceTerminating", "message": "namespace team is being terminated", "field": "metadata.namespace"}]},
+            "code": 403})
+    );
+    // The finalizer holds the object, and the object holds the namespace.
     assert_eq!(
         app.get("/api/v1/namespaces/team").await.status,
-        StatusCode::NOT_FOUND
+        StatusCode::OK
     );
+    let mut held = app
+        .get("/api/v1/namespaces/team/configmaps/held")
+        .await
+        .json();
+    held["metadata"]["finalizers"] = json!([]);
+    app.call(
+        Method::PUT,
+        "/api/v1/namespaces/team/configmaps/held",
+        Some(held),
+    )
+    .await;
     assert!(
-        app.get("/api/v1/configmaps").await.json()["items"]
-            .as_array()
-            .unwrap()
-            .is_empty()
+        wait_gone(&app, "/api/v1/namespaces/team").await,
+        "the namespace goes once it is empty"
+    );
+}
+
+#[tokio::test]
+async fn every_namespace_gets_a_default_service_account() {
+    let app = app().await;
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces",
+        Some(json!({"metadata": {"name": "fresh"}})),
+    )
+    .await;
+    for ns in ["kube-system", "fresh"] {
+        let uri = format!("/api/v1/namespaces/{ns}/serviceaccounts/default");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while app.get(&uri).await.status != StatusCode::OK {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no default ServiceAccount in {ns}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_controllers_a_deleted_namespace_stays_terminating() {
+    let app = app_with(Config {
+        controllers: kubemem_apiserver::controllers::Controllers::none(),
+        ..Config::default()
+    })
+    .await;
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces",
+        Some(json!({"metadata": {"name": "team"}})),
+    )
+    .await;
+    app.call(Method::DELETE, "/api/v1/namespaces/team", None)
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.get("/api/v1/namespaces/team").await.json()["status"]["phase"],
+        "Terminating"
+    );
+    assert_eq!(
+        app.get("/api/v1/namespaces/default/serviceaccounts/default")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
 }
 

@@ -1,0 +1,242 @@
+//! The built-in controllers that kube-controller-manager would run next to kube-apiserver, for
+//! the behaviour clients expect from a cluster (each can be switched off, for a bare API server
+//! as envtest gives):
+//!
+//! - **namespace**: a namespace being deleted (`Terminating`) is emptied — every object in it
+//!   deleted, objects held by finalizers waited for — then its `kubernetes` finalizer is removed
+//!   and it goes.
+//! - **serviceaccount**: every active namespace has a `default` ServiceAccount.
+//!
+//! Each controller follows the keyspace with a watcher and acts through the registry, like any
+//! client; a pass is also made at start and on a short tick, so work that waits on something
+//! (a finalizer) is retried.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::object::{meta_mut, meta_str};
+use crate::registry::DeleteOptions;
+
+/// Which controllers run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Controllers {
+    pub namespace: bool,
+    pub serviceaccount: bool,
+}
+
+impl Default for Controllers {
+    fn default() -> Self {
+        Self {
+            namespace: true,
+            serviceaccount: true,
+        }
+    }
+}
+
+impl Controllers {
+    /// None of them: a bare API server.
+    pub fn none() -> Self {
+        Self {
+            namespace: false,
+            serviceaccount: false,
+        }
+    }
+
+    /// Parses a comma-separated list of controller names (`namespace,serviceaccount`; empty
+    /// for none).
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut controllers = Self::none();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "namespace" => controllers.namespace = true,
+                "serviceaccount" => controllers.serviceaccount = true,
+                other => {
+                    return Err(format!(
+                        "unknown controller {other:?} (known: namespace, serviceaccount)"
+                    ));
+                }
+            }
+        }
+        Ok(controllers)
+    }
+}
+
+/// How often a controller re-examines its objects when nothing changed.
+const RESYNC: Duration = Duration::from_millis(500);
+
+/// Starts the configured controllers; they stop when the server shuts down.
+pub fn start(state: &Arc<AppState>) {
+    let controllers = state.config.controllers.clone();
+    if controllers.namespace {
+        spawn(state, "/registry/namespaces/", namespace_pass);
+    }
+    if controllers.serviceaccount {
+        spawn(state, "/registry/namespaces/", serviceaccount_pass);
+        spawn(state, "/registry/serviceaccounts/", serviceaccount_pass);
+    }
+}
+
+type Pass = for<'a> fn(&'a AppState) -> crate::backend::BackendFuture<'a, ()>;
+
+/// Runs `pass` at start, after every change under `prefix`, and on every resync tick.
+fn spawn(state: &Arc<AppState>, prefix: &'static str, pass: Pass) {
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let mut shutdown = state.shutdown();
+        let start = state.registry.backend().current_revision() + 1;
+        let Ok(mut watcher) = state
+            .registry
+            .backend()
+            .watch(Bytes::from_static(prefix.as_bytes()), start)
+        else {
+            return;
+        };
+        let mut tick = tokio::time::interval(RESYNC);
+        loop {
+            pass(&state).await;
+            tokio::select! {
+                changed = watcher.next() => {
+                    if changed.is_err() {
+                        // Compacted past this watcher: follow from now on.
+                        let now = state.registry.backend().current_revision() + 1;
+                        match state.registry.backend().watch(Bytes::from_static(prefix.as_bytes()), now) {
+                            Ok(w) => watcher = w,
+                            Err(_) => return,
+                        }
+                    }
+                }
+                _ = tick.tick() => {}
+                _ = shutdown.wait_for(|stopped| *stopped) => return,
+            }
+        }
+    });
+}
+
+/// Every namespace, decoded.
+async fn namespaces(state: &AppState) -> Vec<serde_json::Map<String, Value>> {
+    let Some(kind) = state.kind("", "v1", "namespaces") else {
+        return Vec::new();
+    };
+    state
+        .registry
+        .list_objects(&kind, None)
+        .await
+        .unwrap_or_default()
+}
+
+fn namespace_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
+    Box::pin(async move {
+        for ns in namespaces(state).await {
+            if !meta_str(&ns, "deletionTimestamp").is_empty() {
+                let name = meta_str(&ns, "name").to_owned();
+                if let Err(e) = finalize_namespace(state, &name).await {
+                    tracing::warn!(namespace = %name, error = %e, "namespace controller");
+                }
+            }
+        }
+    })
+}
+
+/// Deletes what is left in a terminating namespace; once nothing is, removes the `kubernetes`
+/// finalizer (which lets the namespace go).
+async fn finalize_namespace(state: &AppState, namespace: &str) -> Result<(), ApiError> {
+    let mut remaining = 0;
+    for kind in state.namespaced_kinds() {
+        for obj in state.registry.list_objects(&kind, Some(namespace)).await? {
+            remaining += 1;
+            if !meta_str(&obj, "deletionTimestamp").is_empty() {
+                continue;
+            }
+            let name = meta_str(&obj, "name");
+            match state
+                .registry
+                .delete(&kind, Some(namespace), name, &DeleteOptions::default())
+                .await
+            {
+                Ok(_) | Err(ApiError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    if remaining > 0 {
+        return Ok(());
+    }
+    let Some(kind) = state.kind("", "v1", "namespaces") else {
+        return Ok(());
+    };
+    let (mut ns, kv) = state.registry.get_object(&kind, None, namespace).await?;
+    let Some(spec) = ns.get_mut("spec").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    if let Some(finalizers) = spec.get_mut("finalizers").and_then(Value::as_array_mut) {
+        finalizers.retain(|f| f != "kubernetes");
+        if finalizers.is_empty() {
+            spec.remove("finalizers");
+        }
+    }
+    meta_mut(&mut ns).insert(
+        "resourceVersion".into(),
+        Value::String(kv.mod_revision.to_string()),
+    );
+    match state
+        .registry
+        .update_system(&kind, None, namespace, ns, false)
+        .await
+    {
+        Ok(_) | Err(ApiError::NotFound { .. } | ApiError::Conflict { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn serviceaccount_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
+    Box::pin(async move {
+        let Some(kind) = state.kind("", "v1", "serviceaccounts") else {
+            return;
+        };
+        for ns in namespaces(state).await {
+            if !meta_str(&ns, "deletionTimestamp").is_empty() {
+                continue;
+            }
+            let namespace = meta_str(&ns, "name");
+            if state
+                .registry
+                .get_kv(&kind.key(Some(namespace), "default"))
+                .await
+                .is_ok_and(|kv| kv.is_none())
+            {
+                let sa = json!({"metadata": {"name": "default"}});
+                let Value::Object(sa) = sa else { continue };
+                match state
+                    .registry
+                    .create(&kind, Some(namespace), sa, false)
+                    .await
+                {
+                    Ok(_) | Err(ApiError::AlreadyExists { .. } | ApiError::Forbidden { .. }) => {}
+                    Err(e) => {
+                        tracing::warn!(namespace, error = %e, "serviceaccount controller");
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controller_lists() {
+        assert_eq!(
+            Controllers::parse("namespace,serviceaccount"),
+            Ok(Controllers::default())
+        );
+        assert_eq!(Controllers::parse(""), Ok(Controllers::none()));
+        assert!(Controllers::parse("gc").is_err());
+    }
+}
