@@ -23,7 +23,7 @@ use crate::list::{self, ListOptions, ListQuery};
 use crate::negotiate::{self, Representation};
 use crate::patch::FieldValidation;
 use crate::patching::{PatchTarget, PatchType};
-use crate::registry::DeleteOptions;
+use crate::registry::{DeleteOptions, Propagation};
 use crate::transform::{IncludeObject, Presenter};
 use crate::watch::{self, WatchRequest};
 
@@ -640,7 +640,7 @@ fn delete_options(headers: &HeaderMap, bytes: &[u8], q: &WriteQuery) -> ApiResul
         })?;
     }
     if let Some(policy) = q.propagation_policy.as_deref() {
-        check_propagation_policy(policy)?;
+        options.propagation = check_propagation_policy(policy)?;
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(options);
@@ -658,7 +658,9 @@ fn delete_options(headers: &HeaderMap, bytes: &[u8], q: &WriteQuery) -> ApiResul
             .map(str::to_owned);
     }
     if let Some(policy) = body.get("propagationPolicy").and_then(Value::as_str) {
-        check_propagation_policy(policy)?;
+        options.propagation = check_propagation_policy(policy)?;
+    } else if body.get("orphanDependents") == Some(&Value::Bool(true)) {
+        options.propagation = Propagation::Orphan;
     }
     if body
         .get("dryRun")
@@ -670,9 +672,11 @@ fn delete_options(headers: &HeaderMap, bytes: &[u8], q: &WriteQuery) -> ApiResul
     Ok(options)
 }
 
-fn check_propagation_policy(policy: &str) -> ApiResult<()> {
+fn check_propagation_policy(policy: &str) -> ApiResult<Propagation> {
     match policy {
-        "Orphan" | "Background" | "Foreground" => Ok(()),
+        "Orphan" => Ok(Propagation::Orphan),
+        "Background" => Ok(Propagation::Background),
+        "Foreground" => Ok(Propagation::Foreground),
         other => Err(ApiError::Invalid {
             group: "meta.k8s.io".into(),
             kind: "DeleteOptions".into(),

@@ -126,12 +126,12 @@ impl AppState {
         self.shutdown.clone()
     }
 
-    /// One kind per stored namespaced resource (versions of one resource share their storage).
-    fn namespaced_kinds(&self) -> Vec<Arc<Kind>> {
+    /// One kind per stored resource (versions of one resource share their storage).
+    fn stored_kinds(&self) -> Vec<Arc<Kind>> {
         let mut seen = std::collections::HashSet::new();
         self.kinds
             .values()
-            .filter(|k| k.info.namespaced && seen.insert(k.prefix.clone()))
+            .filter(|k| seen.insert(k.prefix.clone()))
             .cloned()
             .collect()
     }

@@ -77,7 +77,13 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
     }
     let splice = out.len() - HEADER;
     for key in META_AFTER_RV {
-        if let Some(v) = meta.get(key) {
+        // Every collection of `ObjectMeta` is `omitempty`: an empty one is not written.
+        let empty = |v: &&Value| match v {
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+        if let Some(v) = meta.get(key).filter(|v| !empty(v)) {
             field(&mut out, key, &mut meta_first);
             write_json(&mut out, v);
         }
@@ -253,6 +259,17 @@ mod tests {
             let v: Value = serde_json::from_slice(&served(&stored, rev)).unwrap();
             assert_eq!(v["metadata"]["resourceVersion"], rev.to_string());
         }
+    }
+
+    #[test]
+    fn empty_metadata_collections_are_left_out() {
+        let stored = encode(&obj(
+            json!({"metadata": {"name": "x", "finalizers": [], "labels": {}, "ownerReferences": []}}),
+        ));
+        assert_eq!(
+            String::from_utf8(served(&stored, 3)).unwrap(),
+            r#"{"metadata":{"name":"x","resourceVersion":"3"}}"#
+        );
     }
 
     #[test]

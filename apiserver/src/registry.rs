@@ -30,6 +30,33 @@ pub struct DeleteOptions {
     pub precondition_uid: Option<String>,
     pub precondition_resource_version: Option<String>,
     pub dry_run: bool,
+    pub propagation: Propagation,
+}
+
+/// `DeleteOptions.propagationPolicy`: what happens to the dependents (objects whose
+/// `ownerReferences` name the deleted one), carried out by the garbage collector.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    /// Unset: the kind's default, which for every served kind is `Background`.
+    #[default]
+    Default,
+    /// The object goes now; the garbage collector deletes the dependents afterwards.
+    Background,
+    /// The object stays (finalizer `foregroundDeletion`) until its blocking dependents are gone.
+    Foreground,
+    /// The object stays (finalizer `orphan`) until its dependents no longer reference it.
+    Orphan,
+}
+
+impl Propagation {
+    /// The finalizer a policy puts on the deleted object, if any.
+    pub fn finalizer(self) -> Option<&'static str> {
+        match self {
+            Self::Foreground => Some("foregroundDeletion"),
+            Self::Orphan => Some("orphan"),
+            Self::Default | Self::Background => None,
+        }
+    }
 }
 
 /// Which parts of an object an update may change.
@@ -440,12 +467,21 @@ impl Registry {
             };
             let old = object::decode(&current.value, current.mod_revision);
             check_preconditions(kind, name, &old, current.mod_revision, options)?;
-            if kind.is_held(&old) {
+            let finalizer = options.propagation.finalizer();
+            if kind.is_held(&old) || finalizer.is_some() {
                 if !meta_str(&old, "deletionTimestamp").is_empty() {
                     return Ok(kind.served(&current.value, current.mod_revision));
                 }
                 let mut marked = old.clone();
                 let meta = meta_mut(&mut marked);
+                if let Some(finalizer) = finalizer {
+                    let list = meta.entry("finalizers").or_insert_with(|| json!([]));
+                    if let Some(list) = list.as_array_mut()
+                        && !list.iter().any(|f| f == finalizer)
+                    {
+                        list.push(json!(finalizer));
+                    }
+                }
                 meta.insert(
                     "deletionTimestamp".into(),
                     Value::String(clock::now_rfc3339()),

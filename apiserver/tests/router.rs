@@ -1702,3 +1702,108 @@ async fn services_get_cluster_ips_and_node_ports_that_are_never_shared() {
     let reuse = create("d", json!({"clusterIP": ip, "ports": [{"port": 80}]})).await;
     assert_eq!(reuse.status, StatusCode::CREATED, "{}", reuse.text());
 }
+
+async fn wait_for(app: &App, uri: &str, what: &str, check: impl Fn(&Reply) -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let reply = app.get(uri).await;
+        if check(&reply) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: {}",
+            reply.text()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A Deployment and a ReplicaSet it owns; the ReplicaSet's URI.
+async fn owner_and_dependent(app: &App, name: &str, block: bool) -> (String, String) {
+    let deployments = "/apis/apps/v1/namespaces/default/deployments";
+    let owner = app
+        .call(
+            Method::POST,
+            deployments,
+            Some(json!({"metadata": {"name": name}, "spec": {}})),
+        )
+        .await
+        .json();
+    let uid = owner["metadata"]["uid"].clone();
+    let rs = app
+        .call(
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/replicasets",
+            Some(json!({"metadata": {"name": format!("{name}-rs"), "ownerReferences": [
+                {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": block}
+            ]}, "spec": {}})),
+        )
+        .await;
+    assert_eq!(rs.status, StatusCode::CREATED, "{}", rs.text());
+    (
+        format!("{deployments}/{name}"),
+        format!("/apis/apps/v1/namespaces/default/replicasets/{name}-rs"),
+    )
+}
+
+#[tokio::test]
+async fn garbage_collection_follows_the_propagation_policy() {
+    let app = app().await;
+    let delete = |uri: String, policy: &'static str| {
+        let app = &app;
+        async move {
+            app.call(Method::DELETE, &uri, Some(json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": policy})))
+                .await
+        }
+    };
+
+    let (owner, dependent) = owner_and_dependent(&app, "bg", false).await;
+    assert_eq!(
+        delete(owner.clone(), "Background").await.status,
+        StatusCode::OK
+    );
+    wait_for(&app, &dependent, "background: the ReplicaSet goes", |r| {
+        r.status == StatusCode::NOT_FOUND
+    })
+    .await;
+
+    let (owner, dependent) = owner_and_dependent(&app, "orphan", false).await;
+    let marked = delete(owner.clone(), "Orphan").await;
+    assert_eq!(marked.status, StatusCode::OK);
+    wait_for(&app, &owner, "orphan: the Deployment goes", |r| {
+        r.status == StatusCode::NOT_FOUND
+    })
+    .await;
+    let kept = app.get(&dependent).await.json();
+    assert_eq!(kept["metadata"].get("ownerReferences"), None, "{kept}");
+
+    let (owner, dependent) = owner_and_dependent(&app, "fg", true).await;
+    // Hold the dependent so the foreground deletion has to wait for it.
+    let mut rs = app.get(&dependent).await.json();
+    rs["metadata"]["finalizers"] = json!(["example.com/hold"]);
+    app.call(Method::PUT, &dependent, Some(rs)).await;
+    assert_eq!(
+        delete(owner.clone(), "Foreground").await.status,
+        StatusCode::OK
+    );
+    wait_for(
+        &app,
+        &dependent,
+        "foreground: the ReplicaSet is being deleted",
+        |r| r.json()["metadata"]["deletionTimestamp"].is_string(),
+    )
+    .await;
+    let waiting = app.get(&owner).await.json();
+    assert_eq!(
+        waiting["metadata"]["finalizers"],
+        json!(["foregroundDeletion"])
+    );
+    let mut rs = app.get(&dependent).await.json();
+    rs["metadata"]["finalizers"] = json!([]);
+    app.call(Method::PUT, &dependent, Some(rs)).await;
+    wait_for(&app, &owner, "foreground: the Deployment goes last", |r| {
+        r.status == StatusCode::NOT_FOUND
+    })
+    .await;
+}

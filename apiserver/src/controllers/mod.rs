@@ -6,10 +6,13 @@
 //!   deleted, objects held by finalizers waited for — then its `kubernetes` finalizer is removed
 //!   and it goes.
 //! - **serviceaccount**: every active namespace has a `default` ServiceAccount.
+//! - **garbagecollector**: dependents follow their owners (`gc`).
 //!
 //! Each controller follows the keyspace with a watcher and acts through the registry, like any
 //! client; a pass is also made at start and on a short tick, so work that waits on something
 //! (a finalizer) is retried.
+
+mod gc;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +30,7 @@ use crate::registry::DeleteOptions;
 pub struct Controllers {
     pub namespace: bool,
     pub serviceaccount: bool,
+    pub garbagecollector: bool,
 }
 
 impl Default for Controllers {
@@ -34,6 +38,7 @@ impl Default for Controllers {
         Self {
             namespace: true,
             serviceaccount: true,
+            garbagecollector: true,
         }
     }
 }
@@ -44,20 +49,22 @@ impl Controllers {
         Self {
             namespace: false,
             serviceaccount: false,
+            garbagecollector: false,
         }
     }
 
-    /// Parses a comma-separated list of controller names (`namespace,serviceaccount`; empty
-    /// for none).
+    /// Parses a comma-separated list of controller names
+    /// (`namespace,serviceaccount,garbagecollector`; empty for none).
     pub fn parse(list: &str) -> Result<Self, String> {
         let mut controllers = Self::none();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name {
                 "namespace" => controllers.namespace = true,
                 "serviceaccount" => controllers.serviceaccount = true,
+                "garbagecollector" => controllers.garbagecollector = true,
                 other => {
                     return Err(format!(
-                        "unknown controller {other:?} (known: namespace, serviceaccount)"
+                        "unknown controller {other:?} (known: namespace, serviceaccount, garbagecollector)"
                     ));
                 }
             }
@@ -78,6 +85,9 @@ pub fn start(state: &Arc<AppState>) {
     if controllers.serviceaccount {
         spawn(state, "/registry/namespaces/", serviceaccount_pass);
         spawn(state, "/registry/serviceaccounts/", serviceaccount_pass);
+    }
+    if controllers.garbagecollector {
+        gc::start(state);
     }
 }
 
@@ -146,7 +156,11 @@ fn namespace_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
 /// finalizer (which lets the namespace go).
 async fn finalize_namespace(state: &AppState, namespace: &str) -> Result<(), ApiError> {
     let mut remaining = 0;
-    for kind in state.namespaced_kinds() {
+    for kind in state
+        .stored_kinds()
+        .into_iter()
+        .filter(|k| k.info.namespaced)
+    {
         for obj in state.registry.list_objects(&kind, Some(namespace)).await? {
             remaining += 1;
             if !meta_str(&obj, "deletionTimestamp").is_empty() {
@@ -233,7 +247,7 @@ mod tests {
     #[test]
     fn controller_lists() {
         assert_eq!(
-            Controllers::parse("namespace,serviceaccount"),
+            Controllers::parse("namespace,serviceaccount,garbagecollector"),
             Ok(Controllers::default())
         );
         assert_eq!(Controllers::parse(""), Ok(Controllers::none()));
