@@ -206,11 +206,6 @@ pub async fn allocate(
         };
         spec.insert("clusterIP".into(), Value::String(ip.clone()));
         spec.insert("clusterIPs".into(), json!([ip]));
-        if ip != "None" {
-            spec.entry("ipFamilies").or_insert_with(|| json!(["IPv4"]));
-            spec.entry("ipFamilyPolicy")
-                .or_insert_with(|| json!("SingleStack"));
-        }
     }
     if matches!(service_type.as_str(), "NodePort" | "LoadBalancer") {
         let old_ports: Vec<Value> = old

@@ -74,7 +74,7 @@ fn go_json_error(data: &[u8], e: &serde_json::Error) -> String {
 }
 
 /// The media types request bodies may have.
-const ACCEPTED: &str = "application/json, application/yaml";
+const ACCEPTED: &str = "application/json, application/yaml, application/vnd.kubernetes.protobuf";
 
 /// Decodes a JSON or YAML body into a JSON value; `kind` names the endpoint's type in errors.
 pub fn decode_value(headers: &HeaderMap, bytes: &[u8], kind: &str) -> ApiResult<Value> {
@@ -92,11 +92,20 @@ pub fn decode_value(headers: &HeaderMap, bytes: &[u8], kind: &str) -> ApiResult<
             .map_err(|e| e.to_string())
             .and_then(|text| serde_saphyr::from_str(text).map_err(|e| e.to_string()))
             .map_err(|e| unrecognized(format!("error converting YAML to JSON: {e}")))?,
-        "application/vnd.kubernetes.protobuf" => {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "the body of the request was in an unknown format - accepted media types include: {ACCEPTED} (kubemem does not decode application/vnd.kubernetes.protobuf bodies yet; send JSON or YAML)"
-            )));
-        }
+        "application/vnd.kubernetes.protobuf" => crate::protobuf::decode(bytes).map_err(|e| {
+            // kube's `transformDecodeError`: the envelope's kind when it had one, else a summary.
+            ApiError::BadRequest(match e.kind {
+                Some((version, object_kind)) => format!(
+                    "{object_kind} in version {version:?} cannot be handled as a {kind}: {}",
+                    e.message
+                ),
+                None => format!(
+                    "the object provided is unrecognized (must be of type {kind}): {} ({})",
+                    e.message,
+                    summarize(bytes)
+                ),
+            })
+        })?,
         _ => {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "the body of the request was in an unknown format - accepted media types include: {ACCEPTED}"
@@ -163,6 +172,12 @@ pub fn decode_object(
         ));
     }
     let warnings = check_fields(kind, &mut ordered, validation)?;
+    crate::defaults::apply_defaults(
+        kind.info.group,
+        kind.info.version,
+        kind.info.resource,
+        &mut ordered,
+    );
     Ok(Decoded {
         object: ordered,
         warnings,

@@ -251,6 +251,9 @@ pub enum ApiError {
     /// 500, not a Status. Kept for inputs that panic kube's strategic merge patch.
     #[error("{}", crate::patch::PANIC_BODY)]
     Panicked,
+    /// A Status built elsewhere (server-side apply's conflicts and errors), sent as it is.
+    #[error("{}", .status["message"].as_str().unwrap_or(""))]
+    Status { code: u16, status: Value },
     /// 503 ServiceUnavailable.
     #[error("{0}")]
     ServiceUnavailable(String),
@@ -321,6 +324,9 @@ impl ApiError {
             Self::Internal(_) | Self::Unknown(_) | Self::Panicked => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            Self::Status { code, .. } => {
+                StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
             Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -341,7 +347,7 @@ impl ApiError {
             Self::Timeout { .. } => "Timeout",
             Self::Internal(_) => "InternalError",
             Self::ServiceUnavailable(_) => "ServiceUnavailable",
-            Self::Unknown(_) | Self::Panicked => "",
+            Self::Unknown(_) | Self::Panicked | Self::Status { .. } => "",
         }
     }
 
@@ -441,6 +447,17 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Self::Status { code, status } = &self {
+            let mut body = crate::json::to_vec(status);
+            body.push(b'\n');
+            let code = StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = (code, body).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            return response;
+        }
         if self == Self::Panicked {
             let mut response = (self.code(), crate::patch::PANIC_BODY).into_response();
             let headers = response.headers_mut();

@@ -23,7 +23,7 @@ use crate::list::{self, ListOptions, ListQuery};
 use crate::negotiate::{self, Representation};
 use crate::patch::FieldValidation;
 use crate::patching::{PatchTarget, PatchType};
-use crate::registry::{DeleteOptions, Propagation};
+use crate::registry::{DeleteOptions, Propagation, WriteOptions};
 use crate::transform::{IncludeObject, Presenter};
 use crate::watch::{self, WatchRequest};
 
@@ -84,6 +84,8 @@ pub fn parse_target<'a>(group: &'a str, version: &'a str, rest: &'a str) -> Opti
 struct WriteQuery {
     dry_run: Option<String>,
     field_validation: Option<String>,
+    field_manager: Option<String>,
+    force: Option<String>,
     grace_period_seconds: Option<String>,
     propagation_policy: Option<String>,
 }
@@ -97,6 +99,22 @@ impl WriteQuery {
                 "Invalid dryRun value: {other:?}: supported values: \"All\""
             ))),
         }
+    }
+
+    /// How the write is made: `dryRun`, and the field manager (`fieldManager`, or the
+    /// User-Agent's product name as kube-apiserver takes it).
+    fn write(&self, parts: &Parts) -> ApiResult<WriteOptions> {
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let manager =
+            crate::apply::manager_or_user_agent(self.field_manager.as_deref(), user_agent);
+        Ok(WriteOptions {
+            dry_run: self.dry_run()?,
+            manager: Some(manager),
+        })
     }
 
     fn field_validation(&self) -> ApiResult<FieldValidation> {
@@ -201,7 +219,7 @@ async fn dispatch(
             body::check_path(&decoded.object, &kind, namespace, None)?;
             let written = state
                 .registry
-                .create(&kind, namespace, decoded.object, q.dry_run()?)
+                .create(&kind, namespace, decoded.object, &q.write(parts)?)
                 .await?;
             Ok(with_warnings(
                 json_response(StatusCode::CREATED, written.body),
@@ -220,7 +238,7 @@ async fn dispatch(
             body::check_path(&decoded.object, &kind, namespace, Some(name))?;
             let written = state
                 .registry
-                .update(&kind, namespace, name, decoded.object, q.dry_run()?)
+                .update(&kind, namespace, name, decoded.object, &q.write(parts)?)
                 .await?;
             let code = if written.created {
                 StatusCode::CREATED
@@ -373,7 +391,7 @@ async fn subresource(
             body::check_path(&decoded.object, kind, namespace, Some(name))?;
             let written = state
                 .registry
-                .update_status(kind, namespace, name, decoded.object, q.dry_run()?)
+                .update_status(kind, namespace, name, decoded.object, &q.write(parts)?)
                 .await?;
             Ok(with_warnings(
                 json_response(StatusCode::OK, written.body),
@@ -397,7 +415,7 @@ async fn subresource(
                 namespace,
                 name,
                 &scale,
-                q.dry_run()?,
+                &q.write(parts)?,
             )
             .await?;
             Ok(json_response(StatusCode::OK, crate::json::to_vec(&scale)))
@@ -423,7 +441,34 @@ async fn patch(
 ) -> ApiResult<Response> {
     let patch_type = PatchType::from_content_type(body::content_type(&parts.headers))?;
     let q = write_query(&parts.uri)?;
+    let force = match q.force.as_deref() {
+        None => None,
+        Some("true" | "1" | "t" | "T" | "True" | "TRUE") => Some(true),
+        Some(_) => Some(false),
+    };
+    let is_apply = patch_type == PatchType::Apply;
+    crate::patching::check_options(
+        is_apply,
+        q.field_manager.as_deref().unwrap_or(""),
+        force.is_some(),
+    )?;
     let bytes = body::read(body).await?;
+    if is_apply && target != PatchTarget::Scale {
+        let manager = q.field_manager.clone().unwrap_or_default();
+        let applied = crate::patching::server_side_apply(
+            state,
+            kind,
+            namespace,
+            name,
+            target,
+            &bytes,
+            &manager,
+            force == Some(true),
+            &q.write(parts)?,
+        )
+        .await?;
+        return Ok(json_response(StatusCode::OK, crate::json::to_vec(&applied)));
+    }
     let (patched, warnings) = crate::patching::patch(
         state,
         kind,
@@ -433,7 +478,7 @@ async fn patch(
         patch_type,
         &bytes,
         q.field_validation()?,
-        q.dry_run()?,
+        &q.write(parts)?,
     )
     .await?;
     Ok(with_warnings(

@@ -318,3 +318,42 @@ fn api_version(info: &ResourceInfo) -> String {
         format!("{}/{}", info.group, info.version)
     }
 }
+
+/// `qos.GetPodQOS`: Guaranteed when every container has cpu and memory limits equal to its
+/// requests, BestEffort when no container has any request or limit, Burstable otherwise.
+pub fn qos_class(pod: &Map<String, Value>) -> &'static str {
+    let containers = pod
+        .get("spec")
+        .map(|s| {
+            ["initContainers", "containers"]
+                .iter()
+                .filter_map(|f| s.get(*f).and_then(Value::as_array))
+                .flatten()
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let resources = |c: &Value, which: &str| -> Map<String, Value> {
+        c.get("resources")
+            .and_then(|r| r.get(which))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &containers {
+        let (requests, limits) = (resources(c, "requests"), resources(c, "limits"));
+        any |= !requests.is_empty() || !limits.is_empty();
+        for r in ["cpu", "memory"] {
+            let limit = limits.get(r);
+            if limit.is_none() || requests.get(r).is_some_and(|q| Some(q) != limit) {
+                guaranteed = false;
+            }
+        }
+    }
+    match (any, guaranteed) {
+        (false, _) => "BestEffort",
+        (true, true) => "Guaranteed",
+        (true, false) => "Burstable",
+    }
+}

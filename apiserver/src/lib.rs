@@ -6,11 +6,14 @@
 #![forbid(unsafe_code)]
 
 mod allocator;
+mod apply;
+mod apply_schema;
 pub mod backend;
 mod body;
 pub mod catalog;
 pub mod clock;
 pub mod controllers;
+mod defaults;
 mod discovery;
 pub mod error;
 mod field_selector;
@@ -29,6 +32,7 @@ mod openapi;
 mod patch;
 mod patch_meta;
 mod patching;
+mod protobuf;
 pub mod registry;
 mod special;
 mod subresources;
@@ -49,7 +53,7 @@ use serde_json::{Map, Value, json};
 use crate::backend::{Backend, LocalBackend};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
-use crate::registry::{DeleteOptions, Registry};
+use crate::registry::{DeleteOptions, Registry, WriteOptions};
 
 /// How a server is set up.
 #[derive(Clone, Debug)]
@@ -89,7 +93,7 @@ impl AppState {
         shutdown: tokio::sync::watch::Receiver<bool>,
     ) -> ApiResult<Arc<Self>> {
         let state = Arc::new(Self::new(config, shutdown).await?);
-        controllers::start(&state);
+        controllers::start(&state).await;
         Ok(state)
     }
 
@@ -146,7 +150,9 @@ impl AppState {
         let namespaces = self.kind_of("", "v1", "namespaces")?;
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             let obj = object_of(json!({"metadata": {"name": ns}}));
-            self.registry.create(&namespaces, None, obj, false).await?;
+            self.registry
+                .create(&namespaces, None, obj, &WriteOptions::default())
+                .await?;
         }
         let services = self.kind_of("", "v1", "services")?;
         let kubernetes = object_of(json!({
@@ -166,7 +172,12 @@ impl AppState {
             }
         }));
         self.registry
-            .create(&services, Some("default"), kubernetes, false)
+            .create(
+                &services,
+                Some("default"),
+                kubernetes,
+                &WriteOptions::default(),
+            )
             .await?;
         Ok(())
     }
@@ -198,7 +209,16 @@ impl AppState {
         ns.insert("status".into(), json!({"phase": "Terminating"}));
         let written = self
             .registry
-            .update_system(kind, None, name, ns, options.dry_run)
+            .update_system(
+                kind,
+                None,
+                name,
+                ns,
+                &WriteOptions {
+                    dry_run: options.dry_run,
+                    manager: None,
+                },
+            )
             .await?;
         Ok(written.body)
     }

@@ -83,12 +83,13 @@ async fn serve(
     kubeconfig_path: PathBuf,
     config: Config,
 ) -> std::io::Result<()> {
+    // Handlers first: once the ready lines are printed, a SIGTERM must find them installed.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let server = Server::start(listen, config).await?;
     kubeconfig::write(&kubeconfig_path, &server.url())?;
     let shown = std::fs::canonicalize(&kubeconfig_path).unwrap_or(kubeconfig_path);
     println!("kubemem serving on {}", server.url());
     println!("export KUBECONFIG={}", shown.display());
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, OPTIMISTIC_LOCK_MSG};
+use crate::error::{ApiError, ApiResult, Cause, OPTIMISTIC_LOCK_MSG};
 use crate::kinds::Kind;
 use crate::object::meta_str;
 use crate::patch::{FieldValidation, NoMeta, PatchError, PatchMeta};
@@ -19,6 +19,8 @@ pub enum PatchType {
     Json,
     Merge,
     Strategic,
+    /// Server-side apply (`application/apply-patch+yaml`).
+    Apply,
 }
 
 /// What a client may send, as kube-apiserver lists it in its 415.
@@ -31,6 +33,7 @@ impl PatchType {
             "application/json-patch+json" => Ok(Self::Json),
             "application/merge-patch+json" => Ok(Self::Merge),
             "application/strategic-merge-patch+json" => Ok(Self::Strategic),
+            "application/apply-patch+yaml" => Ok(Self::Apply),
             _ => Err(ApiError::UnsupportedMediaType(format!(
                 "the body of the request was in an unknown format - accepted media types include: {ACCEPTED}"
             ))),
@@ -83,6 +86,11 @@ fn apply(
         }
         PatchType::Merge => crate::patch::merge_patch(current, &parse()?, validation)?,
         PatchType::Strategic => crate::patch::strategic_merge(current, &parse()?, meta)?,
+        PatchType::Apply => {
+            return Err(ApiError::Internal(
+                "server-side apply is not a merge of the patch body".into(),
+            ));
+        }
     })
 }
 
@@ -97,7 +105,7 @@ pub async fn patch(
     patch_type: PatchType,
     patch: &[u8],
     validation: FieldValidation,
-    dry_run: bool,
+    write: &crate::registry::WriteOptions,
 ) -> ApiResult<(Value, Vec<String>)> {
     loop {
         let (stored, kv) = state.registry.get_object(kind, namespace, name).await?;
@@ -127,12 +135,19 @@ pub async fn patch(
         let warnings = match target {
             PatchTarget::Scale => Vec::new(),
             PatchTarget::Object | PatchTarget::Status => {
-                crate::body::check_fields(kind, &mut patched, validation)?
+                let warnings = crate::body::check_fields(kind, &mut patched, validation)?;
+                crate::defaults::apply_defaults(
+                    kind.info.group,
+                    kind.info.version,
+                    kind.info.resource,
+                    &mut patched,
+                );
+                warnings
             }
         };
         let result = match target {
             PatchTarget::Scale => {
-                crate::subresources::update_scale(state, kind, namespace, name, &patched, dry_run)
+                crate::subresources::update_scale(state, kind, namespace, name, &patched, write)
                     .await
             }
             PatchTarget::Object | PatchTarget::Status => {
@@ -140,12 +155,12 @@ pub async fn patch(
                 let written = if target == PatchTarget::Status {
                     state
                         .registry
-                        .update_status(kind, namespace, name, patched, dry_run)
+                        .update_status(kind, namespace, name, patched, write)
                         .await
                 } else {
                     state
                         .registry
-                        .update(kind, namespace, name, patched, dry_run)
+                        .update(kind, namespace, name, patched, write)
                         .await
                 };
                 written.map(|w| serde_json::from_slice(&w.body).unwrap_or(Value::Null))
@@ -182,4 +197,139 @@ fn check_identity(kind: &Kind, patched: &Map<String, Value>, name: &str) -> ApiR
         )));
     }
     Ok(())
+}
+
+/// The `PatchOptions` checks of server-side apply (`force` only on apply, `fieldManager`
+/// required on apply), as a 422 of `PatchOptions.meta.k8s.io ""`.
+pub fn check_options(is_apply: bool, field_manager: &str, force_set: bool) -> ApiResult<()> {
+    let causes: Vec<Cause> = crate::apply::patch_option_errors(is_apply, field_manager, force_set)
+        .into_iter()
+        .map(|e| Cause {
+            reason: e.reason,
+            message: e.message,
+            field: e.field.to_owned(),
+        })
+        .collect();
+    if causes.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::Invalid {
+        group: "meta.k8s.io".into(),
+        kind: "PatchOptions".into(),
+        name: String::new(),
+        causes,
+    })
+}
+
+/// Server-side apply: merges the applied configuration into the live object (or creates it),
+/// with the ownership rules of `managedFields`; another manager's field set to another value is
+/// a 409 unless `force`.
+#[allow(clippy::too_many_arguments)]
+pub async fn server_side_apply(
+    state: &AppState,
+    kind: &Kind,
+    namespace: Option<&str>,
+    name: &str,
+    target: PatchTarget,
+    body: &[u8],
+    manager: &str,
+    force: bool,
+    write: &crate::registry::WriteOptions,
+) -> ApiResult<Value> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| ApiError::BadRequest(format!("error decoding YAML: {e}")))?;
+    let mut config: Value = serde_saphyr::from_str(text)
+        .map_err(|e| ApiError::BadRequest(format!("error decoding YAML: {e}")))?;
+    crate::object::drop_nulls(&mut config);
+    let untracked = crate::registry::WriteOptions {
+        dry_run: write.dry_run,
+        manager: None,
+    };
+    loop {
+        let live = match state.registry.get_object(kind, namespace, name).await {
+            Ok((stored, _)) => Some(Value::Object(kind.served_object(stored))),
+            Err(ApiError::NotFound { .. }) if target == PatchTarget::Object => None,
+            Err(e) => return Err(e),
+        };
+        let applied = merge_applied(kind, target, live.as_ref(), &config, manager, force)?;
+        let Value::Object(mut applied) = applied else {
+            return Err(ApiError::BadRequest(
+                "the applied object is not a JSON object".into(),
+            ));
+        };
+        check_identity(kind, &applied, name)?;
+        crate::defaults::apply_defaults(
+            kind.info.group,
+            kind.info.version,
+            kind.info.resource,
+            &mut applied,
+        );
+        let result = match (&live, target) {
+            (None, _) => {
+                state
+                    .registry
+                    .create(kind, namespace, applied, &untracked)
+                    .await
+            }
+            (Some(_), PatchTarget::Status) => {
+                state
+                    .registry
+                    .update_status(kind, namespace, name, applied, &untracked)
+                    .await
+            }
+            (Some(_), _) => {
+                state
+                    .registry
+                    .update(kind, namespace, name, applied, &untracked)
+                    .await
+            }
+        };
+        match result {
+            Ok(written) => return Ok(serde_json::from_slice(&written.body).unwrap_or(Value::Null)),
+            Err(ApiError::Conflict { message, .. }) if message == OPTIMISTIC_LOCK_MSG => continue,
+            Err(ApiError::AlreadyExists { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The object server-side apply makes of `config` over `live` (no I/O: the schema's trait
+/// objects are not `Send`, so none of this is held across an await).
+fn merge_applied(
+    kind: &Kind,
+    target: PatchTarget,
+    live: Option<&Value>,
+    config: &Value,
+    manager: &str,
+    force: bool,
+) -> ApiResult<Value> {
+    let Some(schema) =
+        crate::apply_schema::for_kind(kind.info.group, kind.info.version, kind.info.kind)
+    else {
+        return Err(ApiError::UnsupportedMediaType(
+            "server-side apply needs the kind's schema".into(),
+        ));
+    };
+    let subresource = (target == PatchTarget::Status).then_some("status");
+    let reset: &[&[&str]] = match subresource {
+        Some(_) => &[&["spec"], &["metadata"]],
+        None if kind.status_subresource => &[&["status"]],
+        None => &[],
+    };
+    let api_version = kind.api_version();
+    let now = crate::clock::now_rfc3339();
+    let empty = serde_json::json!({});
+    let scope = crate::apply::Scope {
+        schema: &schema,
+        api_version: &api_version,
+        kind: kind.info.kind,
+        subresource,
+        reset_fields: reset,
+        empty: &empty,
+        now: &now,
+    };
+    crate::apply::apply(live, config, manager, force, &scope).map_err(|e| ApiError::Status {
+        code: e.code(),
+        status: e.status(),
+    })
 }

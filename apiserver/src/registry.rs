@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::allocator;
 use crate::backend::Backend;
 use crate::clock;
+use crate::defaults;
 use crate::error::{ApiError, ApiResult, Cause, GroupResource, OPTIMISTIC_LOCK_MSG};
 use crate::kinds::Kind;
 use crate::names;
@@ -23,6 +24,54 @@ use crate::object::{self, meta_mut, meta_str};
 /// How many times a create tries again when a generated name or an allocated value is taken (kube-apiserver's
 /// `RetryGenerateName`).
 const CREATE_ATTEMPTS: usize = 8;
+
+/// How a create or an update is made.
+#[derive(Clone, Debug, Default)]
+pub struct WriteOptions {
+    /// `dryRun=All`: everything but the write.
+    pub dry_run: bool,
+    /// The field manager the write is recorded for in `metadata.managedFields`; `None` leaves
+    /// them as they are (the server's own writes).
+    pub manager: Option<String>,
+}
+
+/// Records in `metadata.managedFields` that `manager` owns what it changed from `old` to `new`
+/// (server-side apply's bookkeeping of every write).
+pub fn track(
+    kind: &Kind,
+    old: Option<&Map<String, Value>>,
+    new: Map<String, Value>,
+    manager: &str,
+    subresource: Option<&str>,
+) -> Map<String, Value> {
+    let Some(schema) =
+        crate::apply_schema::for_kind(kind.info.group, kind.info.version, kind.info.kind)
+    else {
+        return new;
+    };
+    let now = clock::now_rfc3339();
+    let empty = json!({});
+    let reset: &[&[&str]] = match subresource {
+        Some(_) => &[&["spec"], &["metadata"]],
+        None if kind.status_subresource => &[&["status"]],
+        None => &[],
+    };
+    let storage_version = kind.storage_api_version.clone();
+    let scope = crate::apply::Scope {
+        schema: &schema,
+        api_version: &storage_version,
+        kind: kind.info.kind,
+        subresource,
+        reset_fields: reset,
+        empty: &empty,
+        now: &now,
+    };
+    let old = old.map(|o| Value::Object(o.clone()));
+    match crate::apply::update(old.as_ref(), &Value::Object(new), manager, &scope) {
+        Value::Object(tracked) => tracked,
+        _ => Map::new(),
+    }
+}
 
 /// `DeleteOptions` as far as the registry uses them.
 #[derive(Debug, Default, Clone)]
@@ -140,7 +189,7 @@ impl Registry {
         kind: &Kind,
         namespace: Option<&str>,
         obj: Map<String, Value>,
-        dry_run: bool,
+        write: &WriteOptions,
     ) -> ApiResult<Written> {
         let mut obj = kind.to_storage(obj);
         if meta_str(&obj, "resourceVersion")
@@ -158,10 +207,16 @@ impl Registry {
                 .await?;
         }
         self.prepare_create(kind, namespace, &mut obj);
+        if let (true, Some(ns)) = (is(kind, "", "pods"), namespace) {
+            self.admit_pod(ns, &mut obj).await?;
+        }
         let requested = obj;
         for attempt in 0.. {
             let mut obj = requested.clone();
             allocator::allocate(self, kind, &mut obj, None).await?;
+            if is(kind, "", "services") {
+                defaults::service_ip_families(&mut obj, None);
+            }
             if generated {
                 meta_mut(&mut obj).insert(
                     "name".into(),
@@ -170,18 +225,28 @@ impl Registry {
                     })),
                 );
             }
+            if is(kind, "batch", "jobs") {
+                let uid = meta_str(&obj, "uid").to_owned();
+                defaults::job_selector(&mut obj, &uid);
+                defaults::apply_defaults("batch", "v1", "jobs", &mut obj);
+            }
             validate_create(kind, &obj)?;
+            if let Some(manager) = &write.manager {
+                obj = track(kind, None, obj, manager, None);
+            }
             let name = meta_str(&obj, "name").to_owned();
             let key = kind.key(namespace, &name);
             let value = object::encode(&obj);
-            if dry_run {
+            if write.dry_run {
                 let existing = self.get_kv(&key).await?;
                 if existing.is_some() {
                     return Err(already_exists(kind, &name));
                 }
-                let revision = self.backend.current_revision();
+                // A dry-run create has no revision, so its object has no resourceVersion.
+                let mut obj = object::decode(&value, 0);
+                meta_mut(&mut obj).remove("resourceVersion");
                 return Ok(Written {
-                    body: kind.served(&value, revision),
+                    body: crate::json::to_vec(&kind.served_object(obj)),
                     created: true,
                 });
             }
@@ -235,7 +300,6 @@ impl Registry {
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
             "generation",
-            "managedFields",
         ] {
             meta.remove(system);
         }
@@ -258,6 +322,40 @@ impl Registry {
             "creationTimestamp".into(),
             Value::String(clock::now_rfc3339()),
         );
+    }
+
+    /// The mutating admission plugins kube-apiserver runs on a new pod by default:
+    /// DefaultTolerationSeconds, Priority and ServiceAccount (which refuses a pod whose service
+    /// account does not exist, and mounts its API token otherwise); and the QoS class.
+    async fn admit_pod(&self, namespace: &str, pod: &mut Map<String, Value>) -> ApiResult<()> {
+        let name = meta_str(pod, "name").to_owned();
+        let forbidden = |detail: String| ApiError::Forbidden {
+            resource: GroupResource::new("", "pods"),
+            name: name.clone(),
+            message: format!("pods {name:?} is forbidden: {detail}"),
+        };
+        defaults::default_toleration_seconds(pod);
+        defaults::default_priority(pod, None).map_err(&forbidden)?;
+        let account = pod
+            .get("spec")
+            .and_then(|s| s.get("serviceAccountName"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("default")
+            .to_owned();
+        let key = format!("/registry/serviceaccounts/{namespace}/{account}");
+        let Some(kv) = self.get_kv(&key).await? else {
+            return Err(forbidden(format!(
+                "error looking up service account {namespace}/{account}: serviceaccount {account:?} not found"
+            )));
+        };
+        let suffix = names::generate_name_suffix(|n| fastrand::usize(..n));
+        defaults::service_account_token(pod, &object::decode(&kv.value, kv.mod_revision), &suffix);
+        let qos = crate::kinds::qos_class(pod);
+        if let Some(status) = pod.get_mut("status").and_then(Value::as_object_mut) {
+            status.insert("qosClass".into(), Value::String(qos.into()));
+        }
+        Ok(())
     }
 
     /// `NamespaceLifecycle`: objects go only into namespaces that exist.
@@ -288,9 +386,9 @@ impl Registry {
         namespace: Option<&str>,
         name: &str,
         obj: Map<String, Value>,
-        dry_run: bool,
+        write: &WriteOptions,
     ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, dry_run, UpdateMode::Main)
+        self.replace(kind, namespace, name, obj, write, UpdateMode::Main)
             .await
     }
 
@@ -301,9 +399,9 @@ impl Registry {
         namespace: Option<&str>,
         name: &str,
         obj: Map<String, Value>,
-        dry_run: bool,
+        write: &WriteOptions,
     ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, dry_run, UpdateMode::Status)
+        self.replace(kind, namespace, name, obj, write, UpdateMode::Status)
             .await
     }
 
@@ -315,9 +413,9 @@ impl Registry {
         namespace: Option<&str>,
         name: &str,
         obj: Map<String, Value>,
-        dry_run: bool,
+        write: &WriteOptions,
     ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, dry_run, UpdateMode::System)
+        self.replace(kind, namespace, name, obj, write, UpdateMode::System)
             .await
     }
 
@@ -327,7 +425,7 @@ impl Registry {
         namespace: Option<&str>,
         name: &str,
         obj: Map<String, Value>,
-        dry_run: bool,
+        write: &WriteOptions,
         mode: UpdateMode,
     ) -> ApiResult<Written> {
         let obj = kind.to_storage(obj);
@@ -338,7 +436,7 @@ impl Registry {
                 if kind.create_on_update && expected.is_none() {
                     let mut obj = obj;
                     meta_mut(&mut obj).insert("name".into(), Value::String(name.to_owned()));
-                    return self.create(kind, namespace, obj, dry_run).await;
+                    return self.create(kind, namespace, obj, write).await;
                 }
                 return Err(not_found(kind, name));
             };
@@ -362,6 +460,9 @@ impl Registry {
             if mode == UpdateMode::Main {
                 kind.prepare_for_update(&mut new, &old);
                 allocator::allocate(self, kind, &mut new, Some(&old)).await?;
+                if is(kind, "", "services") {
+                    defaults::service_ip_families(&mut new, Some(&old));
+                }
             }
             if kind.tracks_generation
                 && mode != UpdateMode::Status
@@ -371,7 +472,14 @@ impl Registry {
                 meta_mut(&mut new).insert("generation".into(), json!(generation));
             }
             validate_update(kind, &new)?;
-            match self.write_over(kind, &current, &old, new, dry_run).await? {
+            if let Some(manager) = &write.manager {
+                let subresource = (mode == UpdateMode::Status).then_some("status");
+                new = track(kind, Some(&old), new, manager, subresource);
+            }
+            match self
+                .write_over(kind, &current, &old, new, write.dry_run)
+                .await?
+            {
                 Some(written) => return Ok(written),
                 None if expected.is_some() => return Err(conflict(kind, name)),
                 None => continue,
@@ -399,8 +507,9 @@ impl Registry {
         }
         let finalizing = !meta_str(&new, "deletionTimestamp").is_empty() && !kind.is_held(&new);
         if dry_run {
+            // Nothing is written, so the object keeps the revision it has.
             return Ok(Some(Written {
-                body: kind.served(&value, self.backend.current_revision()),
+                body: kind.served(&value, current.mod_revision),
                 created: false,
             }));
         }
@@ -550,6 +659,10 @@ impl Registry {
             .map(|kv| object::decode(&kv.value, kv.mod_revision))
             .collect())
     }
+}
+
+fn is(kind: &Kind, group: &str, resource: &str) -> bool {
+    kind.info.group == group && kind.info.resource == resource
 }
 
 /// The compare "`key` does not exist".

@@ -126,7 +126,16 @@ pub async fn bind(
     );
     state
         .registry
-        .update_system(&pods, Some(namespace), pod_name, pod, dry_run)
+        .update_system(
+            &pods,
+            Some(namespace),
+            pod_name,
+            pod,
+            &crate::registry::WriteOptions {
+                dry_run,
+                manager: None,
+            },
+        )
         .await
         .map_err(|e| match e {
             ApiError::Conflict { .. } => conflict(crate::error::OPTIMISTIC_LOCK_MSG.into()),

@@ -96,7 +96,7 @@ pub async fn update_scale(
     namespace: Option<&str>,
     name: &str,
     scale: &Map<String, Value>,
-    dry_run: bool,
+    write: &crate::registry::WriteOptions,
 ) -> ApiResult<Value> {
     let body_name = meta_str(scale, "name");
     if !body_name.is_empty() && body_name != name {
@@ -135,7 +135,7 @@ pub async fn update_scale(
     }
     let written = state
         .registry
-        .update(kind, namespace, name, obj, dry_run)
+        .update(kind, namespace, name, obj, write)
         .await?;
     let updated: Map<String, Value> = serde_json::from_slice(&written.body).unwrap_or_default();
     Ok(scale_of(&updated))

@@ -89,8 +89,14 @@ impl TestCluster {
     /// Runs kubectl and returns its output, whatever its exit status. A kubectl that is still
     /// running after [`KUBECTL_DEADLINE`] is killed and the test fails.
     pub fn kubectl(&self, kubectl: &str, args: &[&str]) -> Output {
+        self.kubectl_with_env(kubectl, args, &[])
+    }
+
+    /// [`Self::kubectl`] with extra environment variables (`EDITOR` for `kubectl edit`, say).
+    pub fn kubectl_with_env(&self, kubectl: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut child = self
             .kubectl_command(kubectl, args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -224,26 +230,50 @@ impl BackgroundKubectl {
         let end = Instant::now() + timeout;
         let mut before = Vec::new();
         loop {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line == expected {
-                        return before;
-                    }
-                    before.push(line);
-                }
-                Err(e) => {
-                    let reason = match e {
-                        mpsc::RecvTimeoutError::Timeout => format!("not within {timeout:?}"),
-                        mpsc::RecvTimeoutError::Disconnected => "stdout closed".to_owned(),
-                    };
-                    let stderr = self.stop();
-                    panic!(
-                        "{}: expected line {expected:?} ({reason})\nlines seen: {:#?}\nstderr: {stderr}",
-                        self.description, self.seen
-                    );
-                }
+            let line = self.next_line(&format!("{expected:?}"), timeout, end);
+            if line == expected {
+                return before;
+            }
+            before.push(line);
+        }
+    }
+
+    /// Reads lines until one satisfies `matches` and returns it; fails the test like
+    /// [`Self::expect_line`]. For lines not known to the byte, such as table rows with an AGE.
+    pub fn expect_line_where(
+        &mut self,
+        what: &str,
+        matches: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> String {
+        let end = Instant::now() + timeout;
+        loop {
+            let line = self.next_line(what, timeout, end);
+            if matches(&line) {
+                return line;
+            }
+        }
+    }
+
+    /// The next stdout line (also recorded in [`Self::seen`]); fails the test when none arrives
+    /// before `end`.
+    fn next_line(&mut self, what: &str, timeout: Duration, end: Instant) -> String {
+        let left = end.saturating_duration_since(Instant::now());
+        match self.lines.recv_timeout(left) {
+            Ok(line) => {
+                self.seen.push(line.clone());
+                line
+            }
+            Err(e) => {
+                let reason = match e {
+                    mpsc::RecvTimeoutError::Timeout => format!("not within {timeout:?}"),
+                    mpsc::RecvTimeoutError::Disconnected => "stdout closed".to_owned(),
+                };
+                let stderr = self.stop();
+                panic!(
+                    "{}: expected line {what} ({reason})\nlines seen: {:#?}\nstderr: {stderr}",
+                    self.description, self.seen
+                );
             }
         }
     }

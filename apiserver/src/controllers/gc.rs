@@ -211,7 +211,7 @@ async fn rewrite(
     meta_mut(&mut obj).insert("resourceVersion".into(), kv.mod_revision.to_string().into());
     match state
         .registry
-        .update_system(&kind, ns, &name, obj, false)
+        .update_system(&kind, ns, &name, obj, &Default::default())
         .await
     {
         Ok(_) | Err(ApiError::NotFound { .. } | ApiError::Conflict { .. }) => Ok(()),

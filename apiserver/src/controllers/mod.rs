@@ -76,9 +76,14 @@ impl Controllers {
 /// How often a controller re-examines its objects when nothing changed.
 const RESYNC: Duration = Duration::from_millis(500);
 
-/// Starts the configured controllers; they stop when the server shuts down.
-pub fn start(state: &Arc<AppState>) {
+/// Starts the configured controllers; they stop when the server shuts down. The boot
+/// namespaces get their `default` ServiceAccounts before this returns, so a pod created right
+/// after start-up finds its service account.
+pub async fn start(state: &Arc<AppState>) {
     let controllers = state.config.controllers.clone();
+    if controllers.serviceaccount {
+        serviceaccount_pass(state).await;
+    }
     if controllers.namespace {
         spawn(state, "/registry/namespaces/", namespace_pass);
     }
@@ -199,7 +204,7 @@ async fn finalize_namespace(state: &AppState, namespace: &str) -> Result<(), Api
     );
     match state
         .registry
-        .update_system(&kind, None, namespace, ns, false)
+        .update_system(&kind, None, namespace, ns, &Default::default())
         .await
     {
         Ok(_) | Err(ApiError::NotFound { .. } | ApiError::Conflict { .. }) => Ok(()),
@@ -227,7 +232,7 @@ fn serviceaccount_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()
                 let Value::Object(sa) = sa else { continue };
                 match state
                     .registry
-                    .create(&kind, Some(namespace), sa, false)
+                    .create(&kind, Some(namespace), sa, &Default::default())
                     .await
                 {
                     Ok(_) | Err(ApiError::AlreadyExists { .. } | ApiError::Forbidden { .. }) => {}

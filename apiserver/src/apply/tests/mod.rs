@@ -1,0 +1,5 @@
+mod fields;
+mod kinds;
+mod kube;
+mod smd;
+mod support;

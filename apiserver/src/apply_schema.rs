@@ -1,0 +1,166 @@
+//! The server-side apply schema of a kind, read from the OpenAPI definitions the way
+//! kube-openapi's `schemaconv` derives structured-merge-diff's atoms (see `apply::schema`).
+//! Extensions sit on the property (`x-kubernetes-list-type`, `x-kubernetes-map-type`,
+//! patch strategy and merge key), so a node carries the property next to the resolved schema.
+
+use kubemem_openapi::SchemaRef;
+use serde_json::Value;
+
+use crate::apply::{Deduced, Field, Kind, ListType, Scalar, Schema};
+
+/// A node: the resolved schema, the property that led to it (with its extensions), and the
+/// default of the field when it is a defaulted key field.
+pub struct Node {
+    schema: SchemaRef<'static>,
+    property: Option<&'static Value>,
+    default: Option<Value>,
+}
+
+/// The schema of a kind, if the definitions have it.
+pub fn for_kind(group: &str, version: &str, kind: &str) -> Option<Node> {
+    kubemem_openapi::definitions()
+        .schema_for_gvk(group, version, kind)
+        .map(|schema| Node {
+            schema,
+            property: None,
+            default: None,
+        })
+}
+
+impl Node {
+    /// An extension, on the property first, then on the schema itself.
+    fn extension(&self, name: &str) -> Option<&'static Value> {
+        self.property
+            .and_then(|p| p.get(name))
+            .or_else(|| self.schema.value().get(name))
+    }
+
+    fn type_(&self) -> Option<&'static str> {
+        self.property
+            .and_then(|p| p["type"].as_str())
+            .or_else(|| self.schema.type_())
+    }
+}
+
+/// Key fields of associative lists that kube's OpenAPI v3 defaults (the v2 definitions do not
+/// carry the defaults).
+fn key_default(parent: Option<&str>, field: &str) -> Option<Value> {
+    match (parent?, field) {
+        (
+            "io.k8s.api.core.v1.ContainerPort"
+            | "io.k8s.api.core.v1.ServicePort"
+            | "io.k8s.api.core.v1.EndpointPort"
+            | "io.k8s.api.discovery.v1.EndpointPort",
+            "protocol",
+        ) => Some(Value::String("TCP".into())),
+        _ => None,
+    }
+}
+
+impl Schema for Node {
+    fn kind(&self) -> Kind {
+        let name = self.schema.name().unwrap_or("");
+        match name {
+            "io.k8s.apimachinery.pkg.runtime.RawExtension" => return Kind::Untyped,
+            "io.k8s.apimachinery.pkg.api.resource.Quantity"
+            | "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+            | "io.k8s.apimachinery.pkg.apis.meta.v1.Time"
+            | "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime" => return Kind::Scalar(Scalar::Any),
+            _ => {}
+        }
+        let atomic_map = self.extension("x-kubernetes-map-type") == Some(&Value::from("atomic"));
+        match self.type_() {
+            Some("array") => {
+                let list = match self
+                    .extension("x-kubernetes-list-type")
+                    .and_then(Value::as_str)
+                {
+                    Some("atomic") => ListType::Atomic,
+                    Some("set") => ListType::Set,
+                    Some("map") => ListType::Map(
+                        self.extension("x-kubernetes-list-map-keys")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect(),
+                    ),
+                    _ => {
+                        let strategy = self
+                            .extension("x-kubernetes-patch-strategy")
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
+                        let key = self
+                            .extension("x-kubernetes-patch-merge-key")
+                            .and_then(Value::as_str);
+                        match (strategy.split(',').any(|s| s == "merge"), key) {
+                            (true, Some(key)) => ListType::Map(vec![key.to_owned()]),
+                            (true, None) => ListType::Set,
+                            _ => ListType::Atomic,
+                        }
+                    }
+                };
+                Kind::List(list)
+            }
+            Some("integer" | "number") => Kind::Scalar(Scalar::Numeric),
+            Some("boolean") => Kind::Scalar(Scalar::Boolean),
+            Some("string") => match self.schema.format().unwrap_or("") {
+                "" | "byte" => Kind::Scalar(Scalar::String),
+                _ => Kind::Scalar(Scalar::Any),
+            },
+            _ if self.schema.properties().is_some()
+                || self.schema.additional_properties().is_some() =>
+            {
+                Kind::Map { atomic: atomic_map }
+            }
+            _ => Kind::Deduced,
+        }
+    }
+
+    fn field(&self, name: &str) -> Option<Field<'_>> {
+        if self.schema.properties().is_some() {
+            let Some(info) = self.schema.field(name) else {
+                return self.schema.preserves_unknown_fields().then(|| Field {
+                    schema: Box::new(Deduced),
+                    declared: false,
+                });
+            };
+            return Some(Field {
+                schema: Box::new(Node {
+                    schema: info.schema(),
+                    property: Some(info.value()),
+                    default: key_default(self.schema.name(), name),
+                }),
+                declared: true,
+            });
+        }
+        match self.schema.additional_properties() {
+            Some(values) => Some(Field {
+                schema: Box::new(Node {
+                    schema: values,
+                    property: None,
+                    default: None,
+                }),
+                declared: false,
+            }),
+            None => Some(Field {
+                schema: Box::new(Deduced),
+                declared: false,
+            }),
+        }
+    }
+
+    fn items(&self) -> Option<Box<dyn Schema + '_>> {
+        let items = self.schema.items()?;
+        Some(Box::new(Node {
+            schema: items,
+            property: None,
+            default: None,
+        }))
+    }
+
+    fn default_value(&self) -> Option<Value> {
+        self.default.clone()
+    }
+}
