@@ -117,10 +117,15 @@ fn aggregated(headers: &HeaderMap) -> Option<&'static str> {
             && has("g=apidiscovery.k8s.io")
             && has("as=APIGroupDiscoveryList")
         {
-            // A v1.36 server serves v2 only (AggregatedDiscoveryRemoveBetaType is locked on);
-            // v2beta1 clients fall back to the legacy documents.
+            // kube-apiserver v1.36 has stopped serving v2beta1 (AggregatedDiscoveryRemoveBetaType is
+            // locked on); kubemem still answers it, as its discovery contract asks, so that
+            // kubectl 1.27-1.29 (which ask for v2beta1 only) get aggregated discovery too. The
+            // two versions differ only in `apiVersion` and the Content-Type.
             if has("v=v2") {
                 return Some("v2");
+            }
+            if has("v=v2beta1") {
+                return Some("v2beta1");
             }
         }
     }

@@ -595,7 +595,7 @@ async fn aggregated_discovery_v2_with_etag() {
     assert!(etag.starts_with('"') && etag.len() == 130);
     let again = app.send(request(Some(&etag))).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    // v2beta1 alone is no longer served: the legacy document answers.
+    // v2beta1 alone (kubectl 1.27-1.29) gets the same document under its own version.
     let beta = app
         .send(
             Request::builder()
@@ -605,7 +605,11 @@ async fn aggregated_discovery_v2_with_etag() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(beta.json()["kind"], "APIVersions");
+    assert_eq!(beta.json()["apiVersion"], "apidiscovery.k8s.io/v2beta1");
+    assert_eq!(
+        beta.headers["content-type"],
+        "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
+    );
 }
 
 #[tokio::test]
