@@ -82,7 +82,6 @@ pub struct AppState {
     kinds: HashMap<(&'static str, &'static str, &'static str), Arc<Kind>>,
     pub config: Config,
     shutdown: tokio::sync::watch::Receiver<bool>,
-    openapi: openapi::OpenApi,
 }
 
 impl AppState {
@@ -115,7 +114,6 @@ impl AppState {
             kinds,
             config,
             shutdown,
-            openapi: openapi::OpenApi::build(),
         };
         state.boot().await?;
         Ok(state)

@@ -1,12 +1,12 @@
 //! `/openapi/v2` (JSON, or gnostic protobuf for the Accept kubectl sends) and `/openapi/v3`
 //! (an index of documents, each with the content hash kube-apiserver puts in its
 //! `serverRelativeURL` so clients may cache it), built once from the catalog by
-//! `kubemem-openapi`.
+//! `kubemem-openapi` on the first request for them and shared by every server in the process
+//! (they depend only on the built-in kinds), so start-up does not wait for them.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -14,7 +14,6 @@ use kubemem_openapi::{Documents, Resource, Subresource};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha512};
 
-use crate::AppState;
 use crate::catalog::{RESOURCES, ResourceInfo};
 use crate::error::ApiError;
 
@@ -24,7 +23,7 @@ const V2_PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2@v1.0+pro
 const V2_PROTOBUF_RESPONSE: &str = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
 /// The built documents, as bytes.
-pub struct OpenApi {
+struct OpenApi {
     v2_json: Bytes,
     v2_protobuf: Bytes,
     v3_index: Bytes,
@@ -42,8 +41,14 @@ fn resource(r: &'static ResourceInfo) -> Resource<'static> {
     }
 }
 
+/// The documents, built once per process.
+fn documents() -> &'static OpenApi {
+    static DOCUMENTS: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
+    DOCUMENTS.get_or_init(OpenApi::build)
+}
+
 impl OpenApi {
-    pub fn build() -> Self {
+    fn build() -> Self {
         let resources: Vec<Resource<'static>> = RESOURCES.iter().map(resource).collect();
         let subresources: Vec<Subresource<'static>> = RESOURCES
             .iter()
@@ -90,24 +95,24 @@ fn bytes_response(body: Bytes, content_type: &'static str) -> Response {
     response
 }
 
-pub async fn v2(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub async fn v2(headers: HeaderMap) -> Response {
     let wants_protobuf = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains(V2_PROTOBUF));
     if wants_protobuf {
-        bytes_response(state.openapi.v2_protobuf.clone(), V2_PROTOBUF_RESPONSE)
+        bytes_response(documents().v2_protobuf.clone(), V2_PROTOBUF_RESPONSE)
     } else {
-        bytes_response(state.openapi.v2_json.clone(), "application/json")
+        bytes_response(documents().v2_json.clone(), "application/json")
     }
 }
 
-pub async fn index(State(state): State<Arc<AppState>>) -> Response {
-    bytes_response(state.openapi.v3_index.clone(), "application/json")
+pub async fn index() -> Response {
+    bytes_response(documents().v3_index.clone(), "application/json")
 }
 
-pub async fn document(State(state): State<Arc<AppState>>, Path(path): Path<String>) -> Response {
-    match state.openapi.v3.get(&path) {
+pub async fn document(Path(path): Path<String>) -> Response {
+    match documents().v3.get(&path) {
         Some(doc) => bytes_response(doc.clone(), "application/json"),
         None => ApiError::NoRoute.into_response(),
     }
