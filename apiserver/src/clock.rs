@@ -31,6 +31,10 @@ pub fn rfc3339(unix_secs: i64) -> String {
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
+/// Seconds since the Unix epoch of `0001-01-01T00:00:00Z`, Go's zero `time.Time`
+/// (`Time.IsZero`; `metav1.Time` marshals it as `null`).
+pub const ZERO_TIME_UNIX: i64 = -62_135_596_800;
+
 /// Seconds since the Unix epoch of an RFC 3339 timestamp, as `time.Parse(time.RFC3339, s)`
 /// then `Time.Unix()` give them; `None` where that parse fails.
 ///
@@ -39,10 +43,11 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// are `00`-`59` (no leap second), `T` and `Z` are upper case and nothing may follow the zone.
 /// Fractional seconds may have any number of digits (at least one) and are dropped, so the
 /// result is the whole second at or before the instant ([`parse_rfc3339_nanos`] keeps them). The zone offset is any two-digit hour
-/// and minute pair, subtracted to get UTC.
+/// and minute pair up to `24:60` (the limits of Go's fallback parser, which takes `+24:00`
+/// where its RFC 3339 fast path stops at `23:59`), subtracted to get UTC.
 ///
-/// Two corners differ from Go, whose fallback parser accepts a one-digit hour (`T1:00:00Z`)
-/// and limits the offset to `24:60` (so `+99:99` fails there but parses here).
+/// One corner differs from Go, whose fallback parser also accepts a one-digit hour
+/// (`T1:00:00Z`).
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     parse_rfc3339_nanos(s).map(|(secs, _)| secs)
 }
@@ -93,6 +98,9 @@ pub fn parse_rfc3339_nanos(s: &str) -> Option<(i64, u32)> {
         {
             let hours = i64::from(h1 - b'0') * 10 + i64::from(h2 - b'0');
             let minutes = i64::from(m1 - b'0') * 10 + i64::from(m2 - b'0');
+            if hours > 24 || minutes > 60 {
+                return None;
+            }
             let magnitude = (hours * 60 + minutes) * 60;
             if *sign == b'-' { -magnitude } else { magnitude }
         }
@@ -168,6 +176,12 @@ mod tests {
             ("2023-12-31T23:30:00-01:00", Some(1_704_069_000)),
             ("1970-01-01T00:00:00-00:00", Some(0)),
             ("1970-01-01T05:30:00.25+05:30", Some(0)),
+            // Go's fallback parser takes offsets up to 24:60, no further.
+            ("1970-01-02T00:00:00+24:00", Some(0)),
+            ("1970-01-01T01:00:00+00:60", Some(0)),
+            ("1970-01-01T00:00:00+25:00", None),
+            ("1970-01-01T00:00:00+00:61", None),
+            ("1970-01-01T00:00:00+99:99", None),
             ("2024-02-30T00:00:00Z", None),
             ("2023-02-29T00:00:00Z", None),
             ("1900-02-29T00:00:00Z", None),

@@ -157,7 +157,9 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
-fn is_go_printable(c: char) -> bool {
+/// Go's `unicode.IsPrint` (= `strconv.IsPrint`), approximated for non-ASCII as [`go_quote`]
+/// describes.
+pub fn is_go_printable(c: char) -> bool {
     if c.is_ascii() {
         return (' '..='~').contains(&c);
     }

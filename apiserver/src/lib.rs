@@ -33,6 +33,7 @@ mod patch;
 mod patch_meta;
 mod patching;
 mod protobuf;
+mod quantity;
 pub mod registry;
 mod special;
 mod subresources;

@@ -109,7 +109,7 @@ impl Quantity {
             Format::BinarySI => -1,
         };
         if precision >= 0 {
-            scale -= parts.denom.len() as i32;
+            scale = scale.checked_sub(i32::try_from(parts.denom.len()).ok()?)?;
             if scale >= NANO {
                 let shifted = format!("{}{}", parts.num, parts.denom);
                 let value: i64 = shifted.parse().ok()?;
@@ -193,7 +193,9 @@ impl Quantity {
             ..self.clone()
         };
         if self.scale >= scale {
-            out.value = self.value.checked_mul(pow10(self.scale - scale)?)?;
+            out.value = self
+                .value
+                .checked_mul(pow10(self.scale.checked_sub(scale)?)?)?;
             out.scale = scale;
             return Some((out, true));
         }
@@ -477,4 +479,145 @@ fn decimal(s: &str) -> Option<(i128, i32)> {
     }
     let scale = -i32::try_from(frac.len()).ok()?;
     Some((if negative { -value } else { value }, scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{Quantity, canonical_quantity, format, format_ptr, is_quantity};
+
+    #[test]
+    fn quantities_as_kube_writes_them() {
+        let cases: &[(Value, Option<&str>)] = &[
+            (json!("100m"), Some("100m")),
+            (json!("0.5"), Some("500m")),
+            (json!(0.5), Some("500m")),
+            (json!(2), Some("2")),
+            (json!("1000m"), Some("1")),
+            (json!("3000m"), Some("3")),
+            (json!("1.0"), Some("1")),
+            (json!("1500m"), Some("1500m")),
+            (json!("5000"), Some("5k")),
+            (json!("1200"), Some("1200")),
+            (json!("1000k"), Some("1M")),
+            (json!("1G"), Some("1G")),
+            (json!("128Mi"), Some("128Mi")),
+            (json!("1024Mi"), Some("1Gi")),
+            (json!("2048Ki"), Some("2Mi")),
+            (json!("1.5Gi"), Some("1536Mi")),
+            (json!("0.5Ki"), Some("512")),
+            (json!("1.5Ki"), Some("1536")),
+            (json!("1e3"), Some("1e3")),
+            (json!("1E3"), Some("1E3")),
+            (json!("1e4"), Some("10e3")),
+            (json!("12e6"), Some("12e6")),
+            (json!("0"), Some("0")),
+            (json!("0Mi"), Some("0")),
+            (json!("-1"), Some("-1")),
+            (json!("+1"), Some("+1")),
+            (json!("01"), Some("01")),
+            (json!(" 1Gi "), Some("1Gi")),
+            (json!("0.000000001"), Some("1n")),
+            (json!("0.0000000001"), Some("1n")),
+            // Finer than i128 can scale: still rounds up to 1n.
+            (json!("1e-50"), Some("1e-9")),
+            // Only binary quantities are capped at the largest int64.
+            (json!("10000000000000000000e0"), Some("10e18")),
+            (json!("99999999999Ei"), Some("9223372036854775807")),
+            (json!(""), None),
+            (json!("abc"), None),
+            (json!("1.2.3"), None),
+            (json!("1Mb"), None),
+            (json!("1e"), None),
+            (json!(true), None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canonical_quantity(input).as_deref(), *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn field_strings() {
+        let cases: &[(&str, Value, &str)] = &[
+            ("binary stays", json!("10Gi"), "10Gi"),
+            ("1024Mi is 1Gi", json!("1024Mi"), "1Gi"),
+            ("1536Mi stays", json!("1536Mi"), "1536Mi"),
+            ("1.5Gi", json!("1.5Gi"), "1536Mi"),
+            ("0.5Gi", json!("0.5Gi"), "512Mi"),
+            ("small binary prints decimal", json!("0.5Ki"), "512"),
+            ("half a cpu", json!("0.5"), "500m"),
+            ("millis stay", json!("250m"), "250m"),
+            ("1000m is 1", json!("1000m"), "1"),
+            ("2000 is 2k", json!("2000"), "2k"),
+            ("1024 decimal", json!("1024"), "1024"),
+            ("1.0", json!("1.0"), "1"),
+            ("exponent", json!("1e3"), "1e3"),
+            ("exponent normalised", json!("12e1"), "120"),
+            ("mega", json!("100M"), "100M"),
+            ("sub-nano rounds up", json!("0.0000000001"), "1n"),
+            ("negative binary", json!("-1Gi"), "-1Gi"),
+            // `ParseQuantity` keeps a canonical input as written, sign included.
+            ("plus sign kept", json!("+3"), "+3"),
+            ("zero with suffix", json!("0Mi"), "0"),
+            ("bare number", json!(2), "2"),
+            ("bare fraction", json!(0.25), "250m"),
+            ("garbage kept", json!("abc"), "abc"),
+            ("bad suffix kept", json!("5Q"), "5Q"),
+            ("tiny exponent rounds up", json!("1e-2147483648"), "1e-9"),
+            (
+                "exponent overflow kept",
+                json!("10e2147483647"),
+                "10e2147483647",
+            ),
+            (
+                "huge binary capped",
+                json!("99999999999Ei"),
+                "9223372036854775807",
+            ),
+        ];
+        for (i, (name, v, want)) in cases.iter().enumerate() {
+            println!("#{i}: {name}");
+            assert_eq!(format(Some(v)), *want, "#{i}: {name}");
+        }
+        assert_eq!(format(None), "0");
+        assert_eq!(format_ptr(None), "<nil>");
+        assert_eq!(format_ptr(Some(&json!("1024Mi"))), "1Gi");
+    }
+
+    #[test]
+    fn syntax() {
+        let cases: Vec<(&str, bool)> = vec![
+            ("1", true),
+            ("-1.5", true),
+            ("+.5", true),
+            ("5.", true),
+            ("100m", true),
+            ("1Gi", true),
+            ("1e3", true),
+            ("1E-3", true),
+            ("0.5Ki", true),
+            ("", false),
+            (".", false),
+            ("-", false),
+            ("1K", false),
+            ("1e", false),
+            ("1e+", false),
+            ("1.2.3", false),
+            ("12 apples", false),
+            ("Mi", false),
+        ];
+        for (input, want) in cases {
+            println!("case: {input:?}");
+            assert_eq!(is_quantity(input), want, "case {input:?}");
+        }
+    }
+
+    #[test]
+    fn sub_unit_binary_adds_as_decimal() {
+        // `ParseQuantity` turns a binary quantity in (0, 1) into DecimalSI, the format `Add` keeps.
+        let half = Quantity::parse("0.00048828125Ki").unwrap();
+        let sum = half.add(&Quantity::parse("1023.5").unwrap()).unwrap();
+        assert_eq!(sum.to_string(), "1024");
+    }
 }

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::managed::{ManagerId, UPDATE};
 use super::path::{self, Path};
-use super::value;
+use crate::error::{go_quote, is_go_printable};
 
 /// A field another manager owns and an apply would change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,15 +44,12 @@ pub enum ApplyError {
 /// v1`, `"kubectl"` for an applier.
 pub(crate) fn print_manager(id: &str) -> String {
     if !id.starts_with('{') {
-        return value::go_quote(id);
+        return go_quote(id);
     }
     let m = ManagerId::decode(id);
-    let mut out = value::go_quote(&m.manager);
+    let mut out = go_quote(&m.manager);
     if !m.subresource.is_empty() {
-        out.push_str(&format!(
-            " with subresource {}",
-            value::go_quote(&m.subresource)
-        ));
+        out.push_str(&format!(" with subresource {}", go_quote(&m.subresource)));
     }
     if m.operation == UPDATE {
         out.push_str(&format!(" using {}", m.api_version));
@@ -177,12 +174,12 @@ pub fn field_manager_errors(field_manager: &str) -> Vec<OptionError> {
         });
     }
     for (i, c) in field_manager.char_indices() {
-        if !value::is_print(c) {
+        if !is_go_printable(c) {
             errs.push(OptionError {
                 reason: "FieldValueInvalid",
                 message: format!(
                     "Invalid value: {}: invalid character U+{:04X} (at position {i})",
-                    value::go_quote(field_manager),
+                    go_quote(field_manager),
                     c as u32
                 ),
                 field: "fieldManager",

@@ -14,6 +14,8 @@ use serde_json::{Map, Value};
 use super::set::FieldSet;
 use super::updater::{Managers, VersionedSet};
 use super::value::{self, Escape};
+use crate::clock;
+use crate::error::go_quote;
 
 pub(crate) const APPLY: &str = "Apply";
 pub(crate) const UPDATE: &str = "Update";
@@ -128,14 +130,14 @@ pub(crate) fn decode(entries: Option<&Value>) -> Result<Managed, String> {
             other => {
                 return Err(format!(
                     "invalid fieldsType {} in managed fields entry {i}",
-                    value::go_quote(other)
+                    go_quote(other)
                 ));
             }
         }
         let time = match entry.get("time") {
             None | Some(Value::Null) => None,
             Some(Value::String(t)) => {
-                Some(value::parse_rfc3339(t).ok_or_else(|| format!("invalid time {t:?}"))?)
+                Some(clock::parse_rfc3339(t).ok_or_else(|| format!("invalid time {t:?}"))?)
             }
             Some(other) => return Err(format!("time: expected a string, got {other}")),
         };
@@ -230,7 +232,7 @@ pub(crate) fn encode(managed: &Managed) -> Option<Value> {
             put("operation", &e.id.operation);
             put("apiVersion", &e.id.api_version);
             if let Some(t) = e.time {
-                put("time", &value::format_rfc3339(t));
+                put("time", &clock::rfc3339(t));
             }
             put("fieldsType", "FieldsV1");
             out.insert("fieldsV1".into(), e.fields);

@@ -48,6 +48,9 @@ mod tests;
 
 use serde_json::Value;
 
+use crate::clock;
+use crate::error::is_go_printable;
+
 pub use errors::{ApplyError, patch_option_errors};
 #[cfg(test)]
 pub use scale::{parent_managed_fields, scale_managed_fields};
@@ -91,7 +94,7 @@ impl Scope<'_> {
             subresource: self.subresource.unwrap_or(""),
             ignored: set::FieldSet::of(&paths),
             empty: self.empty,
-            now: value::parse_rfc3339(self.now).unwrap_or(0),
+            now: clock::parse_rfc3339(self.now).unwrap_or(0),
         }
     }
 }
@@ -140,7 +143,7 @@ pub fn manager_or_user_agent(field_manager: Option<&str>, user_agent: &str) -> S
     }
     let prefix = user_agent.split('/').next().unwrap_or("");
     let mut out = String::new();
-    for c in prefix.chars().filter(|c| value::is_print(*c)) {
+    for c in prefix.chars().filter(|c| is_go_printable(*c)) {
         if out.len() + c.len_utf8() > 128 {
             break;
         }

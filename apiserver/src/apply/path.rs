@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use super::value::{self, Escape};
+use crate::error::go_quote;
 
 /// One step of a field path.
 #[derive(Clone, Debug)]
@@ -107,12 +108,7 @@ impl PathElement {
             }
             b'i' => parse_go_int(rest)
                 .map(|i| Some(PathElement::Index(i)))
-                .ok_or_else(|| {
-                    format!(
-                        "strconv.Atoi: parsing {}: invalid syntax",
-                        value::go_quote(rest)
-                    )
-                }),
+                .ok_or_else(|| format!("strconv.Atoi: parsing {}: invalid syntax", go_quote(rest))),
             _ => Ok(None),
         }
     }

@@ -10,6 +10,7 @@ use super::path::{self, Path, PathElement};
 use super::schema::{self, Atom, ListType, Scalar, Schema};
 use super::set::FieldSet;
 use super::value;
+use crate::error::go_quote;
 
 /// The path element of a list item (`listItemToPathElement`).
 pub(crate) fn list_item_pe(
@@ -38,7 +39,7 @@ pub(crate) fn list_item_pe(
                         None => {
                             return Err(format!(
                                 "associative list with keys has an element that omits key field {} (and doesn't have default value)",
-                                value::go_quote(key)
+                                go_quote(key)
                             ));
                         }
                     },

@@ -31,7 +31,6 @@ mod image;
 mod json;
 mod kinds;
 mod pod;
-mod quantity;
 mod workloads;
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::image;
 use super::json::{
     self, Obj, child, child_or_insert, default, default_num, default_str, each, put,
 };
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 
 /// A Pod: `SetObjectDefaults_Pod`.
 pub fn pod(obj: &mut Obj) {
@@ -335,7 +335,9 @@ pub fn resource_list(o: &mut Obj, key: &str) {
     for value in list.values_mut() {
         if let Some(mut q) = Quantity::from_json(value) {
             q.round_up(-3);
-            *value = Value::String(q.to_string());
+            if let Some(s) = q.string() {
+                *value = Value::String(s);
+            }
         }
     }
     list.sort_keys();
@@ -344,9 +346,9 @@ pub fn resource_list(o: &mut Obj, key: &str) {
 /// A single quantity written canonically (no rounding: not a resource list).
 pub fn canonical_quantity_field(o: &mut Obj, key: &str) {
     if let Some(value) = o.get_mut(key)
-        && let Some(q) = Quantity::from_json(value)
+        && let Some(s) = Quantity::from_json(value).and_then(|q| q.string())
     {
-        *value = Value::String(q.to_string());
+        *value = Value::String(s);
     }
 }
 
@@ -406,9 +408,9 @@ fn pod_level_resources(spec: &mut Obj) {
             continue;
         };
         for (name, q) in list {
-            target
-                .entry(name)
-                .or_insert_with(|| Value::String(q.to_string()));
+            if let Some(s) = q.string() {
+                target.entry(name).or_insert(Value::String(s));
+            }
         }
     }
 }

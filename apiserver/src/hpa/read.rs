@@ -12,6 +12,7 @@ use super::model::{
     cpu_utilization_metric,
 };
 use crate::clock;
+use crate::quantity::is_quantity;
 
 /// How JSON is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -550,54 +551,13 @@ pub(super) fn metric_status_from_v1(mode: Mode, o: &Obj) -> Res<Metric<Current>>
 // ---------------------------------------------------------------------------
 // Value syntax checks used when decoding annotations.
 
-/// Whether `resource.ParseQuantity` accepts `s`:
-/// `[+-]? (digits | digits '.' digits? | '.' digits) suffix`, the suffix being
-/// a binary SI unit, a decimal SI unit (or none) or a decimal exponent.
-pub(super) fn is_quantity(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let count_digits = |from: usize| {
-        bytes.get(from..).map_or(0, |rest| {
-            rest.iter().take_while(|b| b.is_ascii_digit()).count()
-        })
-    };
-    let mut i = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
-    let whole = count_digits(i);
-    i += whole;
-    let mut fraction = 0;
-    if bytes.get(i) == Some(&b'.') {
-        fraction = count_digits(i + 1);
-        i += 1 + fraction;
-    }
-    if whole + fraction == 0 {
-        return false;
-    }
-    let suffix = s.get(i..).unwrap_or("");
-    match suffix {
-        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti"
-        | "Pi" | "Ei" => true,
-        _ => {
-            let Some(exponent) = suffix.strip_prefix(['e', 'E']) else {
-                return false;
-            };
-            let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-        }
-    }
-}
-
-/// `0001-01-01T00:00:00Z`, Go's zero `time.Time`, in seconds since the Unix epoch.
-const ZERO_TIME_UNIX: i64 = -62_135_596_800;
-
 /// `metav1.Time` from an annotation: `time.Parse(time.RFC3339, s)` then
 /// `UTC().Format(time.RFC3339)` (fractional seconds dropped). `None` if Go
 /// fails to parse; `Some(None)` for the zero time, which marshals as `null`.
 pub(super) fn normalize_time(s: &str) -> Option<Option<String>> {
-    let unix = clock::parse_rfc3339(s)?;
+    let (unix, nanos) = clock::parse_rfc3339_nanos(s)?;
     // `Time.IsZero` also wants zero nanoseconds: `0001-01-01T00:00:00.5Z` is not zero.
-    let fraction = s.get(19..).and_then(|rest| rest.strip_prefix(['.', ',']));
-    let fraction_is_zero =
-        fraction.is_none_or(|f| f.bytes().take_while(u8::is_ascii_digit).all(|d| d == b'0'));
-    if unix == ZERO_TIME_UNIX && fraction_is_zero {
+    if unix == clock::ZERO_TIME_UNIX && nanos == 0 {
         return Some(None);
     }
     Some(Some(clock::rfc3339(unix)))

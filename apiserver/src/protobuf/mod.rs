@@ -490,8 +490,6 @@ fn single(field: &Field, value: Wire<'_>, depth: usize) -> Result<Option<Value>,
     Ok(Some(v))
 }
 
-/// Seconds since the Unix epoch of `0001-01-01T00:00:00Z`, Go's zero `time.Time`.
-const ZERO_TIME_UNIX: i64 = -62_135_596_800;
 /// Seconds since the Unix epoch of `9999-12-31T23:59:59Z`.
 const MAX_TIME_UNIX: i64 = 253_402_300_799;
 
@@ -522,10 +520,10 @@ fn time(bytes: &[u8], micro: bool) -> Result<Option<Value>, String> {
     }
     seconds = seconds.saturating_add(nanos.div_euclid(1_000_000_000));
     let nanos = nanos.rem_euclid(1_000_000_000);
-    if seconds == ZERO_TIME_UNIX && nanos == 0 {
+    if seconds == crate::clock::ZERO_TIME_UNIX && nanos == 0 {
         return Ok(None);
     }
-    if !(ZERO_TIME_UNIX..=MAX_TIME_UNIX).contains(&seconds) {
+    if !(crate::clock::ZERO_TIME_UNIX..=MAX_TIME_UNIX).contains(&seconds) {
         return Err(format!(
             "Time.MarshalJSON: year outside of range [0,9999] ({seconds} seconds)"
         ));

@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use super::json::{
     annotation, arr, at, bool_at, has, int_at, len_i64, map_len, name, obj, opt_str, str_at,
 };
-use super::quantity;
 use super::time;
+use crate::quantity;
 
 pub(crate) fn node(n: &Value, now: i64) -> Vec<Value> {
     // The last Ready condition wins, as in Go's conditionMap.

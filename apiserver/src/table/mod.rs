@@ -16,7 +16,6 @@ mod columns;
 mod json;
 mod network;
 mod pods;
-mod quantity;
 pub(crate) mod selector;
 mod time;
 mod workloads;

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{cells, columns, default_columns, quantity, selector, time};
+use super::{cells, columns, default_columns, selector, time};
 
 /// 2026-11-22T22:42:35Z.
 pub(super) const NOW: i64 = 1_795_387_355;
@@ -133,52 +133,6 @@ fn timestamps() {
         println!("#{i}: {name}");
         assert_eq!(got, want, "#{i}: {name}");
     }
-}
-
-#[test]
-fn quantities() {
-    let cases: &[(&str, Value, &str)] = &[
-        ("binary stays", json!("10Gi"), "10Gi"),
-        ("1024Mi is 1Gi", json!("1024Mi"), "1Gi"),
-        ("1536Mi stays", json!("1536Mi"), "1536Mi"),
-        ("1.5Gi", json!("1.5Gi"), "1536Mi"),
-        ("0.5Gi", json!("0.5Gi"), "512Mi"),
-        ("small binary prints decimal", json!("0.5Ki"), "512"),
-        ("half a cpu", json!("0.5"), "500m"),
-        ("millis stay", json!("250m"), "250m"),
-        ("1000m is 1", json!("1000m"), "1"),
-        ("2000 is 2k", json!("2000"), "2k"),
-        ("1024 decimal", json!("1024"), "1024"),
-        ("1.0", json!("1.0"), "1"),
-        ("exponent", json!("1e3"), "1e3"),
-        ("exponent normalised", json!("12e1"), "120"),
-        ("mega", json!("100M"), "100M"),
-        ("sub-nano rounds up", json!("0.0000000001"), "1n"),
-        ("negative binary", json!("-1Gi"), "-1Gi"),
-        ("plus sign", json!("+3"), "3"),
-        ("zero with suffix", json!("0Mi"), "0"),
-        ("bare number", json!(2), "2"),
-        ("bare fraction", json!(0.25), "250m"),
-        ("garbage kept", json!("abc"), "abc"),
-        ("bad suffix kept", json!("5Q"), "5Q"),
-        ("tiny exponent rounds up", json!("1e-2147483648"), "1e-9"),
-        (
-            "exponent overflow kept",
-            json!("10e2147483647"),
-            "10e2147483647",
-        ),
-        (
-            "huge binary capped",
-            json!("99999999999Ei"),
-            "9223372036854775807",
-        ),
-    ];
-    for (i, (name, v, want)) in cases.iter().enumerate() {
-        println!("#{i}: {name}");
-        assert_eq!(quantity::format(Some(v)), *want, "#{i}: {name}");
-    }
-    assert_eq!(quantity::format(None), "0");
-    assert_eq!(quantity::format_ptr(None), "<nil>");
 }
 
 #[test]

@@ -8,14 +8,11 @@ use crate::clock;
 
 const NANOS_PER_SEC: i128 = 1_000_000_000;
 
-/// Unix seconds of Go's zero `time.Time` (0001-01-01T00:00:00Z), which `IsZero` reports.
-const ZERO_TIME_SECS: i64 = -62_135_596_800;
-
 /// A point in time as nanoseconds since the Unix epoch.
 pub(crate) type Nanos = i128;
 
 /// Go's zero `time.Time`.
-pub(crate) const ZERO: Nanos = from_unix(ZERO_TIME_SECS);
+pub(crate) const ZERO: Nanos = from_unix(clock::ZERO_TIME_UNIX);
 
 /// Parses an RFC 3339 timestamp as [`clock::parse_rfc3339_nanos`] does (`2026-11-22T22:42:35Z`,
 /// with optional fractional seconds and a `Z` or `±hh:mm` offset). `None` for anything else,
@@ -120,5 +117,5 @@ pub(crate) fn human_duration(d: i64) -> String {
 pub(crate) fn rfc3339_utc(t: Option<Nanos>) -> String {
     let secs = t.unwrap_or(ZERO).div_euclid(NANOS_PER_SEC);
     // Every `Nanos` here came from whole `i64` seconds, so the conversion cannot fail.
-    clock::rfc3339(i64::try_from(secs).unwrap_or(ZERO_TIME_SECS))
+    clock::rfc3339(i64::try_from(secs).unwrap_or(clock::ZERO_TIME_UNIX))
 }

@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use super::containers;
 use super::json::{arr, at, has, int_at, len_i64, name, obj, opt_int, opt_str, str_at};
-use super::quantity;
 use super::selector::{format_label_selector, format_labels, selector_string};
 use super::time;
+use crate::quantity;
 
 pub(crate) fn replication_controller(o: &Value, now: i64) -> Vec<Value> {
     let (names, images) = containers(at(o, &["spec", "template", "spec"]));

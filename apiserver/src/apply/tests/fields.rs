@@ -9,6 +9,8 @@ use crate::apply::schema::Deduced;
 use crate::apply::set::FieldSet;
 use crate::apply::value;
 use crate::apply::{self, Scope};
+use crate::clock;
+use crate::error::go_quote;
 
 #[test]
 fn fields_v1_round_trips() {
@@ -97,17 +99,17 @@ fn values_and_times() {
     assert_eq!(value::go_json_float(1e-7), "1e-7");
     assert_eq!(value::go_g(1_000_000.0), "1e+06");
     assert_eq!(value::go_g(123_456.0), "123456");
-    assert_eq!(value::go_quote("a\"b\u{7f}é"), "\"a\\\"b\\x7fé\"");
+    assert_eq!(go_quote("a\"b\u{7f}é"), "\"a\\\"b\\x7fé\"");
     for (text, secs) in [
         ("1970-01-01T00:00:00Z", 0),
         ("2026-05-01T10:00:00Z", 1_777_629_600),
         ("2026-05-01T12:00:00+02:00", 1_777_629_600),
         ("2024-02-29T23:59:59.999Z", 1_709_251_199),
     ] {
-        assert_eq!(value::parse_rfc3339(text), Some(secs), "{text}");
-        println!("{text} = {secs} = {}", value::format_rfc3339(secs));
+        assert_eq!(clock::parse_rfc3339(text), Some(secs), "{text}");
+        println!("{text} = {secs} = {}", clock::rfc3339(secs));
     }
-    assert_eq!(value::format_rfc3339(1_777_629_600), "2026-05-01T10:00:00Z");
+    assert_eq!(clock::rfc3339(1_777_629_600), "2026-05-01T10:00:00Z");
     for bad in [
         "2026-13-01T00:00:00Z",
         "2025-02-29T00:00:00Z",
@@ -115,7 +117,7 @@ fn values_and_times() {
         "2026-05-01 10:00:00Z",
         "",
     ] {
-        assert_eq!(value::parse_rfc3339(bad), None, "{bad}");
+        assert_eq!(clock::parse_rfc3339(bad), None, "{bad}");
     }
 }
 
