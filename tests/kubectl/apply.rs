@@ -276,3 +276,66 @@ fn apply_dry_run_server_changes_nothing() {
         assert_eq!(k.ok(&["get", "cm", "-o", "name"]), lines(&["configmap/a"]));
     });
 }
+
+#[test]
+fn server_side_apply_owns_fields_and_reports_conflicts() {
+    each_kubectl(|k| {
+        let created = k.manifest(
+            "ssa.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"1\"\n",
+        );
+        k.say("create -f, then apply --server-side of the same value: co-owned, no conflict");
+        assert_eq!(k.ok(&["create", "-f", &created]), "configmap/ssa created\n");
+        assert_eq!(
+            k.ok(&["apply", "--server-side", "-f", &created]),
+            "configmap/ssa serverside-applied\n"
+        );
+        let changed = k.manifest(
+            "ssa2.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: \"2\"\n",
+        );
+        k.say("apply --server-side of another value: conflict with kubectl-create");
+        let error = k.fails(&["apply", "--server-side", "-f", &changed]);
+        assert!(
+            error.starts_with(
+                "error: Apply failed with 1 conflict: conflict with \"kubectl-create\" using v1: .data.a\n"
+            ),
+            "{error}"
+        );
+        assert!(error.contains("--force-conflicts"), "{error}");
+        k.say("--force-conflicts takes the field over");
+        assert_eq!(
+            k.ok(&[
+                "apply",
+                "--server-side",
+                "--force-conflicts",
+                "-f",
+                &changed
+            ]),
+            "configmap/ssa serverside-applied\n"
+        );
+        let cm = k.json(&["get", "cm", "ssa", "-o", "json", "--show-managed-fields"]);
+        assert_eq!(cm["data"], json!({"a": "2"}));
+        let managers: Vec<(&str, &str)> = cm["metadata"]["managedFields"]
+            .as_array()
+            .expect("managedFields")
+            .iter()
+            .map(|m| {
+                (
+                    m["manager"].as_str().unwrap_or(""),
+                    m["operation"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            managers,
+            [("kubectl", "Apply"), ("kubectl-create", "Update")],
+            "{cm:#}"
+        );
+        assert_eq!(
+            cm["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:data": {"f:a": {}}}),
+            "{cm:#}"
+        );
+    });
+}
