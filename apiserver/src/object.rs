@@ -108,6 +108,8 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
     let offset = |o: usize| u32::try_from(o).unwrap_or(u32::MAX).to_le_bytes();
     out[..4].copy_from_slice(&offset(meta_start));
     out[4..HEADER].copy_from_slice(&offset(splice));
+    // Stored bytes live as long as the object: keep none of the growth capacity.
+    out.shrink_to_fit();
     Bytes::from(out)
 }
 

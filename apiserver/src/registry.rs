@@ -447,6 +447,12 @@ impl Registry {
             }
             let old = object::decode(&current.value, current.mod_revision);
             let mut new = obj.clone();
+            // A body without a namespace takes the URL's, as kube-apiserver's update does.
+            if let Some(ns) = namespace.filter(|_| kind.info.namespaced)
+                && meta_str(&new, "namespace").is_empty()
+            {
+                meta_mut(&mut new).insert("namespace".into(), Value::String(ns.to_owned()));
+            }
             if mode == UpdateMode::Status {
                 // The body is the object as read plus the new status: keep every other part.
                 let status = new.remove("status");

@@ -1820,3 +1820,24 @@ async fn garbage_collection_follows_the_propagation_policy() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_update_without_a_namespace_takes_the_urls() {
+    let app = app().await;
+    let created = app.create_cm("default", "a", json!({})).await;
+    let mut body = created.clone();
+    body["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("namespace");
+    body["data"] = json!({"k": "w"});
+    let updated = app
+        .call(
+            Method::PUT,
+            "/api/v1/namespaces/default/configmaps/a",
+            Some(body),
+        )
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
+    assert_eq!(updated.json()["metadata"]["namespace"], "default");
+}
