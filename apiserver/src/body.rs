@@ -190,14 +190,22 @@ pub struct Decoded {
     pub warnings: Vec<String>,
 }
 
-/// Drops the fields the kind does not have, as decoding into its Go type does, and applies
-/// `fieldValidation`: `Strict` refuses them, `Warn` (the default) returns one warning each.
+/// Decodes as kube-apiserver's Go types do: a value of the wrong type is refused (400, Go's
+/// `UnmarshalTypeError` text), the fields the kind does not have are dropped, and
+/// `fieldValidation` applies to those: `Strict` refuses them, `Warn` (the default) returns one
+/// warning each.
 pub fn check_fields(
     kind: &Kind,
     obj: &mut Map<String, Value>,
     validation: FieldValidation,
 ) -> ApiResult<Vec<String>> {
     let mut value = Value::Object(std::mem::take(obj));
+    let (group, version, name) = (kind.info.group, kind.info.version, kind.info.kind);
+    if let Some(error) = kubemem_openapi::type_error(group, version, name, &value) {
+        return Err(ApiError::BadRequest(format!(
+            "{name} in version {version:?} cannot be handled as a {name}: {error}"
+        )));
+    }
     let unknown = kubemem_openapi::prune(
         kind.info.group,
         kind.info.version,

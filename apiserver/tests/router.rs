@@ -1841,3 +1841,22 @@ async fn an_update_without_a_namespace_takes_the_urls() {
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
     assert_eq!(updated.json()["metadata"]["namespace"], "default");
 }
+
+#[tokio::test]
+async fn values_of_the_wrong_type_are_refused_in_gos_words() {
+    let app = app().await;
+    let before = app.revision().await;
+    let reply = app
+        .call(
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/deployments",
+            Some(json!({"metadata": {"name": "d"}, "spec": {"replicas": "two"}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        reply.json()["message"],
+        "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"
+    );
+    assert_eq!(app.revision().await, before);
+}
