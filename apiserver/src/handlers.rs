@@ -23,7 +23,7 @@ use crate::list::{self, ListOptions, ListQuery};
 use crate::negotiate::{self, Representation};
 use crate::patch::FieldValidation;
 use crate::patching::{PatchTarget, PatchType};
-use crate::registry::{DeleteOptions, Propagation, WriteOptions};
+use crate::registry::{DeleteOptions, Propagation, UpdateMode, WriteOptions};
 use crate::transform::{IncludeObject, Presenter};
 use crate::watch::{self, WatchRequest};
 
@@ -238,7 +238,14 @@ async fn dispatch(
             body::check_path(&decoded.object, &kind, namespace, Some(name))?;
             let written = state
                 .registry
-                .update(&kind, namespace, name, decoded.object, &q.write(parts)?)
+                .update(
+                    &kind,
+                    namespace,
+                    name,
+                    decoded.object,
+                    &q.write(parts)?,
+                    UpdateMode::Main,
+                )
                 .await?;
             let code = if written.created {
                 StatusCode::CREATED
@@ -391,7 +398,14 @@ async fn subresource(
             body::check_path(&decoded.object, kind, namespace, Some(name))?;
             let written = state
                 .registry
-                .update_status(kind, namespace, name, decoded.object, &q.write(parts)?)
+                .update(
+                    kind,
+                    namespace,
+                    name,
+                    decoded.object,
+                    &q.write(parts)?,
+                    UpdateMode::Status,
+                )
                 .await?;
             Ok(with_warnings(
                 json_response(StatusCode::OK, written.body),

@@ -208,7 +208,7 @@ impl AppState {
         ns.insert("status".into(), json!({"phase": "Terminating"}));
         let written = self
             .registry
-            .update_system(
+            .update(
                 kind,
                 None,
                 name,
@@ -217,6 +217,7 @@ impl AppState {
                     dry_run: options.dry_run,
                     manager: None,
                 },
+                registry::UpdateMode::System,
             )
             .await?;
         Ok(written.body)

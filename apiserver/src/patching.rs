@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult, Cause, OPTIMISTIC_LOCK_MSG};
 use crate::kinds::Kind;
 use crate::object::meta_str;
 use crate::patch::{FieldValidation, NoMeta, PatchError, PatchMeta};
+use crate::registry::UpdateMode;
 
 /// The patch types and their media types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +48,16 @@ pub enum PatchTarget {
     Object,
     Status,
     Scale,
+}
+
+impl PatchTarget {
+    /// What a write of this target may change.
+    fn mode(self) -> UpdateMode {
+        match self {
+            PatchTarget::Status => UpdateMode::Status,
+            PatchTarget::Object | PatchTarget::Scale => UpdateMode::Main,
+        }
+    }
 }
 
 impl From<PatchError> for ApiError {
@@ -152,17 +163,10 @@ pub async fn patch(
             }
             PatchTarget::Object | PatchTarget::Status => {
                 check_identity(kind, &patched, name)?;
-                let written = if target == PatchTarget::Status {
-                    state
-                        .registry
-                        .update_status(kind, namespace, name, patched, write)
-                        .await
-                } else {
-                    state
-                        .registry
-                        .update(kind, namespace, name, patched, write)
-                        .await
-                };
+                let written = state
+                    .registry
+                    .update(kind, namespace, name, patched, write, target.mode())
+                    .await;
                 written.map(|w| serde_json::from_slice(&w.body).unwrap_or(Value::Null))
             }
         };
@@ -271,16 +275,10 @@ pub async fn server_side_apply(
                     .create(kind, namespace, applied, &untracked)
                     .await
             }
-            (Some(_), PatchTarget::Status) => {
-                state
-                    .registry
-                    .update_status(kind, namespace, name, applied, &untracked)
-                    .await
-            }
             (Some(_), _) => {
                 state
                     .registry
-                    .update(kind, namespace, name, applied, &untracked)
+                    .update(kind, namespace, name, applied, &untracked, target.mode())
                     .await
             }
         };

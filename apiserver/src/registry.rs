@@ -110,7 +110,7 @@ impl Propagation {
 
 /// Which parts of an object an update may change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum UpdateMode {
+pub enum UpdateMode {
     /// The main resource: everything but status (for kinds with a status subresource).
     Main,
     /// The `/status` subresource: status only.
@@ -379,47 +379,9 @@ impl Registry {
         }
     }
 
-    /// PUT: replaces an object, conditionally when `metadata.resourceVersion` is set.
+    /// An update (PUT, a patch's result, a server write), conditional when
+    /// `metadata.resourceVersion` is set; `mode` says which parts of `obj` are taken.
     pub async fn update(
-        &self,
-        kind: &Kind,
-        namespace: Option<&str>,
-        name: &str,
-        obj: Map<String, Value>,
-        write: &WriteOptions,
-    ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, write, UpdateMode::Main)
-            .await
-    }
-
-    /// PUT of `/status`: only the status of `obj` is taken; nothing else changes.
-    pub async fn update_status(
-        &self,
-        kind: &Kind,
-        namespace: Option<&str>,
-        name: &str,
-        obj: Map<String, Value>,
-        write: &WriteOptions,
-    ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, write, UpdateMode::Status)
-            .await
-    }
-
-    /// A write by the server itself (a binding, a controller): `obj` is taken whole, status
-    /// included, with the same metadata rules and optimistic lock as any update.
-    pub async fn update_system(
-        &self,
-        kind: &Kind,
-        namespace: Option<&str>,
-        name: &str,
-        obj: Map<String, Value>,
-        write: &WriteOptions,
-    ) -> ApiResult<Written> {
-        self.replace(kind, namespace, name, obj, write, UpdateMode::System)
-            .await
-    }
-
-    async fn replace(
         &self,
         kind: &Kind,
         namespace: Option<&str>,

@@ -126,7 +126,7 @@ pub async fn bind(
     );
     state
         .registry
-        .update_system(
+        .update(
             &pods,
             Some(namespace),
             pod_name,
@@ -135,6 +135,7 @@ pub async fn bind(
                 dry_run,
                 manager: None,
             },
+            crate::registry::UpdateMode::System,
         )
         .await
         .map_err(|e| match e {

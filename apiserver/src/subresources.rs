@@ -135,7 +135,14 @@ pub async fn update_scale(
     }
     let written = state
         .registry
-        .update(kind, namespace, name, obj, write)
+        .update(
+            kind,
+            namespace,
+            name,
+            obj,
+            write,
+            crate::registry::UpdateMode::Main,
+        )
         .await?;
     let updated: Map<String, Value> = serde_json::from_slice(&written.body).unwrap_or_default();
     Ok(scale_of(&updated))

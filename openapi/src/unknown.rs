@@ -42,37 +42,54 @@ pub fn unknown_field_messages(
 }
 
 /// Removes the unknown fields of `object` (what decoding into the Go type drops), returning
-/// their paths as [`unknown_fields`] gives them. Nothing is removed for an unknown kind.
+/// their paths as [`unknown_fields`] gives them, in one walk. Nothing is removed for an unknown
+/// kind.
 pub fn prune(group: &str, version: &str, kind: &str, object: &mut Value) -> Vec<String> {
-    let unknown = unknown_fields(group, version, kind, object);
+    let mut out = Vec::new();
     if let Some(schema) = definitions().schema_for_gvk(group, version, kind) {
-        prune_walk(schema, object);
+        prune_walk(schema, object, &mut String::new(), &mut out);
     }
-    unknown
+    out
 }
 
-fn prune_walk(schema: SchemaRef<'_>, value: &mut Value) {
+fn prune_walk(schema: SchemaRef<'_>, value: &mut Value, path: &mut String, out: &mut Vec<String>) {
     if schema.preserves_unknown_fields() {
         return;
     }
     match value {
         Value::Object(map) => {
             if schema.properties().is_some() {
-                map.retain(|key, _| schema.field(key).is_some());
+                let mut unknown = Vec::new();
                 for (key, child) in map.iter_mut() {
-                    if let Some(field) = schema.field(key) {
-                        prune_walk(field.schema(), child);
+                    let len = push_field(path, key);
+                    match schema.field(key) {
+                        Some(field) => prune_walk(field.schema(), child, path, out),
+                        None => {
+                            out.push(path.clone());
+                            unknown.push(key.clone());
+                        }
                     }
+                    path.truncate(len);
+                }
+                for key in unknown {
+                    map.remove(&key);
                 }
             } else if let Some(values) = schema.additional_properties() {
-                map.values_mut().for_each(|child| prune_walk(values, child));
+                for (key, child) in map.iter_mut() {
+                    let len = push_field(path, key);
+                    prune_walk(values, child, path, out);
+                    path.truncate(len);
+                }
             }
         }
         Value::Array(items) => {
             if let Some(element) = schema.items() {
-                items
-                    .iter_mut()
-                    .for_each(|child| prune_walk(element, child));
+                for (i, child) in items.iter_mut().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    prune_walk(element, child, path, out);
+                    path.truncate(len);
+                }
             }
         }
         _ => {}

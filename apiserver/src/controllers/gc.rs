@@ -25,7 +25,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::kinds::Kind;
 use crate::object::meta_mut;
-use crate::registry::{DeleteOptions, Propagation};
+use crate::registry::{DeleteOptions, Propagation, UpdateMode};
 
 /// The parts of an object the collector reads.
 #[derive(Deserialize, Default)]
@@ -211,7 +211,14 @@ async fn rewrite(
     meta_mut(&mut obj).insert("resourceVersion".into(), kv.mod_revision.to_string().into());
     match state
         .registry
-        .update_system(&kind, ns, &name, obj, &Default::default())
+        .update(
+            &kind,
+            ns,
+            &name,
+            obj,
+            &Default::default(),
+            UpdateMode::System,
+        )
         .await
     {
         Ok(_) | Err(ApiError::NotFound { .. } | ApiError::Conflict { .. }) => Ok(()),

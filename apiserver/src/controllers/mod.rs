@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::object::{meta_mut, meta_str};
-use crate::registry::DeleteOptions;
+use crate::registry::{DeleteOptions, UpdateMode};
 
 /// Which controllers run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,7 +204,14 @@ async fn finalize_namespace(state: &AppState, namespace: &str) -> Result<(), Api
     );
     match state
         .registry
-        .update_system(&kind, None, namespace, ns, &Default::default())
+        .update(
+            &kind,
+            None,
+            namespace,
+            ns,
+            &Default::default(),
+            UpdateMode::System,
+        )
         .await
     {
         Ok(_) | Err(ApiError::NotFound { .. } | ApiError::Conflict { .. }) => Ok(()),
