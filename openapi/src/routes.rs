@@ -244,6 +244,39 @@ impl Builder<'_> {
         }
     }
 
+    /// The PUT of an object or a subresource: `item` parameters, the body, write options.
+    fn replace(
+        &self,
+        path: String,
+        rest: &str,
+        description: String,
+        item: Vec<Param>,
+        definition: &str,
+    ) -> Route {
+        let mut route = self.route(path, "put", "replace", rest, description);
+        route.params = with(with(item, [body(definition, true)]), write_options(false));
+        route.responses = ok_or_created(definition);
+        route.action = Some("put");
+        route
+    }
+
+    /// The PATCH of an object or a subresource.
+    fn patch(
+        &self,
+        path: String,
+        rest: &str,
+        description: String,
+        item: Vec<Param>,
+        definition: &str,
+    ) -> Route {
+        let mut route = self.route(path, "patch", "patch", rest, description);
+        route.consumes = PATCH_TYPES;
+        route.params = with(with(item, [body(PATCH_DEF, true)]), write_options(true));
+        route.responses = ok_or_created(definition);
+        route.action = Some("patch");
+        route
+    }
+
     fn namespace(&self) -> Vec<Param> {
         if self.r.namespaced {
             vec![path_param("namespace", NAMESPACE)]
@@ -251,6 +284,14 @@ impl Builder<'_> {
             Vec::new()
         }
     }
+}
+
+/// The 200 and 201 answers of a PUT or PATCH.
+fn ok_or_created(definition: &str) -> Vec<(u16, &'static str, Payload)> {
+    vec![
+        (200, "OK", Payload::Definition(definition.to_string())),
+        (201, "Created", Payload::Definition(definition.to_string())),
+    ]
 }
 
 fn with<T>(mut v: Vec<T>, more: impl IntoIterator<Item = T>) -> Vec<T> {
@@ -328,11 +369,10 @@ pub(crate) fn resource_routes(r: &Resource<'_>, subresources: &[Subresource<'_>]
             with(b.namespace(), [pretty(), body(&definition, true)]),
             write_options(false),
         );
-        route.responses = vec![
-            (200, "OK", Payload::Definition(definition.clone())),
-            (201, "Created", Payload::Definition(definition.clone())),
-            (202, "Accepted", Payload::Definition(definition.clone())),
-        ];
+        route.responses = with(
+            ok_or_created(&definition),
+            [(202, "Accepted", Payload::Definition(definition.clone()))],
+        );
         route.action = Some("post");
         routes.push(route);
     }
@@ -370,43 +410,22 @@ pub(crate) fn resource_routes(r: &Resource<'_>, subresources: &[Subresource<'_>]
         routes.push(route);
     }
     if has("update") {
-        let mut route = b.route(
+        routes.push(b.replace(
             item.clone(),
-            "put",
-            "replace",
             &format!("{ns}{kind}"),
             format!("replace the specified {kind}"),
-        );
-        route.params = with(
-            with(item_params(), [body(&definition, true)]),
-            write_options(false),
-        );
-        route.responses = vec![
-            (200, "OK", Payload::Definition(definition.clone())),
-            (201, "Created", Payload::Definition(definition.clone())),
-        ];
-        route.action = Some("put");
-        routes.push(route);
+            item_params(),
+            &definition,
+        ));
     }
     if has("patch") {
-        let mut route = b.route(
+        routes.push(b.patch(
             item.clone(),
-            "patch",
-            "patch",
             &format!("{ns}{kind}"),
             format!("partially update the specified {kind}"),
-        );
-        route.consumes = PATCH_TYPES;
-        route.params = with(
-            with(item_params(), [body(PATCH_DEF, true)]),
-            write_options(true),
-        );
-        route.responses = vec![
-            (200, "OK", Payload::Definition(definition.clone())),
-            (201, "Created", Payload::Definition(definition.clone())),
-        ];
-        route.action = Some("patch");
-        routes.push(route);
+            item_params(),
+            &definition,
+        ));
     }
     if has("delete") {
         let mut route = b.route(
@@ -536,43 +555,22 @@ fn subresource_routes(b: &Builder<'_>, s: &Subresource<'_>, item: &str) -> Vec<R
         push(route);
     }
     if has("update") {
-        let mut route = b.route(
+        push(b.replace(
             path.clone(),
-            "put",
-            "replace",
             &rest,
             format!("replace {} of the specified {}", s.name, r.kind),
-        );
-        route.params = with(
-            with(item_params(), [body(&definition, true)]),
-            write_options(false),
-        );
-        route.responses = vec![
-            (200, "OK", Payload::Definition(definition.clone())),
-            (201, "Created", Payload::Definition(definition.clone())),
-        ];
-        route.action = Some("put");
-        push(route);
+            item_params(),
+            &definition,
+        ));
     }
     if has("patch") {
-        let mut route = b.route(
+        push(b.patch(
             path.clone(),
-            "patch",
-            "patch",
             &rest,
             format!("partially update {} of the specified {}", s.name, r.kind),
-        );
-        route.consumes = PATCH_TYPES;
-        route.params = with(
-            with(item_params(), [body(PATCH_DEF, true)]),
-            write_options(true),
-        );
-        route.responses = vec![
-            (200, "OK", Payload::Definition(definition.clone())),
-            (201, "Created", Payload::Definition(definition.clone())),
-        ];
-        route.action = Some("patch");
-        push(route);
+            item_params(),
+            &definition,
+        ));
     }
     if has("create") {
         let mut route = b.route(
@@ -586,11 +584,10 @@ fn subresource_routes(b: &Builder<'_>, s: &Subresource<'_>, item: &str) -> Vec<R
             with(item_params(), [body(&definition, true)]),
             write_options(false),
         );
-        route.responses = vec![
-            (200, "OK", Payload::Definition(definition.clone())),
-            (201, "Created", Payload::Definition(definition.clone())),
-            (202, "Accepted", Payload::Definition(definition.clone())),
-        ];
+        route.responses = with(
+            ok_or_created(&definition),
+            [(202, "Accepted", Payload::Definition(definition.clone()))],
+        );
         route.action = Some("post");
         push(route);
     }
