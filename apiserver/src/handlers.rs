@@ -481,7 +481,7 @@ async fn patch(
             &q.write(parts)?,
         )
         .await?;
-        return Ok(json_response(StatusCode::OK, crate::json::to_vec(&applied)));
+        return Ok(json_response(StatusCode::OK, applied));
     }
     let (patched, warnings) = crate::patching::patch(
         state,
@@ -496,7 +496,7 @@ async fn patch(
     )
     .await?;
     Ok(with_warnings(
-        json_response(StatusCode::OK, crate::json::to_vec(&patched)),
+        json_response(StatusCode::OK, patched),
         &warnings,
     ))
 }

@@ -117,7 +117,7 @@ pub async fn patch(
     patch: &[u8],
     validation: FieldValidation,
     write: &crate::registry::WriteOptions,
-) -> ApiResult<(Value, Vec<String>)> {
+) -> ApiResult<(Vec<u8>, Vec<String>)> {
     loop {
         let (stored, kv) = state.registry.get_object(kind, namespace, name).await?;
         let current = Value::Object(match target {
@@ -160,6 +160,7 @@ pub async fn patch(
             PatchTarget::Scale => {
                 crate::subresources::update_scale(state, kind, namespace, name, &patched, write)
                     .await
+                    .map(|scale| crate::json::to_vec(&scale))
             }
             PatchTarget::Object | PatchTarget::Status => {
                 check_identity(kind, &patched, name)?;
@@ -167,7 +168,7 @@ pub async fn patch(
                     .registry
                     .update(kind, namespace, name, patched, write, target.mode())
                     .await;
-                written.map(|w| serde_json::from_slice(&w.body).unwrap_or(Value::Null))
+                written.map(|w| w.body)
             }
         };
         match result {
@@ -239,7 +240,7 @@ pub async fn server_side_apply(
     manager: &str,
     force: bool,
     write: &crate::registry::WriteOptions,
-) -> ApiResult<Value> {
+) -> ApiResult<Vec<u8>> {
     let text = std::str::from_utf8(body)
         .map_err(|e| ApiError::BadRequest(format!("error decoding YAML: {e}")))?;
     let mut config: Value = serde_saphyr::from_str(text)
@@ -283,7 +284,7 @@ pub async fn server_side_apply(
             }
         };
         match result {
-            Ok(written) => return Ok(serde_json::from_slice(&written.body).unwrap_or(Value::Null)),
+            Ok(written) => return Ok(written.body),
             Err(ApiError::Conflict { message, .. }) if message == OPTIMISTIC_LOCK_MSG => continue,
             Err(ApiError::AlreadyExists { .. }) => continue,
             Err(e) => return Err(e),
