@@ -6,6 +6,8 @@ use http::HeaderMap;
 use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 
+use kubemem_openapi::{Decoder, Duplicate};
+
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::object::{self, meta_str};
@@ -78,34 +80,46 @@ const ACCEPTED: &str = "application/json, application/yaml, application/vnd.kube
 
 /// Decodes a JSON or YAML body into a JSON value; `kind` names the endpoint's type in errors.
 pub fn decode_value(headers: &HeaderMap, bytes: &[u8], kind: &str) -> ApiResult<Value> {
+    decode_noting_duplicates(headers, bytes, kind).map(|(value, _)| value)
+}
+
+/// [`decode_value`], with the keys a JSON body repeats within one object.
+fn decode_noting_duplicates(
+    headers: &HeaderMap,
+    bytes: &[u8],
+    kind: &str,
+) -> ApiResult<(Value, Vec<Duplicate>)> {
     let unrecognized = |why: String| {
         ApiError::BadRequest(format!(
             "the object provided is unrecognized (must be of type {kind}): couldn't get version/kind; json parse error: {why} ({})",
             summarize(bytes)
         ))
     };
-    let mut value: Value = match content_type(headers) {
+    let (mut value, duplicates) = match content_type(headers) {
         "application/json" | "" | "*/*" => {
-            serde_json::from_slice(bytes).map_err(|e| unrecognized(go_json_error(bytes, &e)))?
+            crate::strict_json::parse(bytes).map_err(|e| unrecognized(go_json_error(bytes, &e)))?
         }
         "application/yaml" | "application/x-yaml" | "text/yaml" => std::str::from_utf8(bytes)
             .map_err(|e| e.to_string())
             .and_then(|text| serde_saphyr::from_str(text).map_err(|e| e.to_string()))
+            .map(|value| (value, Vec::new()))
             .map_err(|e| unrecognized(format!("error converting YAML to JSON: {e}")))?,
-        "application/vnd.kubernetes.protobuf" => crate::protobuf::decode(bytes).map_err(|e| {
-            // kube's `transformDecodeError`: the envelope's kind when it had one, else a summary.
-            ApiError::BadRequest(match e.kind {
-                Some((version, object_kind)) => format!(
-                    "{object_kind} in version {version:?} cannot be handled as a {kind}: {}",
-                    e.message
-                ),
-                None => format!(
-                    "the object provided is unrecognized (must be of type {kind}): {} ({})",
-                    e.message,
-                    summarize(bytes)
-                ),
-            })
-        })?,
+        "application/vnd.kubernetes.protobuf" => crate::protobuf::decode(bytes)
+            .map(|value| (value, Vec::new()))
+            .map_err(|e| {
+                // kube's `transformDecodeError`: the envelope's kind when it had one, else a summary.
+                ApiError::BadRequest(match e.kind {
+                    Some((version, object_kind)) => format!(
+                        "{object_kind} in version {version:?} cannot be handled as a {kind}: {}",
+                        e.message
+                    ),
+                    None => format!(
+                        "the object provided is unrecognized (must be of type {kind}): {} ({})",
+                        e.message,
+                        summarize(bytes)
+                    ),
+                })
+            })?,
         _ => {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "the body of the request was in an unknown format - accepted media types include: {ACCEPTED}"
@@ -113,7 +127,7 @@ pub fn decode_value(headers: &HeaderMap, bytes: &[u8], kind: &str) -> ApiResult<
         }
     };
     object::drop_nulls(&mut value);
-    Ok(value)
+    Ok((value, duplicates))
 }
 
 /// Decodes an object for `kind` and checks its type against the endpoint: a missing apiVersion
@@ -124,7 +138,7 @@ pub fn decode_object(
     kind: &Kind,
     validation: FieldValidation,
 ) -> ApiResult<Decoded> {
-    let value = decode_value(headers, bytes, kind.info.kind)?;
+    let (value, duplicates) = decode_noting_duplicates(headers, bytes, kind.info.kind)?;
     let Value::Object(mut obj) = value else {
         let found = match value {
             Value::Array(_) => "array",
@@ -158,20 +172,38 @@ pub fn decode_object(
             "the API version in the data ({api_version}) does not match the expected API version ({expected_version})"
         )));
     }
-    let mut ordered = Map::new();
-    ordered.insert("kind".into(), Value::String(kind.info.kind.to_owned()));
-    ordered.insert("apiVersion".into(), Value::String(expected_version));
-    obj.remove("kind");
-    obj.remove("apiVersion");
-    ordered.extend(obj);
-    if let Some(meta) = ordered.get("metadata")
+    if let Some(meta) = obj.get("metadata")
         && !meta.is_object()
     {
         return Err(ApiError::BadRequest(
             "json: cannot unmarshal into Go struct field of type v1.ObjectMeta".into(),
         ));
     }
-    let warnings = check_fields(kind, &mut ordered, validation)?;
+    // Checked in the body's own key order, which the duplicates' positions count in.
+    let name = kind.info.kind;
+    let findings = check_fields(kind, &mut obj, &duplicates, Decoder::Json).map_err(|error| {
+        ApiError::BadRequest(format!(
+            "{name} in version {:?} cannot be handled as a {name}: {error}",
+            kind.info.version
+        ))
+    })?;
+    let warnings = match validation {
+        FieldValidation::Strict if !findings.is_empty() => {
+            return Err(ApiError::BadRequest(format!(
+                "{name} in version {:?} cannot be handled as a {name}: {}",
+                kind.info.version,
+                strict_decoding_error(&findings)
+            )));
+        }
+        FieldValidation::Warn => findings,
+        _ => Vec::new(),
+    };
+    let mut ordered = Map::new();
+    ordered.insert("kind".into(), Value::String(kind.info.kind.to_owned()));
+    ordered.insert("apiVersion".into(), Value::String(expected_version));
+    obj.remove("kind");
+    obj.remove("apiVersion");
+    ordered.extend(obj);
     crate::defaults::apply_defaults(
         kind.info.group,
         kind.info.version,
@@ -190,47 +222,37 @@ pub struct Decoded {
     pub warnings: Vec<String>,
 }
 
-/// Decodes as kube-apiserver's Go types do: a value of the wrong type is refused (400, Go's
-/// `UnmarshalTypeError` text), the fields the kind does not have are dropped, and
-/// `fieldValidation` applies to those: `Strict` refuses them, `Warn` (the default) returns one
-/// warning each.
+/// Decodes as kube-apiserver's Go types do: a value of the wrong type is an error (Go's
+/// `UnmarshalTypeError` text), the fields the kind does not have are dropped. Returns what
+/// strict decoding reports, in document order: `unknown field "<path>"` for each dropped field
+/// and `duplicate field "<path>"` for each of `duplicates` in a known object.
 pub fn check_fields(
     kind: &Kind,
     obj: &mut Map<String, Value>,
-    validation: FieldValidation,
-) -> ApiResult<Vec<String>> {
+    duplicates: &[Duplicate],
+    decoder: Decoder,
+) -> Result<Vec<String>, String> {
     let mut value = Value::Object(std::mem::take(obj));
     let (group, version, name) = (kind.info.group, kind.info.version, kind.info.kind);
-    if let Some(error) = kubemem_openapi::type_error(group, version, name, &value) {
-        return Err(ApiError::BadRequest(format!(
-            "{name} in version {version:?} cannot be handled as a {name}: {error}"
-        )));
+    if let Some(error) = kubemem_openapi::type_error(group, version, name, &value, decoder) {
+        if let Value::Object(back) = value {
+            *obj = back;
+        }
+        return Err(error);
     }
-    let unknown = kubemem_openapi::prune(
-        kind.info.group,
-        kind.info.version,
-        kind.info.kind,
-        &mut value,
-    );
+    let findings = kubemem_openapi::prune(group, version, name, &mut value, duplicates);
     if let Value::Object(pruned) = value {
         *obj = pruned;
     }
-    let messages: Vec<String> = unknown
+    Ok(findings
         .iter()
-        .map(|path| format!("unknown field {}", crate::error::go_quote(path)))
-        .collect();
-    match validation {
-        FieldValidation::Strict if !messages.is_empty() => {
-            let name = kind.info.kind;
-            Err(ApiError::BadRequest(format!(
-                "{name} in version {:?} cannot be handled as a {name}: strict decoding error: {}",
-                kind.info.version,
-                messages.join(", ")
-            )))
-        }
-        FieldValidation::Warn => Ok(messages),
-        _ => Ok(Vec::new()),
-    }
+        .map(|f| format!("{} field {}", f.word(), crate::error::go_quote(f.path())))
+        .collect())
+}
+
+/// `runtime.NewStrictDecodingError(...).Error()`.
+pub fn strict_decoding_error(findings: &[String]) -> String {
+    format!("strict decoding error: {}", findings.join(", "))
 }
 
 /// The checks of `rest.BeforeCreate` / the update handler on the object's namespace and name.

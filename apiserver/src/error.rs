@@ -404,7 +404,9 @@ impl ApiError {
                 if !group.is_empty() {
                     d.insert("group".into(), group.clone().into());
                 }
-                d.insert("kind".into(), kind.clone().into());
+                if !kind.is_empty() {
+                    d.insert("kind".into(), kind.clone().into());
+                }
                 let causes: Vec<Value> = causes
                     .iter()
                     .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))

@@ -36,6 +36,7 @@ mod protobuf;
 mod quantity;
 pub mod registry;
 mod special;
+mod strict_json;
 mod subresources;
 mod table;
 mod transform;

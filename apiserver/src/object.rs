@@ -170,13 +170,10 @@ pub fn json(stored: &[u8]) -> &[u8] {
     &stored[HEADER.min(stored.len())..]
 }
 
-/// Decodes a stored object, setting `metadata.resourceVersion` to `revision`.
+/// Decodes a stored object, with `metadata.resourceVersion` set to `revision` where Go's
+/// `ObjectMeta` puts it (the served bytes' order, which patches quote back).
 pub fn decode(stored: &[u8], revision: i64) -> Map<String, Value> {
-    let mut obj: Map<String, Value> = serde_json::from_slice(json(stored)).unwrap_or_default();
-    if let Some(Value::Object(meta)) = obj.get_mut("metadata") {
-        meta.insert("resourceVersion".into(), Value::String(itoa(revision)));
-    }
-    obj
+    serde_json::from_slice(&served(stored, revision)).unwrap_or_default()
 }
 
 fn itoa(n: i64) -> String {

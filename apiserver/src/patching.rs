@@ -72,6 +72,50 @@ impl From<PatchError> for ApiError {
     }
 }
 
+/// One patch applied: the result, what the strict decode of the patch itself found, and how
+/// kube quotes the patch in a 422.
+struct Patched {
+    object: Value,
+    strict: Vec<String>,
+    quote: Quote,
+}
+
+/// What kube puts as the bad value of a patch's 422 (`field.Invalid(field.NewPath("patch"),
+/// ...)`).
+enum Quote {
+    /// JSON and merge patches: the patched object's bytes as evanphx/json-patch v4 marshals it.
+    Merged(Value),
+    Json(crate::patch::JsonPatched),
+    /// Strategic merge: the patch map, `fmt.Sprintf("%+v", patchMap)`.
+    PatchMap(Value),
+}
+
+impl Patched {
+    /// The 422 kube answers when the patched object does not decode (`detail` is the decoding
+    /// error) or strict decoding refuses it: `NewInvalid(schema.GroupKind{}, "", ...)`.
+    fn invalid(self, current: &Value, detail: &str) -> ApiError {
+        let quoted = match self.quote {
+            Quote::Merged(patch) => {
+                let mut object = self.object;
+                crate::patch::merge_marshal_order(current, &patch, &mut object);
+                String::from_utf8_lossy(&crate::json::to_vec(&object)).into_owned()
+            }
+            Quote::Json(patched) => {
+                let mut object = self.object;
+                patched.marshal_order(&mut object);
+                String::from_utf8_lossy(&crate::json::to_vec(&object)).into_owned()
+            }
+            Quote::PatchMap(patch) => crate::patch::go_sprint(&patch),
+        };
+        ApiError::Invalid {
+            group: String::new(),
+            kind: String::new(),
+            name: String::new(),
+            causes: vec![Cause::invalid("patch", &Value::String(quoted), detail)],
+        }
+    }
+}
+
 /// Applies one patch document to `current` (the object as served at the request's version);
 /// `meta` is the strategic-merge metadata of its type.
 fn apply(
@@ -80,23 +124,57 @@ fn apply(
     current: &Value,
     patch: &[u8],
     validation: FieldValidation,
-) -> ApiResult<Value> {
-    let parse = || -> ApiResult<Value> {
-        serde_json::from_slice(patch).map_err(|e| {
+) -> ApiResult<Patched> {
+    // `kjson.UnmarshalStrict` of merge and strategic patches into a map: repeated keys.
+    let parse = || -> ApiResult<(Value, Vec<String>)> {
+        let (value, duplicates) = crate::strict_json::parse(patch).map_err(|e| {
             ApiError::BadRequest(match validation {
                 FieldValidation::Ignore => e.to_string(),
                 _ => format!("error decoding patch: {e}"),
             })
-        })
+        })?;
+        let mut strict: Vec<String> = Vec::new();
+        if validation != FieldValidation::Ignore {
+            for d in duplicates {
+                let path = match d.parent.as_str() {
+                    "" => d.key,
+                    parent => format!("{parent}.{}", d.key),
+                };
+                let message = format!("duplicate field {}", crate::error::go_quote(&path));
+                if strict.len() < 100 && !strict.contains(&message) {
+                    strict.push(message);
+                }
+            }
+        }
+        Ok((value, strict))
     };
     Ok(match patch_type {
         PatchType::Json => {
             let text = std::str::from_utf8(patch)
                 .map_err(|e| ApiError::BadRequest(format!("error decoding patch: {e}")))?;
-            crate::patch::json_patch(current, text, validation)?.object
+            let mut patched = crate::patch::json_patch(current, text, validation)?;
+            Patched {
+                object: std::mem::take(&mut patched.object),
+                strict: std::mem::take(&mut patched.strict_errors),
+                quote: Quote::Json(patched),
+            }
         }
-        PatchType::Merge => crate::patch::merge_patch(current, &parse()?, validation)?,
-        PatchType::Strategic => crate::patch::strategic_merge(current, &parse()?, meta)?,
+        PatchType::Merge => {
+            let (patch, strict) = parse()?;
+            Patched {
+                object: crate::patch::merge_patch(current, &patch, validation)?,
+                strict,
+                quote: Quote::Merged(patch),
+            }
+        }
+        PatchType::Strategic => {
+            let (patch, strict) = parse()?;
+            Patched {
+                object: crate::patch::strategic_merge(current, &patch, meta)?,
+                strict,
+                quote: Quote::PatchMap(patch),
+            }
+        }
         PatchType::Apply => {
             return Err(ApiError::Internal(
                 "server-side apply is not a merge of the patch body".into(),
@@ -130,43 +208,66 @@ pub async fn patch(
             PatchTarget::Object | PatchTarget::Status => kind.served_object(stored),
         });
         // A Scale has no lists, so it needs no strategic metadata.
-        let patched = match target {
+        let mut patched = match target {
             PatchTarget::Scale => apply(&NoMeta, patch_type, &current, patch, validation)?,
             PatchTarget::Object | PatchTarget::Status => {
                 let meta = crate::patch_meta::for_kind(kind)?;
                 apply(&meta, patch_type, &current, patch, validation)?
             }
         };
-        let Value::Object(mut patched) = patched else {
+        let Value::Object(mut object) = std::mem::take(&mut patched.object) else {
             return Err(ApiError::BadRequest(
                 "the patched object is not a JSON object".into(),
             ));
         };
-        let explicit_rv = meta_str(&patched, "resourceVersion") != kv.mod_revision.to_string();
+        let explicit_rv = meta_str(&object, "resourceVersion") != kv.mod_revision.to_string();
         let warnings = match target {
             PatchTarget::Scale => Vec::new(),
             PatchTarget::Object | PatchTarget::Status => {
-                let warnings = crate::body::check_fields(kind, &mut patched, validation)?;
+                // A strict refusal quotes the object before its unknown fields were dropped.
+                let unpruned = (validation == FieldValidation::Strict).then(|| object.clone());
+                let decoder = match patch_type {
+                    PatchType::Strategic => kubemem_openapi::Decoder::Unstructured,
+                    _ => kubemem_openapi::Decoder::Json,
+                };
+                let findings = match crate::body::check_fields(kind, &mut object, &[], decoder) {
+                    Ok(findings) => findings,
+                    Err(error) => {
+                        patched.object = Value::Object(object);
+                        return Err(patched.invalid(&current, &error));
+                    }
+                };
+                let mut strict = std::mem::take(&mut patched.strict);
+                strict.extend(findings);
+                let warnings = match validation {
+                    FieldValidation::Strict if !strict.is_empty() => {
+                        patched.object = Value::Object(unpruned.unwrap_or(object));
+                        let detail = crate::body::strict_decoding_error(&strict);
+                        return Err(patched.invalid(&current, &detail));
+                    }
+                    FieldValidation::Warn => strict,
+                    _ => Vec::new(),
+                };
                 crate::defaults::apply_defaults(
                     kind.info.group,
                     kind.info.version,
                     kind.info.resource,
-                    &mut patched,
+                    &mut object,
                 );
                 warnings
             }
         };
         let result = match target {
             PatchTarget::Scale => {
-                crate::subresources::update_scale(state, kind, namespace, name, &patched, write)
+                crate::subresources::update_scale(state, kind, namespace, name, &object, write)
                     .await
                     .map(|scale| crate::json::to_vec(&scale))
             }
             PatchTarget::Object | PatchTarget::Status => {
-                check_identity(kind, &patched, name)?;
+                check_identity(kind, &object, name)?;
                 let written = state
                     .registry
-                    .update(kind, namespace, name, patched, write, target.mode())
+                    .update(kind, namespace, name, object, write, target.mode())
                     .await;
                 written.map(|w| w.body)
             }

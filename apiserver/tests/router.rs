@@ -1860,3 +1860,210 @@ async fn values_of_the_wrong_type_are_refused_in_gos_words() {
     );
     assert_eq!(app.revision().await, before);
 }
+
+/// kube's field-validation integration test body: `paused` and `imagePullPolicy` twice, unknown
+/// fields around them.
+const DUPLICATED_DEPLOYMENT: &str = r#"{"apiVersion": "apps/v1", "kind": "Deployment",
+  "metadata": {"name": "dup", "labels": {"app": "nginx"}},
+  "spec": {"unknown1": "val1", "unknownDupe": "valDupe", "unknownDupe": "valDupe2",
+    "paused": true, "paused": false,
+    "selector": {"matchLabels": {"app": "nginx"}},
+    "template": {"metadata": {"labels": {"app": "nginx"}},
+      "spec": {"containers": [{"name": "nginx", "image": "nginx:latest", "unknownNested": "val1",
+        "imagePullPolicy": "Always", "imagePullPolicy": "Never"}]}}}}"#;
+
+#[tokio::test]
+async fn duplicate_fields_are_warned_about_or_refused_in_document_order() {
+    let app = app().await;
+    let uri = "/apis/apps/v1/namespaces/default/deployments";
+    let before = app.revision().await;
+    let strict = app
+        .raw(
+            Method::POST,
+            &format!("{uri}?fieldValidation=Strict"),
+            "application/json",
+            DUPLICATED_DEPLOYMENT,
+        )
+        .await;
+    assert_eq!(strict.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        strict.json()["message"],
+        "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: \
+         unknown field \"spec.unknown1\", unknown field \"spec.unknownDupe\", duplicate field \
+         \"spec.paused\", unknown field \"spec.template.spec.containers[0].unknownNested\", \
+         duplicate field \"spec.template.spec.containers[0].imagePullPolicy\""
+    );
+    assert_eq!(app.revision().await, before);
+
+    let warned = app
+        .raw(Method::POST, uri, "application/json", DUPLICATED_DEPLOYMENT)
+        .await;
+    assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.text());
+    let warnings: Vec<&str> = warned
+        .headers
+        .get_all("warning")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "299 - \"unknown field \\\"spec.unknown1\\\"\"",
+            "299 - \"unknown field \\\"spec.unknownDupe\\\"\"",
+            "299 - \"duplicate field \\\"spec.paused\\\"\"",
+            "299 - \"unknown field \\\"spec.template.spec.containers[0].unknownNested\\\"\"",
+            "299 - \"duplicate field \\\"spec.template.spec.containers[0].imagePullPolicy\\\"\"",
+        ]
+    );
+    // The last of the duplicates is kept.
+    let created = warned.json();
+    assert_eq!(created["spec"]["paused"], false);
+    assert_eq!(
+        created["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+        "Never"
+    );
+}
+
+/// A strict patch whose result does not decode is a 422 on the field `patch` of no kind, quoting
+/// the strategic patch as Go prints its map, or the merged object as evanphx/json-patch writes it.
+#[tokio::test]
+async fn strict_patches_are_refused_with_a_patch_cause() {
+    let app = app().await;
+    let cm = app.create_cm("default", "p", json!({"a": "b"})).await;
+    let uri = "/api/v1/namespaces/default/configmaps/p?fieldValidation=Strict";
+    let before = app.revision().await;
+
+    let smp = app
+        .raw(
+            Method::PATCH,
+            uri,
+            "application/strategic-merge-patch+json",
+            r#"{"data": {"z": "1"}, "bogus": {"b": 2.5, "a": [1, "x", null]}, "bogus": 3}"#,
+        )
+        .await;
+    assert_eq!(
+        smp.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        smp.text()
+    );
+    let detail = "strict decoding error: duplicate field \"bogus\", unknown field \"bogus\"";
+    assert_eq!(
+        smp.json(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": format!(" \"\" is invalid: patch: Invalid value: \"map[bogus:3 data:map[z:1]]\": {detail}"),
+            "reason": "Invalid",
+            "details": {"causes": [{"reason": "FieldValueInvalid",
+                "message": format!("Invalid value: \"map[bogus:3 data:map[z:1]]\": {detail}"),
+                "field": "patch"}]},
+            "code": 422})
+    );
+
+    let merge = app
+        .raw(
+            Method::PATCH,
+            uri,
+            "application/merge-patch+json",
+            r#"{"zz": {"y": 1, "x": 2}, "data": {"b": "<2>"}}"#,
+        )
+        .await;
+    assert_eq!(
+        merge.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        merge.text()
+    );
+    // Sorted where v4 decoded into maps (the top, the merged `data`, the added `zz`); the
+    // untouched `metadata` as the server wrote it.
+    let quoted = format!(
+        r#"{{"apiVersion":"v1","data":{{"b":"\u003c2\u003e","k":"v"}},"kind":"ConfigMap","metadata":{},"zz":{{"x":2,"y":1}}}}"#,
+        serde_json::to_string(&cm["metadata"]).unwrap()
+    );
+    assert_eq!(
+        merge.json()["message"],
+        format!(
+            " \"\" is invalid: patch: Invalid value: {}: strict decoding error: unknown field \"zz\"",
+            serde_json::to_string(&quoted).unwrap()
+        )
+    );
+
+    let json_patch = app
+        .raw(
+            Method::PATCH,
+            uri,
+            "application/json-patch+json",
+            r#"[{"op": "add", "path": "/data/x", "value": "1"}, {"op": "add", "path": "/metadata/labels/c", "value": "d"}, {"op": "add", "path": "/q", "value": {"b": 1, "a": 2}}]"#,
+        )
+        .await;
+    assert_eq!(json_patch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut metadata = cm["metadata"].as_object().unwrap().clone();
+    metadata.insert("labels".into(), json!({"a": "b", "c": "d"}));
+    metadata.sort_keys();
+    let quoted = format!(
+        r#"{{"apiVersion":"v1","data":{{"k":"v","x":"1"}},"kind":"ConfigMap","metadata":{},"q":{{"b":1,"a":2}}}}"#,
+        serde_json::to_string(&metadata).unwrap()
+    );
+    assert_eq!(
+        json_patch.json()["details"]["causes"][0]["message"],
+        format!(
+            "Invalid value: {}: strict decoding error: unknown field \"q\"",
+            serde_json::to_string(&quoted).unwrap()
+        )
+    );
+
+    let wrong_type = app
+        .raw(
+            Method::PATCH,
+            "/api/v1/namespaces/default/configmaps/p",
+            "application/strategic-merge-patch+json",
+            r#"{"data": {"k": 1}}"#,
+        )
+        .await;
+    assert_eq!(wrong_type.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        wrong_type.json()["message"],
+        " \"\" is invalid: patch: Invalid value: \"map[data:map[k:1]]\": cannot convert int64 to \
+         string"
+    );
+    let wrong_type = app
+        .raw(
+            Method::PATCH,
+            "/api/v1/namespaces/default/configmaps/p",
+            "application/merge-patch+json",
+            r#"{"immutable": "yes"}"#,
+        )
+        .await;
+    assert_eq!(wrong_type.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong_type.json()["message"].as_str().unwrap().ends_with(
+            "json: cannot unmarshal string into Go struct field ConfigMap.immutable of type bool"
+        ),
+        "{}",
+        wrong_type.text()
+    );
+    assert_eq!(app.revision().await, before);
+
+    let warned = app
+        .raw(
+            Method::PATCH,
+            "/api/v1/namespaces/default/configmaps/p",
+            "application/merge-patch+json",
+            r#"{"data": {"k": "1", "k": "2"}, "bogus": 1}"#,
+        )
+        .await;
+    assert_eq!(warned.status, StatusCode::OK, "{}", warned.text());
+    let warnings: Vec<&str> = warned
+        .headers
+        .get_all("warning")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "299 - \"duplicate field \\\"data.k\\\"\"",
+            "299 - \"unknown field \\\"bogus\\\"\""
+        ]
+    );
+    assert_eq!(warned.json()["data"]["k"], "2");
+}

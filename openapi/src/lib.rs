@@ -32,8 +32,8 @@ mod v3;
 pub use definitions::{Definitions, FieldInfo, REF_PREFIX, SchemaRef, definitions, ref_name};
 pub use protobuf::v2_protobuf;
 pub use routes::delete_returns_object;
-pub use types::type_error;
-pub use unknown::{prune, unknown_field_messages, unknown_fields};
+pub use types::{Decoder, type_error};
+pub use unknown::{Duplicate, Finding, prune};
 pub use v2::v2_document;
 pub use v3::{v3_documents, v3_group_version_document};
 

@@ -4,17 +4,81 @@
 //! `<Struct>` the innermost struct holding the field, `<path>` the JSON field names from the
 //! root joined with `.` (no array indexes), `<value>` the JSON kind (`number 1.5` for a
 //! fraction into an integer). Go reports the first one in document order.
+//!
+//! A strategic merge patch's result is not decoded from JSON but converted from a
+//! `map[string]interface{}` (`runtime.DefaultUnstructuredConverter`), which words the same
+//! mistakes its own way and without a path: `cannot restore struct from: string`,
+//! `cannot convert int64 to string`, `unrecognized type: int32`.
 
 use serde_json::Value;
 
 use crate::definitions::{SchemaRef, definitions};
 
+/// How the object reaches its Go type, which decides the words of a type error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decoder {
+    /// `encoding/json` (`sigs.k8s.io/json`): bodies, JSON and merge patches.
+    Json,
+    /// The unstructured converter: strategic merge patches.
+    Unstructured,
+}
+
 /// The first type error of `object`, a `group/version, Kind` object, in Go's words; `None` when
 /// every value has a type its field takes (or the kind is unknown).
-pub fn type_error(group: &str, version: &str, kind: &str, object: &Value) -> Option<String> {
+pub fn type_error(
+    group: &str,
+    version: &str,
+    kind: &str,
+    object: &Value,
+    decoder: Decoder,
+) -> Option<String> {
     let schema = definitions().schema_for_gvk(group, version, kind)?;
     let mut path = Vec::new();
-    walk(schema, kind, object, &mut path)
+    walk(schema, kind, object, &mut path, decoder)
+}
+
+/// `reflect.Kind` of a value of an unstructured map.
+fn unstructured_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "invalid",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "int64",
+        Value::Number(_) => "float64",
+        Value::String(_) => "string",
+        Value::Array(_) => "slice",
+        Value::Object(_) => "map",
+    }
+}
+
+/// The unstructured converter's refusal of `value` for `schema` (`fromUnstructured`).
+fn unstructured_error(schema: &SchemaRef<'_>, value: &Value) -> String {
+    let from = unstructured_kind(value);
+    if schema.properties().is_some() {
+        return format!("cannot restore struct from: {from}");
+    }
+    let to = match (schema.type_(), schema.format()) {
+        (Some("array"), _) | (Some("string"), Some("byte")) => {
+            return format!("cannot restore slice from {from}");
+        }
+        (Some("string"), _) => "string",
+        (Some("integer"), Some("int32")) => "int32",
+        (Some("integer"), _) => "int64",
+        (Some("number"), _) => "float64",
+        (Some("boolean"), _) => "bool",
+        _ => return format!("cannot restore map from {from}"),
+    };
+    // Go converts integers to strings and numbers to numbers, but JSON may not: those are
+    // refused after the conversion check; anything else is a type it does not handle.
+    let convertible = match from {
+        "int64" => to != "bool",
+        "float64" => matches!(to, "int32" | "int64" | "float64"),
+        other => other == to,
+    };
+    if convertible {
+        format!("cannot convert {from} to {to}")
+    } else {
+        format!("unrecognized type: {to}")
+    }
 }
 
 /// The Go type a schema decodes into, as `reflect.Type.String()` prints it.
@@ -68,16 +132,20 @@ fn walk(
     parent: &str,
     value: &Value,
     path: &mut Vec<String>,
+    decoder: Decoder,
 ) -> Option<String> {
     if value.is_null() || schema.preserves_unknown_fields() {
         return None;
     }
     let error = |shown: String| {
-        Some(format!(
-            "json: cannot unmarshal {shown} into Go struct field {parent}.{} of type {}",
-            path.join("."),
-            go_type(&schema)
-        ))
+        Some(match decoder {
+            Decoder::Json => format!(
+                "json: cannot unmarshal {shown} into Go struct field {parent}.{} of type {}",
+                path.join("."),
+                go_type(&schema)
+            ),
+            Decoder::Unstructured => unstructured_error(&schema, value),
+        })
     };
     match schema.name() {
         // Both take a string or a number (Quantity: any number; IntOrString: an integer).
@@ -108,6 +176,13 @@ fn walk(
             .and_then(error),
         Some("integer") => match value {
             Value::Number(n) if n.is_i64() || n.is_u64() => None,
+            // The converter takes a whole float for an integer.
+            Value::Number(n)
+                if decoder == Decoder::Unstructured
+                    && n.as_f64().is_some_and(|f| f == f.trunc()) =>
+            {
+                None
+            }
             Value::Number(n) => error(format!("number {n}")),
             other => error(json_kind(other)),
         },
@@ -118,7 +193,7 @@ fn walk(
             let element = schema.items()?;
             items
                 .iter()
-                .find_map(|item| walk(element, parent, item, path))
+                .find_map(|item| walk(element, parent, item, path, decoder))
         }
         _ => {
             let Value::Object(map) = value else {
@@ -140,7 +215,7 @@ fn walk(
                         continue;
                     };
                     path.push(key.clone());
-                    let found = walk(field.schema(), &own, child, path);
+                    let found = walk(field.schema(), &own, child, path, decoder);
                     path.pop();
                     if found.is_some() {
                         return found;
@@ -150,7 +225,7 @@ fn walk(
             } else if let Some(values) = schema.additional_properties() {
                 // Map keys are not part of Go's field path.
                 map.values()
-                    .find_map(|child| walk(values, parent, child, path))
+                    .find_map(|child| walk(values, parent, child, path, decoder))
             } else {
                 None
             }
@@ -160,9 +235,9 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    use super::type_error;
+    use super::{Decoder, type_error};
 
     #[test]
     fn type_errors_in_go_words() {
@@ -222,10 +297,52 @@ mod tests {
         for (i, (name, (g, v, k), object, want)) in cases.iter().enumerate() {
             println!("#{i}: {name}");
             assert_eq!(
-                type_error(g, v, k, object).as_deref(),
+                type_error(g, v, k, object, Decoder::Json).as_deref(),
                 *want,
                 "#{i}: {name}"
             );
         }
+    }
+
+    #[test]
+    fn the_unstructured_converter_words_them_its_own_way() {
+        let cases = [
+            (json!({"data": {"k": 1}}), "cannot convert int64 to string"),
+            (json!({"data": {"k": 1.5}}), "unrecognized type: string"),
+            (json!({"data": {"k": true}}), "unrecognized type: string"),
+            (json!({"data": "x"}), "cannot restore map from string"),
+            (json!({"metadata": []}), "cannot restore struct from: slice"),
+            (
+                json!({"metadata": {"finalizers": "x"}}),
+                "cannot restore slice from string",
+            ),
+            (json!({"immutable": 1}), "unrecognized type: bool"),
+        ];
+        for (object, want) in cases {
+            assert_eq!(
+                type_error("", "v1", "ConfigMap", &object, Decoder::Unstructured).as_deref(),
+                Some(want),
+                "{object}"
+            );
+        }
+        let deployment = |replicas: Value| json!({"spec": {"replicas": replicas}});
+        let error = |v| {
+            type_error(
+                "apps",
+                "v1",
+                "Deployment",
+                &deployment(v),
+                Decoder::Unstructured,
+            )
+        };
+        assert_eq!(
+            error(json!("two")).as_deref(),
+            Some("unrecognized type: int32")
+        );
+        assert_eq!(
+            error(json!(1.5)).as_deref(),
+            Some("cannot convert float64 to int32")
+        );
+        assert_eq!(error(json!(2.0)), None);
     }
 }

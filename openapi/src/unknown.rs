@@ -4,9 +4,10 @@
 //! fields collected instead of failing at the first). Each unknown field is reported as
 //! `unknown field "<path>"`, the path being the JSON field names from the root joined with `.`,
 //! array elements as `[<index>]` and map values under their key:
-//! `unknown field "spec.template.spec.containers[0].imagee"`. They come in document order;
-//! `fieldValidation=Strict` fails the request with all of them joined by `, ` after
-//! `strict decoding error: `, `Warn` sends one warning each.
+//! `unknown field "spec.template.spec.containers[0].imagee"`. A key repeated in one object is
+//! `duplicate field "<path>"`, reported where the repeat stands (a repeated unknown key only as
+//! unknown, once). They come in document order; `fieldValidation=Strict` fails the request with
+//! all of them joined by `, ` after `strict decoding error: `, `Warn` sends one warning each.
 //!
 //! What is walked: a property is known when the object's definition lists it; an object with
 //! `additionalProperties` (a Go map) accepts any key and checks each value; objects without
@@ -18,122 +19,126 @@ use serde_json::Value;
 
 use crate::definitions::{SchemaRef, definitions};
 
-/// The unknown fields of `object`, a `group/version, Kind` object, as paths (`spec.foo`,
-/// `spec.containers[0].bogus`). Empty when the kind is unknown.
-pub fn unknown_fields(group: &str, version: &str, kind: &str, object: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(schema) = definitions().schema_for_gvk(group, version, kind) {
-        walk(schema, object, &mut String::new(), &mut out);
-    }
-    out
+/// A key that appeared again in one JSON object, as the body's parser saw it: `parent` is the
+/// path of the object (as findings write paths), `position` the number of distinct keys the
+/// object had when the repeat came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    pub parent: String,
+    pub position: usize,
+    pub key: String,
 }
 
-/// The messages kube-apiserver gives for `unknown_fields` (`unknown field "spec.foo"`).
-pub fn unknown_field_messages(
+/// One strict-decoding finding, with its path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    Unknown(String),
+    Duplicate(String),
+}
+
+impl Finding {
+    pub fn path(&self) -> &str {
+        match self {
+            Finding::Unknown(path) | Finding::Duplicate(path) => path,
+        }
+    }
+
+    /// The word of kube's message: `<word> field "<path>"`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Finding::Unknown(_) => "unknown",
+            Finding::Duplicate(_) => "duplicate",
+        }
+    }
+}
+
+/// Removes the unknown fields of `object` (what decoding into the Go type drops) and returns
+/// them, with the `duplicates` the parser found inside known objects, in document order, in one
+/// walk. Nothing is removed for an unknown kind.
+pub fn prune(
     group: &str,
     version: &str,
     kind: &str,
-    object: &Value,
-) -> Vec<String> {
-    unknown_fields(group, version, kind, object)
-        .into_iter()
-        .map(|path| format!("unknown field \"{path}\""))
-        .collect()
-}
-
-/// Removes the unknown fields of `object` (what decoding into the Go type drops), returning
-/// their paths as [`unknown_fields`] gives them, in one walk. Nothing is removed for an unknown
-/// kind.
-pub fn prune(group: &str, version: &str, kind: &str, object: &mut Value) -> Vec<String> {
-    let mut out = Vec::new();
+    object: &mut Value,
+    duplicates: &[Duplicate],
+) -> Vec<Finding> {
+    let mut walk = Prune {
+        duplicates,
+        path: String::new(),
+        out: Vec::new(),
+    };
     if let Some(schema) = definitions().schema_for_gvk(group, version, kind) {
-        prune_walk(schema, object, &mut String::new(), &mut out);
+        walk.value(schema, object);
     }
-    out
+    walk.out
 }
 
-fn prune_walk(schema: SchemaRef<'_>, value: &mut Value, path: &mut String, out: &mut Vec<String>) {
-    if schema.preserves_unknown_fields() {
-        return;
-    }
-    match value {
-        Value::Object(map) => {
-            if schema.properties().is_some() {
-                let mut unknown = Vec::new();
-                for (key, child) in map.iter_mut() {
-                    let len = push_field(path, key);
-                    match schema.field(key) {
-                        Some(field) => prune_walk(field.schema(), child, path, out),
-                        None => {
-                            out.push(path.clone());
-                            unknown.push(key.clone());
-                        }
-                    }
-                    path.truncate(len);
-                }
-                for key in unknown {
-                    map.remove(&key);
-                }
-            } else if let Some(values) = schema.additional_properties() {
-                for (key, child) in map.iter_mut() {
-                    let len = push_field(path, key);
-                    prune_walk(values, child, path, out);
-                    path.truncate(len);
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(element) = schema.items() {
-                for (i, child) in items.iter_mut().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("[{i}]"));
-                    prune_walk(element, child, path, out);
-                    path.truncate(len);
-                }
-            }
-        }
-        _ => {}
-    }
+struct Prune<'a> {
+    duplicates: &'a [Duplicate],
+    /// The path of the value being walked (empty at the root).
+    path: String,
+    out: Vec<Finding>,
 }
 
-/// Checks `value` against `schema`; `path` is the path of `value` (empty at the root).
-fn walk(schema: SchemaRef<'_>, value: &Value, path: &mut String, out: &mut Vec<String>) {
-    if schema.preserves_unknown_fields() {
-        return;
-    }
-    match value {
-        Value::Object(map) => {
-            if let Some(properties) = schema.properties() {
-                for (key, child) in map {
-                    let len = push_field(path, key);
-                    match properties.get(key) {
-                        Some(_) => {
-                            let field = schema.field(key).expect("listed property");
-                            walk(field.schema(), child, path, out);
+impl Prune<'_> {
+    fn value(&mut self, schema: SchemaRef<'_>, value: &mut Value) {
+        if schema.preserves_unknown_fields() {
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                let known = |key: &str| schema.field(key).is_some();
+                if schema.properties().is_some() {
+                    let mut unknown = Vec::new();
+                    for (i, (key, child)) in map.iter_mut().enumerate() {
+                        self.repeats_at(i, &known);
+                        let len = push_field(&mut self.path, key);
+                        match schema.field(key) {
+                            Some(field) => self.value(field.schema(), child),
+                            None => {
+                                self.out.push(Finding::Unknown(self.path.clone()));
+                                unknown.push(key.clone());
+                            }
                         }
-                        None => out.push(path.clone()),
+                        self.path.truncate(len);
                     }
-                    path.truncate(len);
-                }
-            } else if let Some(values) = schema.additional_properties() {
-                for (key, child) in map {
-                    let len = push_field(path, key);
-                    walk(values, child, path, out);
-                    path.truncate(len);
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(element) = schema.items() {
-                for (i, child) in items.iter().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("[{i}]"));
-                    walk(element, child, path, out);
-                    path.truncate(len);
+                    self.repeats_at(map.len(), &known);
+                    for key in unknown {
+                        map.remove(&key);
+                    }
+                } else if let Some(values) = schema.additional_properties() {
+                    for (i, (key, child)) in map.iter_mut().enumerate() {
+                        self.repeats_at(i, &|_| true);
+                        let len = push_field(&mut self.path, key);
+                        self.value(values, child);
+                        self.path.truncate(len);
+                    }
+                    self.repeats_at(map.len(), &|_| true);
                 }
             }
+            Value::Array(items) => {
+                if let Some(element) = schema.items() {
+                    for (i, child) in items.iter_mut().enumerate() {
+                        let len = self.path.len();
+                        self.path.push_str(&format!("[{i}]"));
+                        self.value(element, child);
+                        self.path.truncate(len);
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
+    }
+
+    /// Reports the repeats of known keys that came after the object's first `position` keys.
+    fn repeats_at(&mut self, position: usize, known: &dyn Fn(&str) -> bool) {
+        for d in self.duplicates {
+            if d.position == position && d.parent == self.path && known(&d.key) {
+                let len = push_field(&mut self.path, &d.key);
+                self.out.push(Finding::Duplicate(self.path.clone()));
+                self.path.truncate(len);
+            }
+        }
     }
 }
 
@@ -165,9 +170,8 @@ mod tests {
     fn prune_drops_what_unknown_fields_reports() {
         let mut pod = json!({"foo": 1, "metadata": {"name": "p", "labels": {"a": "b"}},
             "spec": {"containers": [{"name": "c", "bogus": true, "env": [{"name": "X", "nope": 1}]}]}});
-        let unknown = prune("", "v1", "Pod", &mut pod);
         assert_eq!(
-            unknown,
+            paths(prune("", "v1", "Pod", &mut pod, &[])),
             [
                 "foo",
                 "spec.containers[0].bogus",
@@ -259,15 +263,80 @@ mod tests {
             ),
         ];
         for (i, (name, (g, v, k), object, want)) in cases.iter().enumerate() {
-            assert_eq!(unknown_fields(g, v, k, object), *want, "#{i}: {name}");
+            let mut object = object.clone();
+            assert_eq!(
+                paths(prune(g, v, k, &mut object, &[])),
+                *want,
+                "#{i}: {name}"
+            );
         }
     }
 
+    fn paths(findings: Vec<Finding>) -> Vec<String> {
+        findings.iter().map(|f| f.path().to_owned()).collect()
+    }
+
+    /// kube's field-validation integration test: the deployment with `unknownDupe` and `paused`
+    /// twice in its spec and `imagePullPolicy` twice in its container.
     #[test]
-    fn messages_quote_the_path() {
+    fn duplicates_come_where_the_repeat_stands() {
+        let mut deployment = json!({"metadata": {"name": "d"},
+            "spec": {"unknown1": "v", "unknownDupe": "v2", "paused": false, "selector": {},
+                     "template": {"spec": {"containers": [
+                         {"name": "n", "image": "i", "unknownNested": "v", "imagePullPolicy": "Never"}]}}}});
+        let duplicates = [
+            Duplicate {
+                parent: "spec".into(),
+                position: 2,
+                key: "unknownDupe".into(),
+            },
+            Duplicate {
+                parent: "spec".into(),
+                position: 3,
+                key: "paused".into(),
+            },
+            Duplicate {
+                parent: "spec.template.spec.containers[0]".into(),
+                position: 4,
+                key: "imagePullPolicy".into(),
+            },
+        ];
+        let findings = prune("apps", "v1", "Deployment", &mut deployment, &duplicates);
         assert_eq!(
-            unknown_field_messages("", "v1", "Pod", &json!({"spec": {"foo": 1}})),
-            ["unknown field \"spec.foo\""]
+            findings,
+            [
+                Finding::Unknown("spec.unknown1".into()),
+                Finding::Unknown("spec.unknownDupe".into()),
+                Finding::Duplicate("spec.paused".into()),
+                Finding::Unknown("spec.template.spec.containers[0].unknownNested".into()),
+                Finding::Duplicate("spec.template.spec.containers[0].imagePullPolicy".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicates_in_maps_and_at_the_end() {
+        let mut cm =
+            json!({"metadata": {"name": "c", "labels": {"a": "1", "b": "2"}}, "data": {"k": "v"}});
+        let duplicates = [
+            Duplicate {
+                parent: "metadata.labels".into(),
+                position: 1,
+                key: "a".into(),
+            },
+            Duplicate {
+                parent: String::new(),
+                position: 2,
+                key: "data".into(),
+            },
+        ];
+        let findings = prune("", "v1", "ConfigMap", &mut cm, &duplicates);
+        assert_eq!(
+            findings,
+            [
+                Finding::Duplicate("metadata.labels.a".into()),
+                Finding::Duplicate("data".into())
+            ]
         );
     }
 }

@@ -286,3 +286,37 @@ fn patch_errors() {
         assert_eq!(k.ok(&["get", "cm", "a", "-o", "jsonpath={.data.k}"]), "v");
     });
 }
+
+/// A patch whose result does not fit the type is a 422 on the field `patch`: kubectl prints
+/// `The request is invalid`, with the strategic patch as Go prints its map, and a merge patch's
+/// warnings for fields the type lacks.
+#[test]
+fn patch_results_of_the_wrong_shape() {
+    each_kubectl(|k| {
+        k.ok(&["create", "configmap", "p", "--from-literal=k=v"]);
+        k.say("patch configmap p (a number for a string)");
+        assert_eq!(
+            k.fails(&["patch", "configmap", "p", "-p", r#"{"data":{"z":2}}"#]),
+            "The request is invalid: patch: Invalid value: \"map[data:map[z:2]]\": cannot convert \
+             int64 to string\n"
+        );
+        k.say("patch configmap p --type=merge (a field ConfigMaps lack)");
+        let out = k.run(&[
+            "patch",
+            "configmap",
+            "p",
+            "--type=merge",
+            "-p",
+            r#"{"bogus":1,"data":{"z":"2"}}"#,
+        ]);
+        let (stdout, stderr) = super::texts(&out);
+        assert!(out.status.success(), "{stderr}");
+        assert_eq!(
+            (stdout.as_str(), stderr.as_str()),
+            (
+                "configmap/p patched\n",
+                "Warning: unknown field \"bogus\"\n"
+            )
+        );
+    });
+}

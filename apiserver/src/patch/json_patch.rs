@@ -40,6 +40,70 @@ pub struct JsonPatched {
     /// with `Strict` it fails with 422 (the handler's `NewInvalid` over the patched object, which
     /// is the server's job).
     pub strict_errors: Vec<String>,
+    /// What v4 decoded into maps on the way (see [`JsonPatched::marshal_order`]): the path tokens
+    /// of each container along an operation's paths, and of each tested value (`true`: decoded
+    /// whole by the comparison).
+    decoded: Vec<(Vec<String>, bool)>,
+}
+
+impl JsonPatched {
+    /// Puts the keys of `object` (this patch's result) in the order v4's `Patch.Apply` marshals
+    /// them: sorted in the maps it decoded (the top level, the containers its operations walked
+    /// through, the values `test` compared), as they were elsewhere. kube quotes these bytes in
+    /// the 422 of a patch whose result does not decode. Paths are those of the operations, taken
+    /// against the result.
+    pub fn marshal_order(&self, object: &mut Value) {
+        if let Value::Object(m) = object {
+            m.sort_keys();
+        }
+        for (tokens, whole) in &self.decoded {
+            let mut node = Some(&mut *object);
+            for token in tokens {
+                node = match node {
+                    Some(Value::Object(m)) => m.get_mut(token),
+                    Some(Value::Array(a)) => match array_get_index(a.len(), token) {
+                        Ok(i) => a.get_mut(i),
+                        Err(_) => None,
+                    },
+                    _ => None,
+                };
+            }
+            match node {
+                Some(node) if *whole => super::merge_patch::sort_deep(node),
+                Some(Value::Object(m)) => m.sort_keys(),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The containers v4's `findObject` decodes for each operation, and the values `test` decodes.
+fn decoded_paths(ops: &[Op]) -> Vec<(Vec<String>, bool)> {
+    fn tokens(path: &str) -> Vec<String> {
+        path.split('/').skip(1).map(decode_key).collect()
+    }
+    fn along(path: &str, out: &mut Vec<(Vec<String>, bool)>) {
+        let all = tokens(path);
+        for end in 1..all.len() {
+            out.push((all[..end].to_vec(), false));
+        }
+    }
+    let mut out = Vec::new();
+    for op in ops {
+        let kind = op.kind();
+        if let Ok(path) = op.path() {
+            along(&path, &mut out);
+            if kind == "test" {
+                out.push((tokens(&path), true));
+            }
+        }
+        if matches!(kind.as_str(), "move" | "copy")
+            && let Ok(from) = op.from()
+        {
+            along(&from, &mut out);
+        }
+    }
+    out
 }
 
 /// Applies a JSON patch, given as the request body text, to `doc` (the current object).
@@ -82,6 +146,7 @@ pub fn json_patch(
     Ok(JsonPatched {
         object,
         strict_errors,
+        decoded: decoded_paths(&ops),
     })
 }
 

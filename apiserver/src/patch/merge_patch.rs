@@ -63,6 +63,48 @@ pub fn merge_patch(
     }
 }
 
+/// Puts the keys of `merged` (the result of [`merge_patch`] of `patch` over `doc`) in the order
+/// v4's `MergePatch` marshals them: a map it decoded (the top level, every object it merged
+/// into, every value it pruned) is written with sorted keys; a value it never decoded (an
+/// untouched member of `doc`, a non-object patch over an object) keeps its bytes' order. kube
+/// quotes these bytes in the 422 of a patch whose result does not decode.
+pub fn marshal_order(doc: &Value, patch: &Value, merged: &mut Value) {
+    match (doc, patch, merged) {
+        (Value::Object(d), Value::Object(p), Value::Object(m)) => order_doc(d, p, m),
+        (_, _, merged) => sort_deep(merged),
+    }
+}
+
+fn order_doc(
+    doc: &Map<String, Value>,
+    patch: &Map<String, Value>,
+    merged: &mut Map<String, Value>,
+) {
+    merged.sort_keys();
+    for (k, m) in merged.iter_mut() {
+        let Some(p) = patch.get(k) else {
+            continue;
+        };
+        match (doc.get(k), p, m) {
+            (Some(Value::Object(d)), Value::Object(p), Value::Object(m)) => order_doc(d, p, m),
+            (Some(Value::Object(_)), _, _) => {}
+            (_, _, m) => sort_deep(m),
+        }
+    }
+}
+
+/// Every object at or under `v` decoded into a map: keys sorted.
+pub(super) fn sort_deep(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.sort_keys();
+            m.values_mut().for_each(sort_deep);
+        }
+        Value::Array(a) => a.iter_mut().for_each(sort_deep),
+        _ => {}
+    }
+}
+
 /// `mergeDocs`.
 fn merge_docs(doc: &mut Map<String, Value>, patch: &Map<String, Value>) {
     for (k, v) in patch {

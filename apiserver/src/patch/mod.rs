@@ -24,8 +24,8 @@ mod tests;
 
 use serde_json::{Value, json};
 
-pub use json_patch::json_patch;
-pub use merge_patch::merge_patch;
+pub use json_patch::{JsonPatched, json_patch};
+pub use merge_patch::{marshal_order as merge_marshal_order, merge_patch};
 pub use meta::{FieldMeta, NoMeta, PatchMeta, Strategy};
 pub use strategic::strategic_merge;
 
@@ -37,6 +37,11 @@ pub const MAX_DEPTH: usize = 256;
 /// `Content-Type: text/plain; charset=utf-8`, `X-Content-Type-Options: nosniff`.
 pub const PANIC_BODY: &str =
     "This request caused apiserver to panic. Look in the logs for details.\n";
+
+/// `fmt.Sprintf("%+v", v)` of a decoded patch (`map[...]` with sorted keys, integers kept).
+pub fn go_sprint(v: &Value) -> String {
+    gofmt::fmt_top(v, gofmt::Verb::V)
+}
 
 /// `?fieldValidation=`; kube's default is `Warn`. It decides whether the handler first decodes
 /// the patch strictly (JSON patch and merge patch only).
