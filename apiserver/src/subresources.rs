@@ -124,15 +124,31 @@ pub async fn update_scale(
         },
     };
     let (mut obj, kv) = state.registry.get_object(kind, namespace, name).await?;
+    let managed_fields = match &write.manager {
+        Some(manager) => Some(scale_write_managers(kind, &obj, replicas, manager)?),
+        None => None,
+    };
     let rv = match meta_str(scale, "resourceVersion") {
         "" => kv.mod_revision.to_string(),
         given => given.to_owned(),
     };
-    meta_mut(&mut obj).insert("resourceVersion".into(), Value::String(rv));
+    let meta = meta_mut(&mut obj);
+    meta.insert("resourceVersion".into(), Value::String(rv));
+    if let Some(managed_fields) = managed_fields {
+        match managed_fields {
+            Some(entries) => meta.insert("managedFields".into(), entries),
+            None => meta.remove("managedFields"),
+        };
+    }
     let spec = obj.entry("spec").or_insert_with(|| json!({}));
     if let Some(spec) = spec.as_object_mut() {
         spec.insert("replicas".into(), json!(replicas));
     }
+    // The managers were worked out on the Scale; the parent's write records no other.
+    let untracked = crate::registry::WriteOptions {
+        dry_run: write.dry_run,
+        manager: None,
+    };
     let written = state
         .registry
         .update(
@@ -140,12 +156,61 @@ pub async fn update_scale(
             namespace,
             name,
             obj,
-            write,
+            &untracked,
             crate::registry::UpdateMode::Main,
         )
         .await?;
     let updated: Map<String, Value> = serde_json::from_slice(&written.body).unwrap_or_default();
     Ok(scale_of(&updated))
+}
+
+/// The parent's `managedFields` after `manager` sets its Scale's replicas, as kube's
+/// `ScaleHandler` has them: the write is tracked on the `autoscaling/v1` Scale (managers of
+/// `.spec.replicas` taken from the parent), as subresource `scale`, and the Scale's managers go
+/// back to the parent.
+fn scale_write_managers(
+    kind: &Kind,
+    parent: &Map<String, Value>,
+    replicas: i64,
+    manager: &str,
+) -> ApiResult<Option<Value>> {
+    const REPLICAS: &[&str] = &["spec", "replicas"];
+    let internal = |e: String| ApiError::Internal(format!("managed fields: {e}"));
+    let parent_fields = parent.get("metadata").and_then(|m| m.get("managedFields"));
+    let parent_version = kind.storage_api_version.as_str();
+    let Some(schema) = crate::apply_schema::for_kind("autoscaling", "v1", "Scale") else {
+        return Err(ApiError::Internal(
+            "no schema for autoscaling/v1 Scale".into(),
+        ));
+    };
+    let mut old = scale_of(parent);
+    if let Some(entries) =
+        crate::apply::scale_managed_fields(parent_fields, parent_version, REPLICAS)
+            .map_err(internal)?
+    {
+        old["metadata"]["managedFields"] = entries;
+    }
+    let mut new = old.clone();
+    new["spec"]["replicas"] = json!(replicas);
+    let now = crate::clock::now_rfc3339();
+    let empty = json!({});
+    let scope = crate::apply::Scope {
+        schema: &schema,
+        api_version: "autoscaling/v1",
+        kind: "Scale",
+        subresource: Some("scale"),
+        reset_fields: &[&["status"]],
+        empty: &empty,
+        now: &now,
+    };
+    let written = crate::apply::update(Some(&old), &new, manager, &scope);
+    crate::apply::parent_managed_fields(
+        parent_fields,
+        written["metadata"].get("managedFields"),
+        parent_version,
+        REPLICAS,
+    )
+    .map_err(internal)
 }
 
 /// The answer to a pod subresource that needs a kubelet.

@@ -36,6 +36,41 @@ fn scale_and_its_current_replicas_precondition() {
             ]),
             "2"
         );
+        // The scaler owns `.spec.replicas` as a manager of the `scale` subresource (with no
+        // `time`, as kube's ScaleHandler leaves it); the creator no longer does.
+        let web: serde_json::Value = serde_json::from_str(&k.ok(&[
+            "get",
+            "deployment",
+            "web",
+            "-o",
+            "json",
+            "--show-managed-fields",
+        ]))
+        .unwrap();
+        let entries = web["metadata"]["managedFields"].as_array().unwrap();
+        let scaler = entries
+            .iter()
+            .find(|e| e["subresource"] == "scale")
+            .expect("a scale manager");
+        assert_eq!(
+            (
+                &scaler["operation"],
+                &scaler["apiVersion"],
+                &scaler["fieldsV1"],
+                scaler.get("time")
+            ),
+            (
+                &serde_json::json!("Update"),
+                &serde_json::json!("apps/v1"),
+                &serde_json::json!({"f:spec": {"f:replicas": {}}}),
+                None
+            )
+        );
+        let creator = entries
+            .iter()
+            .find(|e| e["manager"] == "kubectl-create")
+            .expect("the creator");
+        assert!(creator["fieldsV1"]["f:spec"].get("f:replicas").is_none());
 
         k.say("scale --current-replicas=2 (it is 3)");
         assert_eq!(

@@ -33,9 +33,6 @@ pub(crate) mod errors;
 mod managed;
 mod manager;
 mod path;
-// The Scale subresource translation is tested here and wired when `/scale` records its
-// managers on the parent (issue #3); until then the parent records the write as an update.
-#[cfg(test)]
 mod scale;
 mod schema;
 mod set;
@@ -52,7 +49,6 @@ use crate::clock;
 use crate::error::is_go_printable;
 
 pub use errors::{ApplyError, patch_option_errors};
-#[cfg(test)]
 pub use scale::{parent_managed_fields, scale_managed_fields};
 pub use schema::{Deduced, Field, Kind, ListType, Scalar, Schema};
 
