@@ -40,6 +40,9 @@ pub struct Kind {
     /// `apiVersion` of the stored objects: the storage version, which differs from the served
     /// one where one stored form is served at several versions.
     pub storage_api_version: String,
+    /// The served kind's Go zero value as kube encodes it: the live object of a create for the
+    /// field manager.
+    pub zero: Value,
     /// Converts between the stored and the served form, when they differ.
     conversion: Option<Conversion>,
 }
@@ -100,6 +103,7 @@ impl Kind {
             create_on_update,
             prefix,
             storage_api_version,
+            zero: crate::zero::object(info.group, info.version, info.kind),
             conversion,
         }
     }

@@ -41,6 +41,7 @@ mod subresources;
 mod table;
 mod transform;
 mod watch;
+mod zero;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

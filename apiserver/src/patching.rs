@@ -418,14 +418,13 @@ fn merge_applied(
     };
     let api_version = kind.api_version();
     let now = crate::clock::now_rfc3339();
-    let empty = serde_json::json!({});
     let scope = crate::apply::Scope {
         schema: &schema,
         api_version: &api_version,
         kind: kind.info.kind,
         subresource,
         reset_fields: reset,
-        empty: &empty,
+        empty: &kind.zero,
         now: &now,
     };
     crate::apply::apply(live, config, manager, force, &scope).map_err(|e| ApiError::Status {

@@ -50,7 +50,6 @@ pub fn track(
         return new;
     };
     let now = clock::now_rfc3339();
-    let empty = json!({});
     let reset: &[&[&str]] = match subresource {
         Some(_) => &[&["spec"], &["metadata"]],
         None if kind.status_subresource => &[&["status"]],
@@ -63,7 +62,7 @@ pub fn track(
         kind: kind.info.kind,
         subresource,
         reset_fields: reset,
-        empty: &empty,
+        empty: &kind.zero,
         now: &now,
     };
     let old = old.map(|o| Value::Object(o.clone()));

@@ -193,7 +193,7 @@ fn scale_write_managers(
     let mut new = old.clone();
     new["spec"]["replicas"] = json!(replicas);
     let now = crate::clock::now_rfc3339();
-    let empty = json!({});
+    let empty = crate::zero::object("autoscaling", "v1", "Scale");
     let scope = crate::apply::Scope {
         schema: &schema,
         api_version: "autoscaling/v1",

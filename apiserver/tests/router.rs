@@ -2067,3 +2067,29 @@ async fn strict_patches_are_refused_with_a_patch_cause() {
     );
     assert_eq!(warned.json()["data"]["k"], "2");
 }
+
+/// The field manager compares a create against the kind's Go zero value, so value structs
+/// (`spec`, `strategy`, `template`) are not owned as a whole, as in kube's managedFields.
+#[tokio::test]
+async fn created_objects_record_their_fields_against_the_go_zero_value() {
+    let app = app().await;
+    let reply = app
+        .call(
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/deployments?fieldManager=kubectl-create",
+            Some(
+                json!({"metadata": {"name": "nginx", "labels": {"app": "nginx"}},
+                "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "nginx"}},
+                    "template": {"metadata": {"labels": {"app": "nginx"}},
+                        "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}}),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    // kube-apiserver's entry for `kubectl create deployment nginx --image=nginx`.
+    let want = r#"{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:progressDeadlineSeconds":{},"f:replicas":{},"f:revisionHistoryLimit":{},"f:selector":{},"f:strategy":{"f:rollingUpdate":{".":{},"f:maxSurge":{},"f:maxUnavailable":{}},"f:type":{}},"f:template":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"nginx\"}":{".":{},"f:image":{},"f:imagePullPolicy":{},"f:name":{},"f:resources":{},"f:terminationMessagePath":{},"f:terminationMessagePolicy":{}}},"f:dnsPolicy":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},"f:terminationGracePeriodSeconds":{}}}}}"#;
+    assert_eq!(
+        reply.json()["metadata"]["managedFields"][0]["fieldsV1"].to_string(),
+        want
+    );
+}

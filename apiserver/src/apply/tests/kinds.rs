@@ -2,7 +2,7 @@
 //! definitions (list types, map keys, atomic `LabelSelector`, the `protocol: TCP` default of
 //! container ports, `Quantity`/`IntOrString`/`Time` as untyped scalars).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::support::Types;
 
@@ -200,19 +200,10 @@ pub(crate) fn types() -> Types {
 
 /// `creater.New(kind)` as kube's Go types encode it.
 pub(crate) fn empty(kind: &str) -> Value {
-    match kind {
-        "Deployment" => json!({
-            "metadata": {"creationTimestamp": null},
-            "spec": {
-                "selector": null,
-                "template": {"metadata": {"creationTimestamp": null}, "spec": {"containers": null}},
-                "strategy": {}
-            },
-            "status": {}
-        }),
-        "Scale" => {
-            json!({"metadata": {"creationTimestamp": null}, "spec": {}, "status": {"replicas": 0}})
-        }
-        _ => json!({"metadata": {"creationTimestamp": null}}),
-    }
+    let (group, version) = match kind {
+        "Deployment" => ("apps", "v1"),
+        "Scale" => ("autoscaling", "v1"),
+        _ => ("", "v1"),
+    };
+    crate::zero::object(group, version, kind)
 }
