@@ -694,9 +694,9 @@ fn delete_options(headers: &HeaderMap, bytes: &[u8], q: &WriteQuery) -> ApiResul
         ..DeleteOptions::default()
     };
     if let Some(g) = q.grace_period_seconds.as_deref() {
-        g.parse::<i64>().map_err(|_| {
+        options.grace_period_seconds = Some(g.parse::<i64>().map_err(|_| {
             ApiError::BadRequest(format!("strconv.ParseInt: parsing \"{g}\": invalid syntax"))
-        })?;
+        })?);
     }
     if let Some(policy) = q.propagation_policy.as_deref() {
         options.propagation = check_propagation_policy(policy)?;
@@ -715,6 +715,9 @@ fn delete_options(headers: &HeaderMap, bytes: &[u8], q: &WriteQuery) -> ApiResul
             .get("resourceVersion")
             .and_then(Value::as_str)
             .map(str::to_owned);
+    }
+    if let Some(grace) = body.get("gracePeriodSeconds").and_then(Value::as_i64) {
+        options.grace_period_seconds = Some(grace);
     }
     if let Some(policy) = body.get("propagationPolicy").and_then(Value::as_str) {
         options.propagation = check_propagation_policy(policy)?;

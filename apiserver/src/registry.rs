@@ -79,6 +79,71 @@ pub struct DeleteOptions {
     pub precondition_resource_version: Option<String>,
     pub dry_run: bool,
     pub propagation: Propagation,
+    /// `gracePeriodSeconds`, for kinds with graceful deletion (pods).
+    pub grace_period_seconds: Option<i64>,
+}
+
+/// What `rest.BeforeDelete` decides for a kind with graceful deletion (pods).
+#[derive(Debug, PartialEq, Eq)]
+enum Grace {
+    /// Not graceful: finalizers decide (every other kind; a pod marked with no grace left).
+    No,
+    /// A graceful deletion is under way and the request does not shorten it.
+    Pending,
+    /// Mark the object as deleting at `timestamp` after `period` seconds.
+    Mark { timestamp: i64, period: i64 },
+}
+
+/// `rest.BeforeDelete` with the pod strategy's `CheckGracefulDelete`, at `now` (Unix
+/// seconds): a pod not bound to a node, or finished, goes at once (period 0); otherwise it
+/// gets the requested grace period or its `terminationGracePeriodSeconds`. A pod already being
+/// deleted may only have its grace period shortened.
+fn pod_grace(pod: &Map<String, Value>, requested: Option<i64>, now: i64) -> Grace {
+    // Negative values are treated as one second on the delete path.
+    let requested = requested.map(|g| if g < 0 { 1 } else { g });
+    let meta = &pod["metadata"];
+    if let Some(deleting) = meta["deletionTimestamp"]
+        .as_str()
+        .and_then(clock::parse_rfc3339)
+    {
+        let existing = match meta["deletionGracePeriodSeconds"].as_i64() {
+            Some(g) if g < 0 => 1,
+            Some(g) if g > 0 => g,
+            _ => return Grace::No,
+        };
+        return match requested {
+            Some(period) if period < existing => {
+                let timestamp = deleting - existing + period;
+                if timestamp < now {
+                    // The grace period is over: the shortest graceful period is left.
+                    let period = if period != 0 { 1 } else { 0 };
+                    Grace::Mark {
+                        timestamp: now,
+                        period,
+                    }
+                } else {
+                    Grace::Mark { timestamp, period }
+                }
+            }
+            _ => Grace::Pending,
+        };
+    }
+    let spec = &pod["spec"];
+    let mut period = requested
+        .or_else(|| spec["terminationGracePeriodSeconds"].as_i64())
+        .unwrap_or(0);
+    let phase = pod["status"]["phase"].as_str().unwrap_or("");
+    if spec["nodeName"].as_str().unwrap_or("").is_empty() || matches!(phase, "Failed" | "Succeeded")
+    {
+        period = 0;
+    }
+    if period < 0 {
+        period = 1;
+    }
+    Grace::Mark {
+        timestamp: now + period,
+        period,
+    }
 }
 
 /// `DeleteOptions.propagationPolicy`: what happens to the dependents (objects whose
@@ -444,7 +509,7 @@ impl Registry {
                 new = track(kind, Some(&old), new, manager, subresource);
             }
             match self
-                .write_over(kind, &current, &old, new, write.dry_run)
+                .write_over(kind, &current, &old, new, write.dry_run, true)
                 .await?
             {
                 Some(written) => return Ok(written),
@@ -456,7 +521,8 @@ impl Registry {
 
     /// Writes `new` over `current` if nothing changed in between; `None` when the compare lost.
     /// An object whose bytes would not change is not written (no revision is consumed), as
-    /// `GuaranteedUpdate` does.
+    /// `GuaranteedUpdate` does. With `may_finalize`, a write that leaves a deleting object
+    /// nothing to wait for deletes it instead.
     async fn write_over(
         &self,
         kind: &Kind,
@@ -464,6 +530,7 @@ impl Registry {
         old: &Map<String, Value>,
         new: Map<String, Value>,
         dry_run: bool,
+        may_finalize: bool,
     ) -> ApiResult<Option<Written>> {
         let value = object::encode(&new);
         if value == current.value {
@@ -472,7 +539,15 @@ impl Registry {
                 created: false,
             }));
         }
-        let finalizing = !meta_str(&new, "deletionTimestamp").is_empty() && !kind.is_held(&new);
+        // `shouldDeleteDuringUpdate`: an update leaving a deleting object with no finalizers and
+        // no grace period deletes it.
+        let finalizing = may_finalize
+            && !meta_str(&new, "deletionTimestamp").is_empty()
+            && new["metadata"]["deletionGracePeriodSeconds"]
+                .as_i64()
+                .unwrap_or(0)
+                == 0
+            && !kind.is_held(&new);
         if dry_run {
             // Nothing is written, so the object keeps the revision it has.
             return Ok(Some(Written {
@@ -544,6 +619,43 @@ impl Registry {
             let old = object::decode(&current.value, current.mod_revision);
             check_preconditions(kind, name, &old, current.mod_revision, options)?;
             let finalizer = options.propagation.finalizer();
+            let grace = if is(kind, "", "pods") {
+                pod_grace(&old, options.grace_period_seconds, clock::now_unix())
+            } else {
+                Grace::No
+            };
+            if grace == Grace::Pending {
+                return Ok(deleted_answer(kind, &current, &old));
+            }
+            if let Grace::Mark { timestamp, period } = grace {
+                // Marked first (a MODIFIED event); gone only when nothing holds it and no
+                // grace is left, on the next round, as kube's store deletes after its update.
+                let mut marked = old.clone();
+                let meta = meta_mut(&mut marked);
+                if let Some(finalizer) = finalizer {
+                    add_finalizer(meta, finalizer);
+                }
+                meta.insert(
+                    "deletionTimestamp".into(),
+                    Value::String(clock::rfc3339(timestamp)),
+                );
+                meta.insert("deletionGracePeriodSeconds".into(), json!(period));
+                if let Some(generation) = meta.get("generation").and_then(Value::as_i64)
+                    && generation > 0
+                {
+                    meta.insert("generation".into(), json!(generation + 1));
+                }
+                let held = kind.is_held(&marked);
+                match self
+                    .write_over(kind, &current, &old, marked, options.dry_run, false)
+                    .await?
+                {
+                    Some(written) if held || period > 0 || options.dry_run => {
+                        return Ok(written.body);
+                    }
+                    _ => continue,
+                }
+            }
             if kind.is_held(&old) || finalizer.is_some() {
                 if !meta_str(&old, "deletionTimestamp").is_empty() {
                     return Ok(kind.served(&current.value, current.mod_revision));
@@ -551,12 +663,7 @@ impl Registry {
                 let mut marked = old.clone();
                 let meta = meta_mut(&mut marked);
                 if let Some(finalizer) = finalizer {
-                    let list = meta.entry("finalizers").or_insert_with(|| json!([]));
-                    if let Some(list) = list.as_array_mut()
-                        && !list.iter().any(|f| f == finalizer)
-                    {
-                        list.push(json!(finalizer));
-                    }
+                    add_finalizer(meta, finalizer);
                 }
                 meta.insert(
                     "deletionTimestamp".into(),
@@ -564,7 +671,7 @@ impl Registry {
                 );
                 meta.insert("deletionGracePeriodSeconds".into(), json!(0));
                 match self
-                    .write_over(kind, &current, &old, marked, options.dry_run)
+                    .write_over(kind, &current, &old, marked, options.dry_run, false)
                     .await?
                 {
                     Some(written) => return Ok(written.body),
@@ -596,8 +703,27 @@ impl Registry {
                     continue;
                 }
             }
-            return Ok(delete_success(kind, name, meta_str(&old, "uid")));
+            return Ok(deleted_answer(kind, &current, &old));
         }
+    }
+}
+
+fn add_finalizer(meta: &mut Map<String, Value>, finalizer: &str) {
+    let list = meta.entry("finalizers").or_insert_with(|| json!([]));
+    if let Some(list) = list.as_array_mut()
+        && !list.iter().any(|f| f == finalizer)
+    {
+        list.push(json!(finalizer));
+    }
+}
+
+/// `finalizeDelete`: the deleted object for kinds whose registry returns it, a `Status` naming
+/// it for the others.
+fn deleted_answer(kind: &Kind, current: &KeyValue, old: &Map<String, Value>) -> Vec<u8> {
+    if kubemem_openapi::delete_returns_object(kind.info.group, kind.info.resource) {
+        kind.served(&current.value, current.mod_revision)
+    } else {
+        delete_success(kind, meta_str(old, "name"), meta_str(old, "uid"))
     }
 }
 

@@ -2093,3 +2093,137 @@ async fn created_objects_record_their_fields_against_the_go_zero_value() {
         want
     );
 }
+
+fn pod(name: &str, node: Option<&str>) -> Value {
+    let mut pod = json!({"metadata": {"name": name},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
+    if let Some(node) = node {
+        pod["spec"]["nodeName"] = json!(node);
+    }
+    pod
+}
+
+/// `rest.BeforeDelete` with the pod strategy: an unbound pod is marked and deleted at once (the
+/// answer is the pod, as the pod registry returns deleted objects); a bound one gets its grace
+/// period, which only a shorter one can change, and `gracePeriodSeconds=0` ends.
+#[tokio::test]
+async fn pods_are_deleted_gracefully_when_bound_to_a_node() {
+    let app = app_with(Config {
+        controllers: kubemem_apiserver::controllers::Controllers {
+            serviceaccount: true,
+            ..kubemem_apiserver::controllers::Controllers::none()
+        },
+        ..Config::default()
+    })
+    .await;
+    let pods = "/api/v1/namespaces/default/pods";
+    let created = app.call(Method::POST, pods, Some(pod("free", None))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let before: i64 = app.revision().await.parse().unwrap();
+    let deleted = app
+        .call(Method::DELETE, &format!("{pods}/free"), None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text());
+    let body = deleted.json();
+    assert_eq!(body["kind"], "Pod");
+    assert_eq!(body["metadata"]["deletionGracePeriodSeconds"], 0);
+    assert!(body["metadata"]["deletionTimestamp"].is_string());
+    assert_eq!(
+        app.get(&format!("{pods}/free")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Marked (MODIFIED), then deleted (DELETED).
+    let after: i64 = app.revision().await.parse().unwrap();
+    assert_eq!(after, before + 2);
+
+    app.call(Method::POST, pods, Some(pod("bound", Some("node-1"))))
+        .await;
+    let uri = format!("{pods}/bound");
+    let marked = app.call(Method::DELETE, &uri, None).await.json();
+    assert_eq!(marked["metadata"]["deletionGracePeriodSeconds"], 30);
+    let at = |v: &Value| {
+        let text = v["metadata"]["deletionTimestamp"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        chrono_free_seconds(&text)
+    };
+    let first = at(&marked);
+    let still = app.get(&uri).await.json();
+    assert_eq!(still["metadata"]["deletionGracePeriodSeconds"], 30);
+
+    let revision = app.revision().await;
+    let again = app
+        .call(
+            Method::DELETE,
+            &format!("{uri}?gracePeriodSeconds=60"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(
+        app.revision().await,
+        revision,
+        "a longer period changes nothing"
+    );
+
+    let shorter = app
+        .call(
+            Method::DELETE,
+            &format!("{uri}?gracePeriodSeconds=10"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(shorter["metadata"]["deletionGracePeriodSeconds"], 10);
+    assert_eq!(at(&shorter), first - 20);
+
+    let forced = app
+        .call(Method::DELETE, &format!("{uri}?gracePeriodSeconds=0"), None)
+        .await;
+    assert_eq!(forced.status, StatusCode::OK);
+    assert_eq!(app.get(&uri).await.status, StatusCode::NOT_FOUND);
+}
+
+/// Seconds since the epoch of an RFC 3339 UTC timestamp (`2026-11-23T01:02:03Z`).
+fn chrono_free_seconds(text: &str) -> i64 {
+    let n = |range: std::ops::Range<usize>| text[range].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19)
+}
+
+/// Without kubelets, the pod garbage collector ends graceful deletions on nodes that do not
+/// exist; on a node that does, the pod waits.
+#[tokio::test]
+async fn the_pod_garbage_collector_ends_deletions_on_missing_nodes() {
+    let app = app().await;
+    let pods = "/api/v1/namespaces/default/pods";
+    let node = app
+        .call(
+            Method::POST,
+            "/api/v1/nodes",
+            Some(json!({"metadata": {"name": "real"}})),
+        )
+        .await;
+    assert_eq!(node.status, StatusCode::CREATED, "{}", node.text());
+    app.call(Method::POST, pods, Some(pod("ghost", Some("missing"))))
+        .await;
+    app.call(Method::POST, pods, Some(pod("kept", Some("real"))))
+        .await;
+    app.call(Method::DELETE, &format!("{pods}/ghost"), None)
+        .await;
+    app.call(Method::DELETE, &format!("{pods}/kept"), None)
+        .await;
+    assert!(wait_gone(&app, &format!("{pods}/ghost")).await);
+    let kept = app.get(&format!("{pods}/kept")).await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert_eq!(kept.json()["metadata"]["deletionGracePeriodSeconds"], 30);
+}

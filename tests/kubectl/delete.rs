@@ -195,3 +195,28 @@ metadata:
         assert_eq!(k.ok(&["get", "cm", "-o", "name"]), "configmap/outside\n");
     });
 }
+
+/// A pod bound to a node is deleted gracefully: `kubectl delete` waits until it is gone, which
+/// with no kubelet the pod garbage collector sees to (the node does not exist); an unbound pod
+/// goes at once.
+#[test]
+fn delete_a_pod_bound_to_a_node() {
+    each_kubectl(|k| {
+        k.create(
+            "bound.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bound\nspec:\n  nodeName: gone\n  \
+             containers:\n  - name: c\n    image: nginx\n",
+        );
+        k.say("delete pod bound");
+        assert_eq!(k.ok(&["delete", "pod", "bound"]), "pod \"bound\" deleted\n");
+        assert_eq!(k.ok(&["get", "pods", "-o", "name"]), "");
+
+        k.say("run free (unbound) and delete it --wait=false");
+        k.ok(&["run", "free", "--image=nginx"]);
+        assert_eq!(
+            k.ok(&["delete", "pod", "free", "--wait=false"]),
+            "pod \"free\" deleted\n"
+        );
+        assert_eq!(k.ok(&["get", "pods", "-o", "name"]), "");
+    });
+}

@@ -7,6 +7,9 @@
 //!   and it goes.
 //! - **serviceaccount**: every active namespace has a `default` ServiceAccount.
 //! - **garbagecollector**: dependents follow their owners (`gc`).
+//! - **podgc**: a pod being deleted gracefully on a node that does not exist is deleted at once
+//!   (kube's pod garbage collector force-deletes pods bound to missing nodes; here there are no
+//!   kubelets to finish a graceful deletion, and no quarantine period is waited).
 //!
 //! Each controller follows the keyspace with a watcher and acts through the registry, like any
 //! client; a pass is also made at start and on a short tick, so work that waits on something
@@ -31,6 +34,7 @@ pub struct Controllers {
     pub namespace: bool,
     pub serviceaccount: bool,
     pub garbagecollector: bool,
+    pub podgc: bool,
 }
 
 impl Default for Controllers {
@@ -39,6 +43,7 @@ impl Default for Controllers {
             namespace: true,
             serviceaccount: true,
             garbagecollector: true,
+            podgc: true,
         }
     }
 }
@@ -50,11 +55,12 @@ impl Controllers {
             namespace: false,
             serviceaccount: false,
             garbagecollector: false,
+            podgc: false,
         }
     }
 
     /// Parses a comma-separated list of controller names
-    /// (`namespace,serviceaccount,garbagecollector`; empty for none).
+    /// (`namespace,serviceaccount,garbagecollector,podgc`; empty for none).
     pub fn parse(list: &str) -> Result<Self, String> {
         let mut controllers = Self::none();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -62,9 +68,10 @@ impl Controllers {
                 "namespace" => controllers.namespace = true,
                 "serviceaccount" => controllers.serviceaccount = true,
                 "garbagecollector" => controllers.garbagecollector = true,
+                "podgc" => controllers.podgc = true,
                 other => {
                     return Err(format!(
-                        "unknown controller {other:?} (known: namespace, serviceaccount, garbagecollector)"
+                        "unknown controller {other:?} (known: namespace, serviceaccount, garbagecollector, podgc)"
                     ));
                 }
             }
@@ -93,6 +100,9 @@ pub async fn start(state: &Arc<AppState>) {
     }
     if controllers.garbagecollector {
         gc::start(state);
+    }
+    if controllers.podgc {
+        spawn(state, "/registry/pods/", podgc_pass);
     }
 }
 
@@ -219,6 +229,47 @@ async fn finalize_namespace(state: &AppState, namespace: &str) -> Result<(), Api
     }
 }
 
+/// Force-deletes the pods being deleted gracefully whose node does not exist.
+fn podgc_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
+    Box::pin(async move {
+        let (Some(pods), Some(nodes)) =
+            (state.kind("", "v1", "pods"), state.kind("", "v1", "nodes"))
+        else {
+            return;
+        };
+        let Ok(all) = state.registry.list_objects(&pods, None).await else {
+            return;
+        };
+        for pod in all {
+            let node = pod["spec"]["nodeName"].as_str().unwrap_or("");
+            if meta_str(&pod, "deletionTimestamp").is_empty()
+                || node.is_empty()
+                || !state
+                    .registry
+                    .get_kv(&nodes.key(None, node))
+                    .await
+                    .is_ok_and(|kv| kv.is_none())
+            {
+                continue;
+            }
+            let force = DeleteOptions {
+                grace_period_seconds: Some(0),
+                precondition_uid: Some(meta_str(&pod, "uid").to_owned()),
+                ..DeleteOptions::default()
+            };
+            let (namespace, name) = (meta_str(&pod, "namespace"), meta_str(&pod, "name"));
+            match state
+                .registry
+                .delete(&pods, Some(namespace), name, &force)
+                .await
+            {
+                Ok(_) | Err(ApiError::NotFound { .. } | ApiError::Conflict { .. }) => {}
+                Err(e) => tracing::warn!(namespace, name, error = %e, "pod garbage collector"),
+            }
+        }
+    })
+}
+
 fn serviceaccount_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
     Box::pin(async move {
         let Some(kind) = state.kind("", "v1", "serviceaccounts") else {
@@ -259,7 +310,7 @@ mod tests {
     #[test]
     fn controller_lists() {
         assert_eq!(
-            Controllers::parse("namespace,serviceaccount,garbagecollector"),
+            Controllers::parse("namespace,serviceaccount,garbagecollector,podgc"),
             Ok(Controllers::default())
         );
         assert_eq!(Controllers::parse(""), Ok(Controllers::none()));
