@@ -10,6 +10,7 @@ mod apply;
 mod apply_schema;
 pub mod backend;
 mod body;
+mod ca;
 pub mod catalog;
 pub mod clock;
 pub mod controllers;
@@ -84,6 +85,8 @@ pub struct AppState {
     pub registry: Registry,
     kinds: HashMap<(&'static str, &'static str, &'static str), Arc<Kind>>,
     pub config: Config,
+    /// The cluster CA certificate (PEM), which `kube-root-ca.crt` publishes.
+    pub root_ca: String,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -112,10 +115,13 @@ impl AppState {
                 )
             })
             .collect();
+        let root_ca = ca::generate()
+            .map_err(|e| ApiError::Internal(format!("generating the cluster CA: {e}")))?;
         let state = Self {
             registry: Registry::new(backend),
             kinds,
             config,
+            root_ca,
             shutdown,
         };
         state.boot().await?;

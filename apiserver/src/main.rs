@@ -30,7 +30,7 @@ enum Command {
         #[arg(long, default_value = "kubemem.kubeconfig")]
         kubeconfig: PathBuf,
         /// The built-in controllers to run, comma-separated (empty for a bare API server).
-        #[arg(long, default_value = "namespace,serviceaccount,garbagecollector,podgc", value_parser = Controllers::parse)]
+        #[arg(long, default_value = "namespace,serviceaccount,garbagecollector,podgc,root-ca-cert-publisher", value_parser = Controllers::parse)]
         controllers: Controllers,
     },
 }

@@ -31,9 +31,19 @@ async fn app_with(config: Config) -> App {
 async fn app() -> App {
     app_with(Config {
         bookmark_interval: Duration::from_millis(100),
+        controllers: without_root_ca(),
         ..Config::default()
     })
     .await
+}
+
+/// The default controllers but the root CA publisher: lists of ConfigMaps here hold only what
+/// each test made (the publisher has a test of its own).
+fn without_root_ca() -> kubemem_apiserver::controllers::Controllers {
+    kubemem_apiserver::controllers::Controllers {
+        root_ca_cert_publisher: false,
+        ..Default::default()
+    }
 }
 
 struct Reply {
@@ -790,6 +800,7 @@ async fn list_at_an_exact_revision_and_after_compaction() {
         store: StoreConfig {
             auto_compact_retention: Some(10),
         },
+        controllers: without_root_ca(),
         ..Config::default()
     })
     .await;
@@ -2226,4 +2237,46 @@ async fn the_pod_garbage_collector_ends_deletions_on_missing_nodes() {
     let kept = app.get(&format!("{pods}/kept")).await;
     assert_eq!(kept.status, StatusCode::OK);
     assert_eq!(kept.json()["metadata"]["deletionGracePeriodSeconds"], 30);
+}
+
+/// Every active namespace gets `kube-root-ca.crt` with the cluster CA, written as
+/// kube-controller-manager; an edited one is put back.
+#[tokio::test]
+async fn every_namespace_gets_the_root_ca_configmap() {
+    let app = app_with(Config::default()).await;
+    let uri = "/api/v1/namespaces/default/configmaps/kube-root-ca.crt";
+    let cm = app.get(uri).await.json();
+    assert_eq!(
+        cm["metadata"]["annotations"],
+        json!({"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."})
+    );
+    let pem = cm["data"]["ca.crt"].as_str().unwrap().to_owned();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"), "{pem}");
+    assert_eq!(
+        cm["metadata"]["managedFields"][0]["manager"],
+        "kube-controller-manager"
+    );
+
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces",
+        Some(json!({"metadata": {"name": "team"}})),
+    )
+    .await;
+    wait_for(
+        &app,
+        "/api/v1/namespaces/team/configmaps/kube-root-ca.crt",
+        "the root CA in a new namespace",
+        |r| r.status == StatusCode::OK && r.json()["data"]["ca.crt"] == pem,
+    )
+    .await;
+
+    let mut edited = cm.clone();
+    edited["data"]["ca.crt"] = json!("tampered");
+    let reply = app.call(Method::PUT, uri, Some(edited)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    wait_for(&app, uri, "the root CA put back", |r| {
+        r.json()["data"]["ca.crt"] == pem
+    })
+    .await;
 }

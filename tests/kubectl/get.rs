@@ -27,6 +27,39 @@ fn is_kube_time(s: &str) -> bool {
         })
 }
 
+/// With every default controller, each namespace holds the `kube-root-ca.crt` ConfigMap, as in a
+/// real cluster.
+#[test]
+fn every_namespace_has_the_root_ca_configmap() {
+    super::each_kubectl_on(
+        || kubemem_tests::TestCluster::start_with(kubemem_apiserver::Config::default()),
+        |k| {
+            k.say("get cm -A -o name (after a namespace is made)");
+            k.ok(&["create", "namespace", "team"]);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            let mut names = String::new();
+            while std::time::Instant::now() < deadline {
+                names = k.ok(&["get", "cm", "-n", "team", "-o", "name"]);
+                if !names.is_empty() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            assert_eq!(names, "configmap/kube-root-ca.crt\n");
+            let pem = k.ok(&[
+                "get",
+                "cm",
+                "kube-root-ca.crt",
+                "-n",
+                "default",
+                "-o",
+                "jsonpath={.data.ca\\.crt}",
+            ]);
+            assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+        },
+    );
+}
+
 #[test]
 fn get_namespaces_shows_the_bootstrap_namespaces() {
     each_kubectl(|k| {

@@ -42,10 +42,15 @@ struct Kubectl {
 
 /// Runs `scenario` once per kubectl release, each against a fresh cluster.
 fn each_kubectl(scenario: impl Fn(&Kubectl)) {
+    each_kubectl_on(TestCluster::start, scenario);
+}
+
+/// [`each_kubectl`] on clusters `start` makes.
+fn each_kubectl_on(start: impl Fn() -> TestCluster, scenario: impl Fn(&Kubectl)) {
     for &bin in KUBECTLS {
         let k = Kubectl {
             bin,
-            cluster: TestCluster::start(),
+            cluster: start(),
         };
         scenario(&k);
     }

@@ -190,8 +190,11 @@ fn get_pods_watch_prints_rows() {
         k.ok(&["label", "pod", "q", "x=y"]);
         w.expect_line_where("q modified", |l| row_matches(l, &row("q")), WATCH_TIMEOUT);
         k.ok(&["delete", "pod", "q", "--wait=false"]);
-        w.expect_line_where("q deleted", |l| row_matches(l, &row("q")), WATCH_TIMEOUT);
-        assert_eq!(w.seen().len(), 5, "{:#?}", w.seen());
+        // Marked for deletion (MODIFIED), then gone (DELETED): both print as Terminating.
+        let terminating = "q   0/1   Terminating   0   <age>";
+        w.expect_line_where("q marked", |l| row_matches(l, terminating), WATCH_TIMEOUT);
+        w.expect_line_where("q deleted", |l| row_matches(l, terminating), WATCH_TIMEOUT);
+        assert_eq!(w.seen().len(), 6, "{:#?}", w.seen());
         assert_eq!(w.stop(), "");
     });
 }

@@ -33,9 +33,15 @@ pub struct TestCluster {
 }
 
 impl TestCluster {
+    /// A cluster with the default controllers but the root CA publisher, so that lists of
+    /// ConfigMaps hold only what a scenario made; [`TestCluster::start_with`] gives any other.
     pub fn start() -> Self {
         Self::start_with(Config {
             bookmark_interval: Duration::from_millis(300),
+            controllers: kubemem_apiserver::controllers::Controllers {
+                root_ca_cert_publisher: false,
+                ..Default::default()
+            },
             ..Config::default()
         })
     }

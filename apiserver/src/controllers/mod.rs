@@ -7,6 +7,8 @@
 //!   and it goes.
 //! - **serviceaccount**: every active namespace has a `default` ServiceAccount.
 //! - **garbagecollector**: dependents follow their owners (`gc`).
+//! - **root-ca-cert-publisher**: every active namespace has the `kube-root-ca.crt` ConfigMap
+//!   with the cluster CA (put back as it should be if edited).
 //! - **podgc**: a pod being deleted gracefully on a node that does not exist is deleted at once
 //!   (kube's pod garbage collector force-deletes pods bound to missing nodes; here there are no
 //!   kubelets to finish a graceful deletion, and no quarantine period is waited).
@@ -35,6 +37,7 @@ pub struct Controllers {
     pub serviceaccount: bool,
     pub garbagecollector: bool,
     pub podgc: bool,
+    pub root_ca_cert_publisher: bool,
 }
 
 impl Default for Controllers {
@@ -44,6 +47,7 @@ impl Default for Controllers {
             serviceaccount: true,
             garbagecollector: true,
             podgc: true,
+            root_ca_cert_publisher: true,
         }
     }
 }
@@ -56,11 +60,13 @@ impl Controllers {
             serviceaccount: false,
             garbagecollector: false,
             podgc: false,
+            root_ca_cert_publisher: false,
         }
     }
 
     /// Parses a comma-separated list of controller names
-    /// (`namespace,serviceaccount,garbagecollector,podgc`; empty for none).
+    /// (`namespace,serviceaccount,garbagecollector,podgc,root-ca-cert-publisher`; empty for
+    /// none).
     pub fn parse(list: &str) -> Result<Self, String> {
         let mut controllers = Self::none();
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -69,9 +75,10 @@ impl Controllers {
                 "serviceaccount" => controllers.serviceaccount = true,
                 "garbagecollector" => controllers.garbagecollector = true,
                 "podgc" => controllers.podgc = true,
+                "root-ca-cert-publisher" => controllers.root_ca_cert_publisher = true,
                 other => {
                     return Err(format!(
-                        "unknown controller {other:?} (known: namespace, serviceaccount, garbagecollector, podgc)"
+                        "unknown controller {other:?} (known: namespace, serviceaccount, garbagecollector, podgc, root-ca-cert-publisher)"
                     ));
                 }
             }
@@ -84,12 +91,17 @@ impl Controllers {
 const RESYNC: Duration = Duration::from_millis(500);
 
 /// Starts the configured controllers; they stop when the server shuts down. The boot
-/// namespaces get their `default` ServiceAccounts before this returns, so a pod created right
-/// after start-up finds its service account.
+/// namespaces get their `default` ServiceAccounts and `kube-root-ca.crt` before this returns,
+/// so a pod created right after start-up finds both.
 pub async fn start(state: &Arc<AppState>) {
     let controllers = state.config.controllers.clone();
     if controllers.serviceaccount {
         serviceaccount_pass(state).await;
+    }
+    if controllers.root_ca_cert_publisher {
+        root_ca_pass(state).await;
+        spawn(state, "/registry/namespaces/", root_ca_pass);
+        spawn(state, "/registry/configmaps/", root_ca_pass);
     }
     if controllers.namespace {
         spawn(state, "/registry/namespaces/", namespace_pass);
@@ -270,6 +282,89 @@ fn podgc_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
     })
 }
 
+/// The manager kube-controller-manager's controllers write as.
+const MANAGER: &str = "kube-controller-manager";
+
+/// `RootCACertConfigMapName` and the description the publisher gives it.
+const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+const ROOT_CA_DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+
+fn root_ca_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
+    Box::pin(async move {
+        let Some(kind) = state.kind("", "v1", "configmaps") else {
+            return;
+        };
+        let data = json!({"ca.crt": state.root_ca});
+        let annotations = json!({"kubernetes.io/description": ROOT_CA_DESCRIPTION});
+        let write = crate::registry::WriteOptions {
+            dry_run: false,
+            manager: Some(MANAGER.to_owned()),
+        };
+        for ns in namespaces(state).await {
+            if !meta_str(&ns, "deletionTimestamp").is_empty() {
+                continue;
+            }
+            let namespace = meta_str(&ns, "name");
+            let result = match state
+                .registry
+                .get_object(&kind, Some(namespace), ROOT_CA_CONFIGMAP)
+                .await
+            {
+                Err(ApiError::NotFound { .. }) => {
+                    let cm = json!({"metadata": {"name": ROOT_CA_CONFIGMAP, "annotations": annotations},
+                        "data": data});
+                    let Value::Object(cm) = cm else { continue };
+                    state
+                        .registry
+                        .create(&kind, Some(namespace), cm, &write)
+                        .await
+                        .map(drop)
+                }
+                Ok((cm, _))
+                    if cm.get("data") != Some(&data)
+                        || cm["metadata"]["annotations"]["kubernetes.io/description"]
+                            != ROOT_CA_DESCRIPTION =>
+                {
+                    let mut cm = cm;
+                    cm.insert("data".into(), data.clone());
+                    let meta = meta_mut(&mut cm);
+                    let notes = meta.entry("annotations").or_insert_with(|| json!({}));
+                    if let Some(notes) = notes.as_object_mut() {
+                        notes.insert(
+                            "kubernetes.io/description".into(),
+                            json!(ROOT_CA_DESCRIPTION),
+                        );
+                    }
+                    state
+                        .registry
+                        .update(
+                            &kind,
+                            Some(namespace),
+                            ROOT_CA_CONFIGMAP,
+                            cm,
+                            &write,
+                            UpdateMode::Main,
+                        )
+                        .await
+                        .map(drop)
+                }
+                Ok(_) => Ok(()),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(())
+                | Err(
+                    ApiError::AlreadyExists { .. }
+                    | ApiError::Conflict { .. }
+                    | ApiError::Forbidden { .. }
+                    | ApiError::NamespaceTerminating { .. },
+                ) => {}
+                Err(e) => tracing::warn!(namespace, error = %e, "root CA publisher"),
+            }
+        }
+    })
+}
+
 fn serviceaccount_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
     Box::pin(async move {
         let Some(kind) = state.kind("", "v1", "serviceaccounts") else {
@@ -288,9 +383,13 @@ fn serviceaccount_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()
             {
                 let sa = json!({"metadata": {"name": "default"}});
                 let Value::Object(sa) = sa else { continue };
+                let write = crate::registry::WriteOptions {
+                    dry_run: false,
+                    manager: Some(MANAGER.to_owned()),
+                };
                 match state
                     .registry
-                    .create(&kind, Some(namespace), sa, &Default::default())
+                    .create(&kind, Some(namespace), sa, &write)
                     .await
                 {
                     Ok(_) | Err(ApiError::AlreadyExists { .. } | ApiError::Forbidden { .. }) => {}
@@ -310,7 +409,9 @@ mod tests {
     #[test]
     fn controller_lists() {
         assert_eq!(
-            Controllers::parse("namespace,serviceaccount,garbagecollector,podgc"),
+            Controllers::parse(
+                "namespace,serviceaccount,garbagecollector,podgc,root-ca-cert-publisher"
+            ),
             Ok(Controllers::default())
         );
         assert_eq!(Controllers::parse(""), Ok(Controllers::none()));
