@@ -39,6 +39,7 @@ mod special;
 mod subresources;
 mod table;
 mod transform;
+mod validation;
 mod watch;
 
 use std::collections::HashMap;

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult, Cause, GroupResource, OPTIMISTIC_LOCK_MS
 use crate::kinds::Kind;
 use crate::names;
 use crate::object::{self, meta_mut, meta_str};
+use crate::validation::{self, Write};
 
 /// How many times a create tries again when a generated name or an allocated value is taken (kube-apiserver's
 /// `RetryGenerateName`).
@@ -439,7 +440,7 @@ impl Registry {
                 let generation = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 meta_mut(&mut new).insert("generation".into(), json!(generation));
             }
-            validate_update(kind, &new)?;
+            validate_update(kind, &new, &old, mode)?;
             if let Some(manager) = &write.manager {
                 let subresource = (mode == UpdateMode::Status).then_some("status");
                 new = track(kind, Some(&old), new, manager, subresource);
@@ -791,11 +792,24 @@ fn invalid_if_any(kind: &Kind, obj: &Map<String, Value>, causes: Vec<Cause>) -> 
 
 /// `ValidateObjectMeta` for a new object.
 fn validate_create(kind: &Kind, obj: &Map<String, Value>) -> ApiResult<()> {
-    invalid_if_any(kind, obj, validate_meta(kind, obj))
+    let mut causes = validate_meta(kind, obj);
+    causes.extend(validation::validate(kind, obj, Write::Create));
+    invalid_if_any(kind, obj, causes)
 }
 
-fn validate_update(kind: &Kind, new: &Map<String, Value>) -> ApiResult<()> {
-    invalid_if_any(kind, new, validate_meta(kind, new))
+fn validate_update(
+    kind: &Kind,
+    new: &Map<String, Value>,
+    old: &Map<String, Value>,
+    mode: UpdateMode,
+) -> ApiResult<()> {
+    let write = match mode {
+        UpdateMode::Status => Write::Status { old },
+        UpdateMode::Main | UpdateMode::System => Write::Update { old },
+    };
+    let mut causes = validate_meta(kind, new);
+    causes.extend(validation::validate(kind, new, write));
+    invalid_if_any(kind, new, causes)
 }
 
 fn validate_meta(kind: &Kind, obj: &Map<String, Value>) -> Vec<Cause> {
