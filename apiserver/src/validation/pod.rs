@@ -54,7 +54,11 @@ pub fn validate_pod_template_spec(template: &Value, path: &str) -> Vec<Cause> {
         util::string_map(meta, "annotations"),
         &child(path, "annotations"),
     ));
-    errs.extend(pod_specific_annotations(meta, spec, &child(path, "annotations")));
+    errs.extend(pod_specific_annotations(
+        meta,
+        spec,
+        &child(path, "annotations"),
+    ));
     let spec_path = child(path, "spec");
     errs.extend(pod_spec(spec, None, false, &spec_path));
     errs.extend(seccomp_annotations_match(meta, spec, &spec_path));
@@ -106,9 +110,7 @@ fn metadata_and_spec(pod: &Value) -> Vec<Cause> {
             for (j, source) in arr(projected, "sources").iter().enumerate() {
                 if get(source, "serviceAccountToken").is_some() {
                     errs.push(Cause::forbidden(
-                        &format!(
-                            "spec.volumes[{i}].projected.sources[{j}].serviceAccountToken"
-                        ),
+                        &format!("spec.volumes[{i}].projected.sources[{j}].serviceAccountToken"),
                         "must not be specified when serviceAccountName is not set",
                     ));
                 }
@@ -135,7 +137,12 @@ const APP_ARMOR_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/"
 /// `ValidatePodSpecificAnnotations` (the map is walked in sorted order where Go's is random).
 fn pod_specific_annotations(meta: &Value, spec: &Value, path: &str) -> Vec<Cause> {
     let annotations = util::string_map(meta, "annotations");
-    let find = |k: &str| annotations.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+    let find = |k: &str| {
+        annotations
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| *v)
+    };
     let mut errs = Vec::new();
     if let Some(value) = find(MIRROR_POD)
         && str_of(spec, "nodeName").is_empty()
@@ -267,7 +274,9 @@ fn seccomp_match(annotation: &str, profile: &Value, path: &str) -> Option<Cause>
         }
         "Localhost" => match annotation.strip_prefix("localhost/") {
             None => type_mismatch(),
-            Some(rest) if get(profile, "localhostProfile").and_then(Value::as_str) != Some(rest) => {
+            Some(rest)
+                if get(profile, "localhostProfile").and_then(Value::as_str) != Some(rest) =>
+            {
                 Some(Cause::forbidden(
                     &child(path, "localhostProfile"),
                     "seccomp profile in annotation and field must match",
@@ -328,7 +337,10 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
     let mut errs = Vec::new();
     let grace = int(spec, "terminationGracePeriodSeconds");
     if grace.is_none() {
-        errs.push(Cause::required(&child(path, "terminationGracePeriodSeconds"), ""));
+        errs.push(Cause::required(
+            &child(path, "terminationGracePeriodSeconds"),
+            "",
+        ));
     }
     let host_users = get(spec, "hostUsers").and_then(Value::as_bool) != Some(false);
     let (volumes, volume_errs) = volumes::volumes(
@@ -353,7 +365,11 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
         host_users,
     };
     let regular = arr(spec, "containers");
-    errs.extend(containers::containers(regular, &ctx, &child(path, "containers")));
+    errs.extend(containers::containers(
+        regular,
+        &ctx,
+        &child(path, "containers"),
+    ));
     errs.extend(containers::init_containers(
         arr(spec, "initContainers"),
         regular,
@@ -382,9 +398,19 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
             &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
         )),
     }
-    errs.extend(util::labels(spec, "nodeSelector", &child(path, "nodeSelector")));
-    errs.extend(security::pod_security_context(spec, &child(path, "securityContext")));
-    errs.extend(scheduling::affinity(get(spec, "affinity"), &child(path, "affinity")));
+    errs.extend(util::labels(
+        spec,
+        "nodeSelector",
+        &child(path, "nodeSelector"),
+    ));
+    errs.extend(security::pod_security_context(
+        spec,
+        &child(path, "securityContext"),
+    ));
+    errs.extend(scheduling::affinity(
+        get(spec, "affinity"),
+        &child(path, "affinity"),
+    ));
     errs.extend(scheduling::dns_config(spec, &child(path, "dnsConfig")));
     errs.extend(scheduling::readiness_gates(
         arr(spec, "readinessGates"),
@@ -433,7 +459,10 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
         for (j, hostname) in arr(alias, "hostnames").iter().enumerate() {
             errs.extend(util::dns1123_subdomain(
                 hostname.as_str().unwrap_or(""),
-                &index(&child(&index(&child(path, "hostAliases"), i), "hostnames"), j),
+                &index(
+                    &child(&index(&child(path, "hostAliases"), i), "hostnames"),
+                    j,
+                ),
             ));
         }
     }
@@ -457,7 +486,11 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
         match policy {
             "PreemptLowerPriority" | "Never" => {}
             "" => errs.push(Cause::required(&pp, "")),
-            other => errs.push(not_supported(&pp, other, &["PreemptLowerPriority", "Never"])),
+            other => errs.push(not_supported(
+                &pp,
+                other,
+                &["PreemptLowerPriority", "Never"],
+            )),
         }
     }
     if let Some(overhead) = get(spec, "overhead") {

@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::security;
 use super::util::{
     IS_NEGATIVE, arr, child, config_map_key_errors, env_var_name_errors, get, index, int,
-    invalid_each, key, local_descending_path, non_empty, nonnegative, not_supported, obj, port_num_errors,
-    port_name_errors, port_num_or_name, quantity, quantity_string, str_of,
+    invalid_each, key, local_descending_path, non_empty, nonnegative, not_supported, obj,
+    port_name_errors, port_num_errors, port_num_or_name, quantity, quantity_string, str_of,
 };
 use crate::error::Cause;
 use crate::names;
@@ -45,7 +45,11 @@ pub fn containers(containers: &[Value], ctx: &Ctx<'_>, path: &str) -> Vec<Cause>
             errs.push(Cause::duplicate(&child(&p, "name"), &Value::from(name)));
         }
         if let Some(lifecycle) = get(c, "lifecycle") {
-            errs.extend(self::lifecycle(lifecycle, ctx.grace, &child(&p, "lifecycle")));
+            errs.extend(self::lifecycle(
+                lifecycle,
+                ctx.grace,
+                &child(&p, "lifecycle"),
+            ));
         }
         errs.extend(probes(c, ctx.grace, &p));
         if get(c, "restartPolicy").is_some() {
@@ -60,7 +64,12 @@ pub fn containers(containers: &[Value], ctx: &Ctx<'_>, path: &str) -> Vec<Cause>
 }
 
 /// `validateInitContainers`.
-pub fn init_containers(inits: &[Value], regular: &[Value], ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
+pub fn init_containers(
+    inits: &[Value],
+    regular: &[Value],
+    ctx: &Ctx<'_>,
+    path: &str,
+) -> Vec<Cause> {
     let mut errs = Vec::new();
     let mut names: HashSet<&str> = regular.iter().map(|c| str_of(c, "name")).collect();
     for (i, c) in inits.iter().enumerate() {
@@ -70,7 +79,11 @@ pub fn init_containers(inits: &[Value], regular: &[Value], ctx: &Ctx<'_>, path: 
         if let Some(policy) = get(c, "restartPolicy") {
             let policy = policy.as_str().unwrap_or("");
             if policy != "Always" {
-                errs.push(not_supported(&child(&p, "restartPolicy"), policy, &["Always"]));
+                errs.push(not_supported(
+                    &child(&p, "restartPolicy"),
+                    policy,
+                    &["Always"],
+                ));
             }
             restart_always = policy == "Always";
         }
@@ -83,11 +96,20 @@ pub fn init_containers(inits: &[Value], regular: &[Value], ctx: &Ctx<'_>, path: 
         errs.extend(host_port_conflicts(std::slice::from_ref(c), path));
         if restart_always {
             if let Some(lifecycle) = get(c, "lifecycle") {
-                errs.extend(self::lifecycle(lifecycle, ctx.grace, &child(&p, "lifecycle")));
+                errs.extend(self::lifecycle(
+                    lifecycle,
+                    ctx.grace,
+                    &child(&p, "lifecycle"),
+                ));
             }
             errs.extend(probes(c, ctx.grace, &p));
         } else {
-            for field in ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"] {
+            for field in [
+                "lifecycle",
+                "livenessProbe",
+                "readinessProbe",
+                "startupProbe",
+            ] {
                 if get(c, field).is_some() {
                     errs.push(Cause::forbidden(
                         &child(&p, field),
@@ -205,14 +227,21 @@ fn container_common(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
     match str_of(c, "terminationMessagePolicy") {
         "File" | "FallbackToLogsOnError" => {}
         "" => errs.push(Cause::required(&tmp, "")),
-        other => errs.push(not_supported(&tmp, other, &["File", "FallbackToLogsOnError"])),
+        other => errs.push(not_supported(
+            &tmp,
+            other,
+            &["File", "FallbackToLogsOnError"],
+        )),
     }
     errs.extend(ports(arr(c, "ports"), &child(path, "ports")));
     errs.extend(env(arr(c, "env"), &child(path, "env")));
     errs.extend(env_from(arr(c, "envFrom"), &child(path, "envFrom")));
     errs.extend(volume_mounts(c, ctx, &child(path, "volumeMounts")));
     errs.extend(volume_devices(c, ctx, &child(path, "volumeDevices")));
-    errs.extend(pull_policy(str_of(c, "imagePullPolicy"), &child(path, "imagePullPolicy")));
+    errs.extend(pull_policy(
+        str_of(c, "imagePullPolicy"),
+        &child(path, "imagePullPolicy"),
+    ));
     if let Some(resources) = get(c, "resources") {
         errs.extend(resource_requirements(
             resources,
@@ -220,7 +249,11 @@ fn container_common(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
             &child(path, "resources"),
         ));
     }
-    errs.extend(resize_policy(arr(c, "resizePolicy"), ctx.restart_policy, &child(path, "resizePolicy")));
+    errs.extend(resize_policy(
+        arr(c, "resizePolicy"),
+        ctx.restart_policy,
+        &child(path, "resizePolicy"),
+    ));
     if let Some(sc) = get(c, "securityContext") {
         errs.extend(security::container_security_context(
             sc,
@@ -341,10 +374,18 @@ fn env(vars: &[Value], path: &str) -> Vec<Cause> {
         if name.is_empty() {
             errs.push(Cause::required(&child(&p, "name"), ""));
         } else {
-            errs.extend(invalid_each(&child(&p, "name"), name, env_var_name_errors(name)));
+            errs.extend(invalid_each(
+                &child(&p, "name"),
+                name,
+                env_var_name_errors(name),
+            ));
         }
         if let Some(from) = get(ev, "valueFrom") {
-            errs.extend(env_value_from(from, !str_of(ev, "value").is_empty(), &child(&p, "valueFrom")));
+            errs.extend(env_value_from(
+                from,
+                !str_of(ev, "value").is_empty(),
+                &child(&p, "valueFrom"),
+            ));
         }
     }
     errs
@@ -356,7 +397,11 @@ fn env_value_from(from: &Value, has_value: bool, path: &str) -> Vec<Cause> {
     let mut sources = 0;
     if let Some(field_ref) = get(from, "fieldRef") {
         sources += 1;
-        errs.extend(object_field_selector(field_ref, &ENV_FIELD_PATHS, &child(path, "fieldRef")));
+        errs.extend(object_field_selector(
+            field_ref,
+            &ENV_FIELD_PATHS,
+            &child(path, "fieldRef"),
+        ));
     }
     if let Some(resource_ref) = get(from, "resourceFieldRef") {
         sources += 1;
@@ -414,10 +459,20 @@ fn convert_downward_api_field_label(version: &str, label: &str) -> Result<String
         };
     }
     match label {
-        "metadata.annotations" | "metadata.labels" | "metadata.name" | "metadata.namespace"
-        | "metadata.uid" | "spec.nodeName" | "spec.restartPolicy" | "spec.serviceAccountName"
-        | "spec.schedulerName" | "status.phase" | "status.hostIP" | "status.hostIPs"
-        | "status.podIP" | "status.podIPs" => Ok(label.to_owned()),
+        "metadata.annotations"
+        | "metadata.labels"
+        | "metadata.name"
+        | "metadata.namespace"
+        | "metadata.uid"
+        | "spec.nodeName"
+        | "spec.restartPolicy"
+        | "spec.serviceAccountName"
+        | "spec.schedulerName"
+        | "status.phase"
+        | "status.hostIP"
+        | "status.hostIPs"
+        | "status.podIP"
+        | "status.podIPs" => Ok(label.to_owned()),
         "spec.host" => Ok("spec.nodeName".to_owned()),
         _ => Err(format!("field label not supported: {label}")),
     }
@@ -451,9 +506,17 @@ pub fn object_field_selector(fs: &Value, expressions: &[&str], path: &str) -> Ve
         Some(("metadata.labels", subscript)) => {
             invalid_each(path, subscript, names::is_qualified_name(subscript))
         }
-        Some((p, _)) => vec![Cause::invalid(path, &Value::from(p), "does not support subscript")],
+        Some((p, _)) => vec![Cause::invalid(
+            path,
+            &Value::from(p),
+            "does not support subscript",
+        )],
         None if !expressions.contains(&internal.as_str()) => {
-            vec![not_supported(&child(path, "fieldPath"), &internal, expressions)]
+            vec![not_supported(
+                &child(path, "fieldPath"),
+                &internal,
+                expressions,
+            )]
         }
         None => Vec::new(),
     }
@@ -485,7 +548,9 @@ pub fn resource_field_selector(fs: &Value, volume: bool, path: &str) -> Vec<Caus
             "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei",
         ];
         let sized = |what: &str| {
-            format!("only divisor's values 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei are supported with the {what}")
+            format!(
+                "only divisor's values 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei are supported with the {what}"
+            )
         };
         let bad = match resource {
             "limits.cpu" | "requests.cpu" if !["1m", "1"].contains(&shown.as_str()) => Some(
@@ -502,9 +567,14 @@ pub fn resource_field_selector(fs: &Value, volume: bool, path: &str) -> Vec<Caus
             _ => None,
         };
         if let Some(msg) = bad {
-            errs.push(Cause::invalid(&child(path, "divisor"), &Value::from(resource), &msg));
+            errs.push(Cause::invalid(
+                &child(path, "divisor"),
+                &Value::from(resource),
+                &msg,
+            ));
         }
-        if (resource.starts_with("requests.hugepages-") || resource.starts_with("limits.hugepages-"))
+        if (resource.starts_with("requests.hugepages-")
+            || resource.starts_with("limits.hugepages-"))
             && !sizes.contains(&shown.as_str())
         {
             errs.push(Cause::invalid(
@@ -520,12 +590,20 @@ pub fn resource_field_selector(fs: &Value, volume: bool, path: &str) -> Vec<Caus
 /// `validateConfigMapKeySelector` / `validateSecretKeySelector`.
 fn key_selector(s: &Value, path: &str) -> Vec<Cause> {
     let name = str_of(s, "name");
-    let mut errs = invalid_each(&child(path, "name"), name, names::name_is_dns_subdomain(name, false));
+    let mut errs = invalid_each(
+        &child(path, "name"),
+        name,
+        names::name_is_dns_subdomain(name, false),
+    );
     let k = str_of(s, "key");
     if k.is_empty() {
         errs.push(Cause::required(&child(path, "key"), ""));
     } else {
-        errs.extend(invalid_each(&child(path, "key"), k, config_map_key_errors(k)));
+        errs.extend(invalid_each(
+            &child(path, "key"),
+            k,
+            config_map_key_errors(k),
+        ));
     }
     errs
 }
@@ -537,7 +615,11 @@ fn env_from(sources: &[Value], path: &str) -> Vec<Cause> {
         let p = index(path, i);
         let prefix = str_of(ev, "prefix");
         if !prefix.is_empty() {
-            errs.extend(invalid_each(&child(&p, "prefix"), prefix, env_var_name_errors(prefix)));
+            errs.extend(invalid_each(
+                &child(&p, "prefix"),
+                prefix,
+                env_var_name_errors(prefix),
+            ));
         }
         let mut count = 0;
         for source in ["configMapRef", "secretRef"] {
@@ -548,7 +630,11 @@ fn env_from(sources: &[Value], path: &str) -> Vec<Cause> {
                 if name.is_empty() {
                     errs.push(Cause::required(&np, ""));
                 } else {
-                    errs.extend(invalid_each(&np, name, names::name_is_dns_subdomain(name, true)));
+                    errs.extend(invalid_each(
+                        &np,
+                        name,
+                        names::name_is_dns_subdomain(name, true),
+                    ));
                 }
             }
         }
@@ -603,7 +689,10 @@ fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
                 "must not already exist in volumeDevices",
             ));
         }
-        if devices.iter().any(|d| str_of(d, "devicePath") == mount_path) {
+        if devices
+            .iter()
+            .any(|d| str_of(d, "devicePath") == mount_path)
+        {
             errs.push(Cause::invalid(
                 &child(&p, "mountPath"),
                 &Value::from(mount_path),
@@ -612,7 +701,11 @@ fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
         }
         let sub_path = str_of(mount, "subPath");
         let sub_path_expr = str_of(mount, "subPathExpr");
-        if ctx.volumes.get(name).is_some_and(|v| get(v, "image").is_some()) {
+        if ctx
+            .volumes
+            .get(name)
+            .is_some_and(|v| get(v, "image").is_some())
+        {
             for (field, value) in [("subPath", sub_path), ("subPathExpr", sub_path_expr)] {
                 if !value.is_empty() {
                     errs.push(Cause::invalid(
@@ -634,13 +727,20 @@ fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
                     "subPathExpr and subPath are mutually exclusive",
                 ));
             }
-            errs.extend(local_descending_path(sub_path_expr, &child(path, "subPathExpr")));
+            errs.extend(local_descending_path(
+                sub_path_expr,
+                &child(path, "subPathExpr"),
+            ));
         }
         let propagation = get(mount, "mountPropagation").and_then(Value::as_str);
         if let Some(mode) = propagation {
             let pp = child(path, "mountPropagation");
             if !["Bidirectional", "HostToContainer", "None"].contains(&mode) {
-                errs.push(not_supported(&pp, mode, &["Bidirectional", "HostToContainer", "None"]));
+                errs.push(not_supported(
+                    &pp,
+                    mode,
+                    &["Bidirectional", "HostToContainer", "None"],
+                ));
             }
             let privileged = get(c, "securityContext")
                 .and_then(|sc| sc.get("privileged"))
@@ -658,8 +758,15 @@ fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
             match rro {
                 "Disabled" => {}
                 "Enabled" | "IfPossible" => {
-                    if !mount.get("readOnly").and_then(Value::as_bool).unwrap_or(false) {
-                        errs.push(Cause::forbidden(&rp, "may only be specified when readOnly is true"));
+                    if !mount
+                        .get("readOnly")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                    {
+                        errs.push(Cause::forbidden(
+                            &rp,
+                            "may only be specified when readOnly is true",
+                        ));
                     }
                     if propagation.is_some_and(|m| m != "None") {
                         errs.push(Cause::forbidden(
@@ -668,7 +775,11 @@ fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
                         ));
                     }
                 }
-                other => errs.push(not_supported(&rp, other, &["Disabled", "Enabled", "IfPossible"])),
+                other => errs.push(not_supported(
+                    &rp,
+                    other,
+                    &["Disabled", "Enabled", "IfPossible"],
+                )),
             }
         }
     }
@@ -690,10 +801,16 @@ fn volume_devices(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
             errs.push(Cause::required(&child(&p, "name"), ""));
         }
         if names.contains(name) {
-            errs.push(Cause::invalid(&child(&p, "name"), &Value::from(name), "must be unique"));
+            errs.push(Cause::invalid(
+                &child(&p, "name"),
+                &Value::from(name),
+                "must be unique",
+            ));
         }
         match volume {
-            Some(v) if get(v, "persistentVolumeClaim").is_none() && get(v, "ephemeral").is_none() => {
+            Some(v)
+                if get(v, "persistentVolumeClaim").is_none() && get(v, "ephemeral").is_none() =>
+            {
                 errs.push(Cause::invalid(
                     &child(&p, "name"),
                     &Value::from(name),
@@ -748,7 +865,11 @@ pub fn pull_policy(policy: &str, path: &str) -> Vec<Cause> {
     match policy {
         "Always" | "IfNotPresent" | "Never" => Vec::new(),
         "" => vec![Cause::required(path, "")],
-        other => vec![not_supported(path, other, &["Always", "IfNotPresent", "Never"])],
+        other => vec![not_supported(
+            path,
+            other,
+            &["Always", "IfNotPresent", "Never"],
+        )],
     }
 }
 
@@ -857,7 +978,11 @@ fn resource_quantity_value(name: &str, q: &Quantity, path: &str) -> Vec<Cause> {
         ));
     }
     if is_integer_resource(name) && q.is_integer() == Some(false) {
-        errs.push(Cause::invalid_shown(path, &quantity_string(q), "must be an integer"));
+        errs.push(Cause::invalid_shown(
+            path,
+            &quantity_string(q),
+            "must be an integer",
+        ));
     }
     errs
 }
@@ -944,7 +1069,11 @@ pub fn resource_requirements(
         errs.push(Cause::forbidden(path, "HugePages require cpu or memory"));
     }
     if let Some(claim_names) = claim_names {
-        errs.extend(resource_claim_names(arr(requirements, "claims"), claim_names, &child(path, "claims")));
+        errs.extend(resource_claim_names(
+            arr(requirements, "claims"),
+            claim_names,
+            &child(path, "claims"),
+        ));
     }
     errs
 }
@@ -977,7 +1106,10 @@ fn resource_claim_names(claims: &[Value], pod_claims: &BTreeSet<String>, path: &
                 errs.push(Cause::duplicate(&p, &Value::from(k.as_str())));
             } else if request.is_empty() {
                 for other in &seen {
-                    if other.split_once('/').is_some_and(|(claim, _)| claim == name) {
+                    if other
+                        .split_once('/')
+                        .is_some_and(|(claim, _)| claim == name)
+                    {
                         errs.push(Cause::duplicate(&p, &Value::from(name)));
                     }
                 }
@@ -1020,9 +1152,8 @@ fn resize_policy(policies: &[Value], pod_restart_policy: &str, path: &str) -> Ve
             "" => errs.push(Cause::required(path, "")),
             other => {
                 let mut cause = not_supported(path, other, &["cpu", "memory"]);
-                cause.message = format!(
-                    "Unsupported value: {other}: supported values: \"cpu\", \"memory\""
-                );
+                cause.message =
+                    format!("Unsupported value: {other}: supported values: \"cpu\", \"memory\"");
                 errs.push(cause);
             }
         }
@@ -1030,7 +1161,11 @@ fn resize_policy(policies: &[Value], pod_restart_policy: &str, path: &str) -> Ve
         match restart {
             "NotRequired" | "RestartContainer" => {}
             "" => errs.push(Cause::required(path, "")),
-            other => errs.push(not_supported(path, other, &["NotRequired", "RestartContainer"])),
+            other => errs.push(not_supported(
+                path,
+                other,
+                &["NotRequired", "RestartContainer"],
+            )),
         }
         if pod_restart_policy == "Never" && restart != "NotRequired" {
             errs.push(Cause::invalid(
@@ -1077,7 +1212,12 @@ fn probes(c: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {
 
 /// `validateProbe`.
 fn probe(probe: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {
-    let mut errs = handler(probe, &["exec", "httpGet", "tcpSocket", "grpc"], grace, path);
+    let mut errs = handler(
+        probe,
+        &["exec", "httpGet", "tcpSocket", "grpc"],
+        grace,
+        path,
+    );
     for field in [
         "initialDelaySeconds",
         "timeoutSeconds",
@@ -1085,7 +1225,10 @@ fn probe(probe: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {
         "successThreshold",
         "failureThreshold",
     ] {
-        errs.extend(nonnegative(int(probe, field).unwrap_or(0), &child(path, field)));
+        errs.extend(nonnegative(
+            int(probe, field).unwrap_or(0),
+            &child(path, field),
+        ));
     }
     if let Some(seconds) = int(probe, "terminationGracePeriodSeconds")
         && seconds <= 0
@@ -1123,7 +1266,10 @@ fn handler(h: &Value, kinds: &[&str], grace: Option<i64>, path: &str) -> Vec<Cau
         let Some(action) = get(h, kind) else { continue };
         let p = child(path, kind);
         if count > 0 {
-            errs.push(Cause::forbidden(&p, "may not specify more than 1 handler type"));
+            errs.push(Cause::forbidden(
+                &p,
+                "may not specify more than 1 handler type",
+            ));
             continue;
         }
         count += 1;
@@ -1172,11 +1318,16 @@ fn http_get(action: &Value, path: &str) -> Vec<Cause> {
     errs.extend(port_num_or_name(get(action, "port"), &child(path, "port")));
     let scheme = str_of(action, "scheme");
     if scheme != "HTTP" && scheme != "HTTPS" {
-        errs.push(not_supported(&child(path, "scheme"), scheme, &["HTTP", "HTTPS"]));
+        errs.push(not_supported(
+            &child(path, "scheme"),
+            scheme,
+            &["HTTP", "HTTPS"],
+        ));
     }
     for header in arr(action, "httpHeaders") {
         let name = str_of(header, "name");
-        let valid = !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+        let valid =
+            !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
         if !valid {
             errs.push(Cause::invalid(
                 &child(path, "httpHeaders"),

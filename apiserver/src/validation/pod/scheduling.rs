@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::util::{
-    arr, child, get, go_string_slice, index, int, invalid_each, is_dns1123_subdomain_with_underscore,
-    label_selector, not_supported, qualified_name, str_of,
+    arr, child, get, go_string_slice, index, int, invalid_each,
+    is_dns1123_subdomain_with_underscore, label_selector, not_supported, qualified_name, str_of,
 };
 use crate::error::Cause;
 use crate::names;
@@ -40,7 +40,9 @@ pub fn affinity(affinity: Option<&Value>, path: &str) -> Vec<Cause> {
         }
     }
     for kind in ["podAffinity", "podAntiAffinity"] {
-        let Some(pa) = get(affinity, kind) else { continue };
+        let Some(pa) = get(affinity, kind) else {
+            continue;
+        };
         let p = child(path, kind);
         let rp = child(&p, "requiredDuringSchedulingIgnoredDuringExecution");
         for (i, term) in arr(pa, "requiredDuringSchedulingIgnoredDuringExecution")
@@ -81,7 +83,10 @@ fn node_selector(selector: &Value, path: &str) -> Vec<Cause> {
     let terms = arr(selector, "nodeSelectorTerms");
     let tp = child(path, "nodeSelectorTerms");
     if terms.is_empty() {
-        return vec![Cause::required(&tp, "must have at least one node selector term")];
+        return vec![Cause::required(
+            &tp,
+            "must have at least one node selector term",
+        )];
     }
     terms
         .iter()
@@ -181,7 +186,11 @@ fn node_selector_term(term: &Value, allow_invalid_value: bool, path: &str) -> Ve
 
 /// `validatePodAffinityTerm`.
 fn pod_affinity_term(term: &Value, path: &str) -> Vec<Cause> {
-    let mut errs = label_selector(get(term, "labelSelector"), false, &child(path, "labelSelector"));
+    let mut errs = label_selector(
+        get(term, "labelSelector"),
+        false,
+        &child(path, "labelSelector"),
+    );
     errs.extend(label_selector(
         get(term, "namespaceSelector"),
         false,
@@ -198,7 +207,10 @@ fn pod_affinity_term(term: &Value, path: &str) -> Vec<Cause> {
     errs.extend(match_label_keys(term, path));
     let topology_key = str_of(term, "topologyKey");
     if topology_key.is_empty() {
-        errs.push(Cause::required(&child(path, "topologyKey"), "can not be empty"));
+        errs.push(Cause::required(
+            &child(path, "topologyKey"),
+            "can not be empty",
+        ));
     }
     errs.extend(qualified_name(topology_key, &child(path, "topologyKey")));
     errs
@@ -211,7 +223,11 @@ fn selector_keys(selector: &Value) -> Vec<&str> {
         .into_iter()
         .flat_map(|m| m.keys().map(String::as_str))
         .collect();
-    keys.extend(arr(selector, "matchExpressions").iter().map(|e| str_of(e, "key")));
+    keys.extend(
+        arr(selector, "matchExpressions")
+            .iter()
+            .map(|e| str_of(e, "key")),
+    );
     keys
 }
 
@@ -227,7 +243,10 @@ fn match_label_keys(term: &Value, path: &str) -> Vec<Cause> {
         }
         let p = child(path, field);
         if selector.is_none() {
-            errs.push(Cause::forbidden(&p, "must not be specified when labelSelector is not set"));
+            errs.push(Cause::forbidden(
+                &p,
+                "must not be specified when labelSelector is not set",
+            ));
             continue;
         }
         for (i, k) in keys.iter().enumerate() {
@@ -303,7 +322,11 @@ pub fn tolerations(tolerations: &[Value], path: &str) -> Vec<Cause> {
             "Equal" | "" => {
                 let msgs = names::is_valid_label_value(value);
                 if !msgs.is_empty() {
-                    errs.push(Cause::invalid(&op_path, &Value::from(value), &msgs.join(";")));
+                    errs.push(Cause::invalid(
+                        &op_path,
+                        &Value::from(value),
+                        &msgs.join(";"),
+                    ));
                 }
             }
             "Exists" => {
@@ -317,7 +340,8 @@ pub fn tolerations(tolerations: &[Value], path: &str) -> Vec<Cause> {
             }
             other => errs.push(not_supported(&op_path, other, &["Equal", "Exists"])),
         }
-        if !effect.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect) {
+        if !effect.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect)
+        {
             errs.push(not_supported(
                 &child(&p, "effect"),
                 effect,
@@ -343,7 +367,10 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
         }
         let topology_key = str_of(c, "topologyKey");
         if topology_key.is_empty() {
-            errs.push(Cause::required(&child(&p, "topologyKey"), "can not be empty"));
+            errs.push(Cause::required(
+                &child(&p, "topologyKey"),
+                "can not be empty",
+            ));
         }
         let action = str_of(c, "whenUnsatisfiable");
         if action != "DoNotSchedule" && action != "ScheduleAnyway" {
@@ -376,7 +403,9 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
                 errs.push(Cause::invalid(
                     &mp,
                     &Value::from(min_domains),
-                    &format!("can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {action}"),
+                    &format!(
+                        "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {action}"
+                    ),
                 ));
             }
         }
@@ -385,7 +414,11 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
                 && policy != "Honor"
                 && policy != "Ignore"
             {
-                errs.push(not_supported(&child(&p, field), policy, &["Honor", "Ignore"]));
+                errs.push(not_supported(
+                    &child(&p, field),
+                    policy,
+                    &["Honor", "Ignore"],
+                ));
             }
         }
         let selector = get(c, "labelSelector");
@@ -394,7 +427,10 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
             let kp = child(&p, "matchLabelKeys");
             let selector_keys = selector.map(selector_keys).unwrap_or_default();
             if selector.is_none() {
-                errs.push(Cause::forbidden(&kp, "must not be specified when labelSelector is not set"));
+                errs.push(Cause::forbidden(
+                    &kp,
+                    "must not be specified when labelSelector is not set",
+                ));
             }
             for (j, k) in keys.iter().enumerate() {
                 let k = k.as_str().unwrap_or("");
@@ -480,8 +516,11 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
             "must not have more than 32 search paths",
         ));
     }
-    let joined: usize =
-        searches.iter().map(|s| s.as_str().unwrap_or("").len()).sum::<usize>() + searches.len().saturating_sub(1);
+    let joined: usize = searches
+        .iter()
+        .map(|s| s.as_str().unwrap_or("").len())
+        .sum::<usize>()
+        + searches.len().saturating_sub(1);
     if joined > 2048 {
         errs.push(Cause::invalid_shown(
             &sp,
@@ -502,7 +541,10 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
     }
     for (i, option) in arr(config, "options").iter().enumerate() {
         if str_of(option, "name").is_empty() {
-            errs.push(Cause::required(&index(&child(path, "options"), i), "must not be empty"));
+            errs.push(Cause::required(
+                &index(&child(path, "options"), i),
+                "must not be empty",
+            ));
         }
     }
     errs

@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use super::util::{
-    arr, child, flag, get, inclusive_range_error, index, int, local_descending_path,
-    not_supported, str_of,
+    arr, child, flag, get, inclusive_range_error, index, int, local_descending_path, not_supported,
+    str_of,
 };
 use crate::error::Cause;
 use crate::names;
@@ -69,9 +69,18 @@ pub fn pod_security_context(spec: &Value, path: &str) -> Vec<Cause> {
             &["Always", "OnRootMismatch"],
         ));
     }
-    errs.extend(seccomp_profile(get(sc, "seccompProfile"), &child(path, "seccompProfile")));
-    errs.extend(windows_options(get(sc, "windowsOptions"), &child(path, "windowsOptions")));
-    errs.extend(app_armor_profile(get(sc, "appArmorProfile"), &child(path, "appArmorProfile")));
+    errs.extend(seccomp_profile(
+        get(sc, "seccompProfile"),
+        &child(path, "seccompProfile"),
+    ));
+    errs.extend(windows_options(
+        get(sc, "windowsOptions"),
+        &child(path, "windowsOptions"),
+    ));
+    errs.extend(app_armor_profile(
+        get(sc, "appArmorProfile"),
+        &child(path, "appArmorProfile"),
+    ));
     if let Some(policy) = get(sc, "supplementalGroupsPolicy").and_then(Value::as_str)
         && policy != "Merge"
         && policy != "Strict"
@@ -96,7 +105,8 @@ pub fn pod_security_context(spec: &Value, path: &str) -> Vec<Cause> {
 }
 
 /// `SysctlContainSlashFmt` as `regexp.String()` prints it.
-const SYSCTL_REGEX: &str = "^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$";
+const SYSCTL_REGEX: &str =
+    "^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$";
 
 /// `IsValidSysctlName`.
 fn is_valid_sysctl_name(name: &str) -> bool {
@@ -105,7 +115,9 @@ fn is_valid_sysctl_name(name: &str) -> bool {
         let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
         match (b.first(), b.last()) {
             (Some(first), Some(last)) => {
-                alnum(first) && alnum(last) && b.iter().all(|c| alnum(c) || matches!(c, b'-' | b'_'))
+                alnum(first)
+                    && alnum(last)
+                    && b.iter().all(|c| alnum(c) || matches!(c, b'-' | b'_'))
             }
             _ => false,
         }
@@ -200,7 +212,10 @@ pub fn container_security_context(sc: &Value, host_users: bool, path: &str) -> V
             ));
         }
     }
-    errs.extend(seccomp_profile(get(sc, "seccompProfile"), &child(path, "seccompProfile")));
+    errs.extend(seccomp_profile(
+        get(sc, "seccompProfile"),
+        &child(path, "seccompProfile"),
+    ));
     if sc.get("allowPrivilegeEscalation").and_then(Value::as_bool) == Some(false) {
         if sc.get("privileged").and_then(Value::as_bool) == Some(true) {
             errs.push(Cause::invalid(
@@ -221,8 +236,14 @@ pub fn container_security_context(sc: &Value, host_users: bool, path: &str) -> V
             }
         }
     }
-    errs.extend(windows_options(get(sc, "windowsOptions"), &child(path, "windowsOptions")));
-    errs.extend(app_armor_profile(get(sc, "appArmorProfile"), &child(path, "appArmorProfile")));
+    errs.extend(windows_options(
+        get(sc, "windowsOptions"),
+        &child(path, "windowsOptions"),
+    ));
+    errs.extend(app_armor_profile(
+        get(sc, "appArmorProfile"),
+        &child(path, "appArmorProfile"),
+    ));
     errs
 }
 
@@ -274,7 +295,10 @@ fn app_armor_profile(profile: Option<&Value>, path: &str) -> Vec<Cause> {
     let localhost = get(profile, "localhostProfile").and_then(Value::as_str);
     match str_of(profile, "type") {
         "Localhost" => match localhost {
-            None => errs.push(Cause::required(&lp, "must be set when AppArmor type is Localhost")),
+            None => errs.push(Cause::required(
+                &lp,
+                "must be set when AppArmor type is Localhost",
+            )),
             Some(p) => {
                 if p.trim() != p {
                     errs.push(Cause::invalid(
@@ -283,7 +307,10 @@ fn app_armor_profile(profile: Option<&Value>, path: &str) -> Vec<Cause> {
                         "must not be padded with whitespace",
                     ));
                 } else if p.is_empty() {
-                    errs.push(Cause::required(&lp, "must be set when AppArmor type is Localhost"));
+                    errs.push(Cause::required(
+                        &lp,
+                        "must be set when AppArmor type is Localhost",
+                    ));
                 }
                 if p.len() > 4095 {
                     errs.push(Cause::too_long(&lp, 4095));
@@ -377,7 +404,11 @@ fn windows_options(options: Option<&Value>, path: &str) -> Vec<Cause> {
         let value = Value::from(user);
         let parts: Vec<&str> = user.split('\\').collect();
         if user.is_empty() {
-            errs.push(Cause::invalid(&p, &value, "runAsUserName cannot be an empty string"));
+            errs.push(Cause::invalid(
+                &p,
+                &value,
+                "runAsUserName cannot be an empty string",
+            ));
         } else if user.chars().any(|c| c.is_ascii_control()) {
             errs.push(Cause::invalid(
                 &p,
@@ -412,7 +443,11 @@ fn windows_options(options: Option<&Value>, path: &str) -> Vec<Cause> {
                 ));
             }
             if name.is_empty() {
-                errs.push(Cause::invalid(&p, &value, "runAsUserName's User cannot be empty"));
+                errs.push(Cause::invalid(
+                    &p,
+                    &value,
+                    "runAsUserName's User cannot be empty",
+                ));
             } else if name.len() > 104 {
                 errs.push(Cause::invalid(
                     &p,
@@ -469,9 +504,14 @@ pub fn windows_host_process(spec: &Value, path: &str) -> Vec<Cause> {
             && pod != container
         {
             errs.push(Cause::invalid(
-                &child(&child(&child(&cp, "securityContext"), "windowsOptions"), "hostProcess"),
+                &child(
+                    &child(&child(&cp, "securityContext"), "windowsOptions"),
+                    "hostProcess",
+                ),
                 &Value::Bool(container),
-                &format!("pod hostProcess value must be identical if both are specified, was {pod}"),
+                &format!(
+                    "pod hostProcess value must be identical if both are specified, was {pod}"
+                ),
             ));
         }
         if container == Some(true) || (container.is_none() && pod == Some(true)) {
@@ -503,7 +543,11 @@ pub fn host_users(spec: &Value, path: &str) -> Vec<Cause> {
     if get(spec, "hostUsers").and_then(Value::as_bool) != Some(false) {
         return errs;
     }
-    for (field, name) in [("hostNetwork", "hostNetwork"), ("hostPID", "HostPID"), ("hostIPC", "HostIPC")] {
+    for (field, name) in [
+        ("hostNetwork", "hostNetwork"),
+        ("hostPID", "HostPID"),
+        ("hostIPC", "HostIPC"),
+    ] {
         if flag(spec, field) {
             errs.push(Cause::forbidden(
                 &child(path, name),
@@ -566,14 +610,32 @@ fn windows(spec: &Value, path: &str) -> Vec<Cause> {
             (flag(spec, "hostIPC"), child(path, "hostIPC")),
             (set(sc, "seccompProfile"), child(&scp, "seccompProfile")),
             (set(sc, "fsGroup"), child(&scp, "fsGroup")),
-            (set(sc, "fsGroupChangePolicy"), child(&scp, "fsGroupChangePolicy")),
-            (sc.is_some_and(|sc| !arr(sc, "sysctls").is_empty()), child(&scp, "sysctls")),
-            (get(spec, "shareProcessNamespace").is_some(), child(path, "shareProcessNamespace")),
+            (
+                set(sc, "fsGroupChangePolicy"),
+                child(&scp, "fsGroupChangePolicy"),
+            ),
+            (
+                sc.is_some_and(|sc| !arr(sc, "sysctls").is_empty()),
+                child(&scp, "sysctls"),
+            ),
+            (
+                get(spec, "shareProcessNamespace").is_some(),
+                child(path, "shareProcessNamespace"),
+            ),
             (set(sc, "runAsUser"), child(&scp, "runAsUser")),
             (set(sc, "runAsGroup"), child(&scp, "runAsGroup")),
-            (set(sc, "supplementalGroups"), child(&scp, "supplementalGroups")),
-            (set(sc, "supplementalGroupsPolicy"), child(&scp, "supplementalGroupsPolicy")),
-            (set(sc, "seLinuxChangePolicy"), child(&scp, "seLinuxChangePolicy")),
+            (
+                set(sc, "supplementalGroups"),
+                child(&scp, "supplementalGroups"),
+            ),
+            (
+                set(sc, "supplementalGroupsPolicy"),
+                child(&scp, "supplementalGroupsPolicy"),
+            ),
+            (
+                set(sc, "seLinuxChangePolicy"),
+                child(&scp, "seLinuxChangePolicy"),
+            ),
         ];
         for (bad, field) in checks {
             if bad {

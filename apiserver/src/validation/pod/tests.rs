@@ -62,10 +62,17 @@ fn expect(expected: &[(&str, &str, &str)]) -> Vec<Row> {
     expected
         .iter()
         .map(|(f, r, m)| {
-            let reason = [INVALID, REQUIRED, FORBIDDEN, NOT_SUPPORTED, DUPLICATE, NOT_FOUND]
-                .into_iter()
-                .find(|known| known == r)
-                .unwrap_or("unknown");
+            let reason = [
+                INVALID,
+                REQUIRED,
+                FORBIDDEN,
+                NOT_SUPPORTED,
+                DUPLICATE,
+                NOT_FOUND,
+            ]
+            .into_iter()
+            .find(|known| known == r)
+            .unwrap_or("unknown");
             (f.to_string(), reason, m.to_string())
         })
         .collect()
@@ -214,7 +221,11 @@ fn ports() {
                 INVALID,
                 "Invalid value: \"Http\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"
             ),
-            ("spec.containers[0].ports[0].containerPort", REQUIRED, "Required value"),
+            (
+                "spec.containers[0].ports[0].containerPort",
+                REQUIRED,
+                "Required value"
+            ),
             (
                 "spec.containers[0].ports[1].containerPort",
                 INVALID,
@@ -230,13 +241,21 @@ fn ports() {
                 NOT_SUPPORTED,
                 "Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\""
             ),
-            ("spec.containers[0].ports[2].name", DUPLICATE, "Duplicate value: \"web\""),
+            (
+                "spec.containers[0].ports[2].name",
+                DUPLICATE,
+                "Duplicate value: \"web\""
+            ),
             (
                 "spec.containers[0].ports[3].name",
                 INVALID,
                 "Invalid value: \"abcdefghijklmnop\": must be no more than 15 characters"
             ),
-            ("spec.containers[0].ports[3].protocol", REQUIRED, "Required value"),
+            (
+                "spec.containers[0].ports[3].protocol",
+                REQUIRED,
+                "Required value"
+            ),
         ])
     );
     assert_eq!(
@@ -322,7 +341,11 @@ fn env_and_env_from() {
                 INVALID,
                 "Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`"
             ),
-            ("spec.containers[0].envFrom[1].configMapRef.name", REQUIRED, "Required value"),
+            (
+                "spec.containers[0].envFrom[1].configMapRef.name",
+                REQUIRED,
+                "Required value"
+            ),
         ])
     );
 }
@@ -473,7 +496,9 @@ fn init_containers() {
         create(|p| p["spec"]["initContainers"] = json!([
             init(json!({"readinessProbe": {"exec": {"command": ["true"]}, "successThreshold": 1}})),
             init(json!({"name": "c", "restartPolicy": "Never"})),
-            init(json!({"name": "side", "restartPolicy": "Always", "livenessProbe": {"exec": {"command": ["true"]}, "successThreshold": 3}})),
+            init(
+                json!({"name": "side", "restartPolicy": "Always", "livenessProbe": {"exec": {"command": ["true"]}, "successThreshold": 3}})
+            ),
         ])),
         expect(&[
             (
@@ -486,7 +511,11 @@ fn init_containers() {
                 NOT_SUPPORTED,
                 "Unsupported value: \"Never\": supported values: \"Always\""
             ),
-            ("spec.initContainers[1].name", DUPLICATE, "Duplicate value: \"c\""),
+            (
+                "spec.initContainers[1].name",
+                DUPLICATE,
+                "Duplicate value: \"c\""
+            ),
             (
                 "spec.initContainers[2].livenessProbe.successThreshold",
                 INVALID,
@@ -528,7 +557,11 @@ fn volumes_and_mounts() {
                 FORBIDDEN,
                 "Forbidden: may not specify more than 1 volume type"
             ),
-            ("spec.volumes[1].secret.secretName", REQUIRED, "Required value"),
+            (
+                "spec.volumes[1].secret.secretName",
+                REQUIRED,
+                "Required value"
+            ),
             (
                 "spec.volumes[1].secret.defaultMode",
                 INVALID,
@@ -555,7 +588,11 @@ fn volumes_and_mounts() {
                 INVALID,
                 "Invalid value: \"../x\": must not contain '..'"
             ),
-            ("spec.containers[0].volumeMounts[0].name", NOT_FOUND, "Not found: \"data\""),
+            (
+                "spec.containers[0].volumeMounts[0].name",
+                NOT_FOUND,
+                "Not found: \"data\""
+            ),
             (
                 "spec.containers[0].volumeMounts[1].mountPath",
                 INVALID,
@@ -569,14 +606,19 @@ fn volumes_and_mounts() {
         ])
     );
     assert_eq!(
-        create(|p| p["spec"]["volumes"][0] = json!({"name": "data", "secret": {"secretName": "s"}, "downwardAPI": {}})),
+        create(|p| p["spec"]["volumes"][0] =
+            json!({"name": "data", "secret": {"secretName": "s"}, "downwardAPI": {}})),
         expect(&[
             (
                 "spec.volumes[0].downwarAPI",
                 FORBIDDEN,
                 "Forbidden: may not specify more than 1 volume type"
             ),
-            ("spec.containers[0].volumeMounts[0].name", NOT_FOUND, "Not found: \"data\""),
+            (
+                "spec.containers[0].volumeMounts[0].name",
+                NOT_FOUND,
+                "Not found: \"data\""
+            ),
         ])
     );
     assert_eq!(
@@ -617,7 +659,10 @@ fn scheduling() {
             (
                 "spec.nodeSelector",
                 INVALID,
-                &format!("Invalid value: \"ssd!\": {}", names::is_valid_label_value("ssd!")[0])
+                &format!(
+                    "Invalid value: \"ssd!\": {}",
+                    names::is_valid_label_value("ssd!")[0]
+                )
             ),
             (
                 "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values",
@@ -715,17 +760,26 @@ fn spec_scalars_and_security_context() {
     let subdomain = names::is_dns1123_subdomain("Bad_SA").remove(0);
     assert_eq!(
         create(|p| {
-            p["spec"]["securityContext"] = json!({"runAsUser": -1, "sysctls": [{"name": "net.ipv4.ip_forward"}]});
+            p["spec"]["securityContext"] =
+                json!({"runAsUser": -1, "sysctls": [{"name": "net.ipv4.ip_forward"}]});
             p["spec"]["hostNetwork"] = json!(true);
             p["spec"]["containers"][0]["ports"] = json!([]);
-            c0(p)["securityContext"] = json!({"runAsGroup": 5_000_000_000_i64, "procMount": "Unmasked"});
+            c0(p)["securityContext"] =
+                json!({"runAsGroup": 5_000_000_000_i64, "procMount": "Unmasked"});
             p["spec"]["serviceAccountName"] = json!("Bad_SA");
             p["spec"]["activeDeadlineSeconds"] = json!(0);
             p["spec"]["hostname"] = json!("Host_1");
-            p["spec"].as_object_mut().unwrap().remove("terminationGracePeriodSeconds");
+            p["spec"]
+                .as_object_mut()
+                .unwrap()
+                .remove("terminationGracePeriodSeconds");
         }),
         expect(&[
-            ("spec.terminationGracePeriodSeconds", REQUIRED, "Required value"),
+            (
+                "spec.terminationGracePeriodSeconds",
+                REQUIRED,
+                "Required value"
+            ),
             (
                 "spec.containers[0].securityContext.runAsGroup",
                 INVALID,
@@ -821,14 +875,26 @@ fn many_causes_come_in_kubes_order() {
             ("spec.volumes[0].name", REQUIRED, "Required value"),
             ("spec.containers[0].name", REQUIRED, "Required value"),
             ("spec.containers[0].image", REQUIRED, "Required value"),
-            ("spec.containers[0].ports[0].protocol", REQUIRED, "Required value"),
-            ("spec.containers[0].volumeMounts[0].name", NOT_FOUND, "Not found: \"data\""),
+            (
+                "spec.containers[0].ports[0].protocol",
+                REQUIRED,
+                "Required value"
+            ),
+            (
+                "spec.containers[0].volumeMounts[0].name",
+                NOT_FOUND,
+                "Not found: \"data\""
+            ),
             (
                 "spec.restartPolicy",
                 NOT_SUPPORTED,
                 "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""
             ),
-            ("spec.hostname", INVALID, "Invalid value: \"a.b\": must not contain dots"),
+            (
+                "spec.hostname",
+                INVALID,
+                "Invalid value: \"a.b\": must not contain dots"
+            ),
         ])
     );
 }
@@ -845,17 +911,32 @@ fn templates_validate_labels_and_the_spec_under_the_path() {
             (
                 "spec.template.labels",
                 INVALID,
-                &format!("Invalid value: \"-x\": {}", names::is_valid_label_value("-x")[0])
+                &format!(
+                    "Invalid value: \"-x\": {}",
+                    names::is_valid_label_value("-x")[0]
+                )
             ),
-            ("spec.template.spec.containers[0].image", REQUIRED, "Required value"),
+            (
+                "spec.template.spec.containers[0].image",
+                REQUIRED,
+                "Required value"
+            ),
         ])
     );
     assert_eq!(
         rows(validate_pod_template_spec(&json!({}), "spec.template")),
         expect(&[
-            ("spec.template.spec.terminationGracePeriodSeconds", REQUIRED, "Required value"),
+            (
+                "spec.template.spec.terminationGracePeriodSeconds",
+                REQUIRED,
+                "Required value"
+            ),
             ("spec.template.spec.containers", REQUIRED, "Required value"),
-            ("spec.template.spec.restartPolicy", REQUIRED, "Required value"),
+            (
+                "spec.template.spec.restartPolicy",
+                REQUIRED,
+                "Required value"
+            ),
             ("spec.template.spec.dnsPolicy", REQUIRED, "Required value"),
         ])
     );
@@ -902,7 +983,11 @@ fn updates_of_other_fields_are_forbidden() {
             p["spec"]["hostname"] = json!("h");
         }),
         expect(&[
-            ("spec.containers[1].name", DUPLICATE, "Duplicate value: \"c\""),
+            (
+                "spec.containers[1].name",
+                DUPLICATE,
+                "Duplicate value: \"c\""
+            ),
             (
                 "spec.containers",
                 FORBIDDEN,

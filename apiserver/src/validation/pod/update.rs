@@ -216,7 +216,10 @@ fn only_added_tolerations(new: &[Value], old: &[Value]) -> Vec<Cause> {
     };
     for o in old {
         let o = without_seconds(o);
-        if !new.iter().any(|n| same(Some(&without_seconds(n)), Some(&o))) {
+        if !new
+            .iter()
+            .any(|n| same(Some(&without_seconds(n)), Some(&o)))
+        {
             return vec![Cause::forbidden(
                 path,
                 "existing toleration can not be modified except its tolerationSeconds",
@@ -330,8 +333,8 @@ fn node_affinity_mutation(new: Option<&Value>, old: Option<&Value>) -> Vec<Cause
             let n = arr(new_term, field);
             o.is_empty() || (n.len() >= o.len() && n[..o.len()] == *o)
         });
-        let was_empty = arr(old_term, "matchExpressions").is_empty()
-            && arr(old_term, "matchFields").is_empty();
+        let was_empty =
+            arr(old_term, "matchExpressions").is_empty() && arr(old_term, "matchFields").is_empty();
         let gained = !arr(new_term, "matchExpressions").is_empty()
             || !arr(new_term, "matchFields").is_empty();
         if !only_additions || (was_empty && gained) {
@@ -384,10 +387,9 @@ fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
         return is_zero(a) && is_zero(b);
     }
     match (a, b) {
-        (Some(Value::Object(x)), Some(Value::Object(y))) => x
-            .keys()
-            .chain(y.keys())
-            .all(|k| same(x.get(k), y.get(k))),
+        (Some(Value::Object(x)), Some(Value::Object(y))) => {
+            x.keys().chain(y.keys()).all(|k| same(x.get(k), y.get(k)))
+        }
         (Some(Value::Array(x)), Some(Value::Array(y))) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(Some(a), Some(b)))
         }
@@ -416,7 +418,11 @@ fn spec_diff(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Str
         }
         _ => {
             let show = |v: Option<&Value>| v.map_or_else(|| "null".to_owned(), Value::to_string);
-            out.push_str(&format!("- {path}: {}\n+ {path}: {}\n", show(old), show(new)));
+            out.push_str(&format!(
+                "- {path}: {}\n+ {path}: {}\n",
+                show(old),
+                show(new)
+            ));
         }
     }
 }
@@ -440,7 +446,10 @@ pub fn status_update(new: &Value, old: &Value) -> Vec<Cause> {
         }
     }
     if str_of(new_spec, "nodeName") != str_of(old_spec, "nodeName") {
-        errs.push(Cause::forbidden("status.nodeName", "may not be changed directly"));
+        errs.push(Cause::forbidden(
+            "status.nodeName",
+            "may not be changed directly",
+        ));
     }
     let nominated = str_of(new_status, "nominatedNodeName");
     if nominated != str_of(old_status, "nominatedNodeName") && !nominated.is_empty() {
@@ -498,9 +507,15 @@ fn state_transitions(
     if restart_policy == "Always" {
         return errs;
     }
-    let terminated = |s: &Value| get(s, "state").and_then(|st| get(st, "terminated")).cloned();
+    let terminated = |s: &Value| {
+        get(s, "state")
+            .and_then(|st| get(st, "terminated"))
+            .cloned()
+    };
     for (i, old) in arr(old_status, list).iter().enumerate() {
-        let Some(term) = terminated(old) else { continue };
+        let Some(term) = terminated(old) else {
+            continue;
+        };
         if int(&term, "exitCode").unwrap_or(0) != 0 && restart_policy == "OnFailure" {
             continue;
         }

@@ -156,7 +156,9 @@ pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
         let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
         match (l.first(), l.last()) {
             (Some(first), Some(last)) => {
-                alnum(first) && alnum(last) && l.iter().all(|c| alnum(c) || matches!(c, b'-' | b'_'))
+                alnum(first)
+                    && alnum(last)
+                    && l.iter().all(|c| alnum(c) || matches!(c, b'-' | b'_'))
             }
             _ => false,
         }
@@ -189,7 +191,9 @@ pub fn port_name_errors(port: &str) -> Vec<String> {
             .bytes()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
     {
-        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned());
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
+        );
     }
     if !port.bytes().any(|c| c.is_ascii_lowercase()) {
         errs.push("must contain at least one letter (a-z)".to_owned());
@@ -305,7 +309,11 @@ pub fn labels(v: &Value, k: &str, path: &str) -> Vec<Cause> {
 }
 
 /// `unversionedvalidation.ValidateLabelSelector`.
-pub fn label_selector(selector: Option<&Value>, allow_invalid_value: bool, path: &str) -> Vec<Cause> {
+pub fn label_selector(
+    selector: Option<&Value>,
+    allow_invalid_value: bool,
+    path: &str,
+) -> Vec<Cause> {
     let Some(selector) = selector else {
         return Vec::new();
     };

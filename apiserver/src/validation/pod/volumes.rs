@@ -137,7 +137,10 @@ fn source(
             "hostPath" => host_path(src, &p),
             "gitRepo" => {
                 let mut e = required(src, &["repository"], &p);
-                e.extend(local_descending_path(str_of(src, "directory"), &child(&p, "directory")));
+                e.extend(local_descending_path(
+                    str_of(src, "directory"),
+                    &child(&p, "directory"),
+                ));
                 e
             }
             "gcePersistentDisk" => disk(src, "pdName", &child(path, "persistentDisk")),
@@ -163,7 +166,10 @@ fn source(
             }
             "cephfs" => {
                 if arr(src, "monitors").is_empty() {
-                    vec![Cause::required(&child(&child(path, "cephfs"), "monitors"), "")]
+                    vec![Cause::required(
+                        &child(&child(path, "cephfs"), "monitors"),
+                        "",
+                    )]
                 } else {
                     Vec::new()
                 }
@@ -185,7 +191,10 @@ fn source(
                 if resource_is_pod && str_of(src, "reference").is_empty() {
                     e.push(Cause::required(&child(&p, "reference"), ""));
                 }
-                e.extend(pull_policy(str_of(src, "pullPolicy"), &child(&p, "pullPolicy")));
+                e.extend(pull_policy(
+                    str_of(src, "pullPolicy"),
+                    &child(&p, "pullPolicy"),
+                ));
                 e
             }
             _ => Vec::new(),
@@ -210,7 +219,10 @@ fn required(src: &Value, fields: &[&str], path: &str) -> Vec<Cause> {
 fn secret_ref_name(src: &Value, path: &str) -> Vec<Cause> {
     match get(src, "secretRef") {
         Some(r) if str_of(r, "name").is_empty() => {
-            vec![Cause::required(&child(&child(path, "secretRef"), "name"), "")]
+            vec![Cause::required(
+                &child(&child(path, "secretRef"), "name"),
+                "",
+            )]
         }
         _ => Vec::new(),
     }
@@ -267,7 +279,8 @@ fn disk(src: &Value, id: &str, path: &str) -> Vec<Cause> {
 /// A file mode field.
 fn mode(src: &Value, field: &str, path: &str) -> Option<Cause> {
     let m = int(src, field)?;
-    (!(0..=0o777).contains(&m)).then(|| Cause::invalid(&child(path, field), &Value::from(m), FILE_MODE))
+    (!(0..=0o777).contains(&m))
+        .then(|| Cause::invalid(&child(path, field), &Value::from(m), FILE_MODE))
 }
 
 /// `validateSecretVolumeSource` / `validateConfigMapVolumeSource`.
@@ -283,7 +296,10 @@ fn key_to_paths(src: &Value, name_field: &str, path: &str) -> Vec<Cause> {
 /// `validateKeyToPath`.
 fn key_to_path(item: &Value, path: &str) -> Vec<Cause> {
     let mut errs = required(item, &["key", "path"], path);
-    errs.extend(local_non_reserved_path(str_of(item, "path"), &child(path, "path")));
+    errs.extend(local_non_reserved_path(
+        str_of(item, "path"),
+        &child(path, "path"),
+    ));
     errs.extend(mode(item, "mode", path));
     errs
 }
@@ -306,7 +322,10 @@ fn flocker(src: &Value, path: &str) -> Vec<Cause> {
     let name = str_of(src, "datasetName");
     let uuid = str_of(src, "datasetUUID");
     if name.is_empty() && uuid.is_empty() {
-        errs.push(Cause::required(path, "one of datasetName and datasetUUID is required"));
+        errs.push(Cause::required(
+            path,
+            "one of datasetName and datasetUUID is required",
+        ));
     }
     if !name.is_empty() && !uuid.is_empty() {
         errs.push(Cause::invalid(
@@ -329,7 +348,10 @@ fn flocker(src: &Value, path: &str) -> Vec<Cause> {
 /// there, unindexed).
 fn downward_api_file(file: &Value, path: &str) -> Vec<Cause> {
     let mut errs = required(file, &["path"], path);
-    errs.extend(local_non_reserved_path(str_of(file, "path"), &child(path, "path")));
+    errs.extend(local_non_reserved_path(
+        str_of(file, "path"),
+        &child(path, "path"),
+    ));
     match (get(file, "fieldRef"), get(file, "resourceFieldRef")) {
         (Some(field_ref), resource_ref) => {
             errs.extend(object_field_selector(
@@ -505,9 +527,8 @@ fn ephemeral(src: &Value, volume_path: &str, name: &str, pod_name: Option<&str>)
 fn projected(src: &Value, path: &str) -> Vec<Cause> {
     let mut errs: Vec<Cause> = mode(src, "defaultMode", path).into_iter().collect();
     let mut paths = HashSet::new();
-    let conflict = |value: &str| {
-        Cause::invalid(path, &Value::from(value), "conflicting duplicate paths")
-    };
+    let conflict =
+        |value: &str| Cause::invalid(path, &Value::from(value), "conflicting duplicate paths");
     for (i, source) in arr(src, "sources").iter().enumerate() {
         let sp = index(&child(path, "sources"), i);
         let mut count = 0;
