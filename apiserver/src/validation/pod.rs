@@ -6,8 +6,10 @@
 //! Not ported (the object passes where kube would refuse it): the deprecated tolerations
 //! annotation, IP address syntax (`hostAliases[*].ip`, `dnsConfig.nameservers`, status IPs),
 //! the inner fields of `iscsi`, `quobyte`, `azureDisk` and `ephemeral` volume sources and of
-//! `clusterTrustBundle` projections beyond their paths, `resourceClaims` entries, pod-level
-//! `resources`, and the container user and allocated-resource checks of status updates.
+//! `clusterTrustBundle` projections beyond their paths, `fileKeyRef` env sources beyond counting
+//! as a source, `resourceClaims` entries, pod-level `resources`, container restart rules (a
+//! regular container's `restartPolicy` is refused as before the `ContainerRestartRules` gate),
+//! and the container user and allocated-resource checks of status updates.
 //! Values Go prints as raw structs (`%#v`) are printed here as their JSON.
 
 mod containers;

@@ -417,6 +417,10 @@ fn env_value_from(from: &Value, has_value: bool, path: &str) -> Vec<Cause> {
             errs.extend(key_selector(selector, &child(path, source)));
         }
     }
+    // `fileKeyRef` (the `EnvFiles` gate) is a source; its own checks are not ported.
+    if get(from, "fileKeyRef").is_some() {
+        sources += 1;
+    }
     let empty = Value::from("");
     if sources == 0 {
         errs.push(Cause::invalid(

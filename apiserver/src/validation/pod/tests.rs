@@ -297,7 +297,8 @@ fn env_and_env_from() {
                 "configMapKeyRef": {"name": "m", "key": "k"}
             }},
             {"name": "E", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.foo"}}},
-            {"name": "F", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.phase"}}}
+            {"name": "F", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.phase"}}},
+            {"name": "G", "valueFrom": {"fileKeyRef": {"volumeName": "data", "path": "env", "key": "G"}}}
         ])),
         expect(&[
             (
@@ -1096,5 +1097,46 @@ fn status_updates() {
                 "Forbidden: may not be transitioned to non-terminated state"
             ),
         ])
+    );
+}
+
+#[test]
+fn gated_pods_may_gain_node_selector_entries_only() {
+    let mut old = pod();
+    old["spec"]["schedulingGates"] = json!([{"name": "example.com/gate"}]);
+    old["spec"]["nodeSelector"] = json!({"disk": "ssd"});
+    let updated = |mutate: &dyn Fn(&mut Value)| {
+        let mut new = old.clone();
+        mutate(&mut new);
+        rows(validate_pod(
+            new.as_object().unwrap(),
+            Write::Update {
+                old: old.as_object().unwrap(),
+            },
+        ))
+    };
+    assert_eq!(
+        updated(&|p| {
+            p["spec"]["nodeSelector"]["zone"] = json!("a");
+            p["spec"]["schedulingGates"] = json!([]);
+        }),
+        vec![]
+    );
+    assert_eq!(
+        updated(&|p| p["spec"]["nodeSelector"] = json!({"disk": "hdd"})),
+        expect(&[(
+            "spec.nodeSelector",
+            INVALID,
+            "Invalid value: map[string]string{\"disk\":\"hdd\"}: only additions to spec.nodeSelector are allowed (no mutations or deletions)"
+        )])
+    );
+    assert_eq!(
+        updated(&|p| p["spec"]["schedulingGates"] =
+            json!([{"name": "example.com/gate"}, {"name": "b"}])),
+        expect(&[(
+            "spec.schedulingGates[1].name",
+            FORBIDDEN,
+            "Forbidden: only deletion is allowed, but found new scheduling gate 'b'"
+        )])
     );
 }
