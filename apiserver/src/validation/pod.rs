@@ -13,6 +13,8 @@
 //! Values Go prints as raw structs (`%#v`) are printed here as their JSON.
 
 mod containers;
+mod probes;
+mod resources;
 mod scheduling;
 mod security;
 mod update;
@@ -497,7 +499,7 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
     }
     if let Some(overhead) = get(spec, "overhead") {
         let requirements = serde_json::json!({ "limits": overhead });
-        errs.extend(containers::resource_requirements(
+        errs.extend(resources::resource_requirements(
             &requirements,
             None,
             &child(path, "overhead"),
