@@ -98,6 +98,34 @@ impl Cause {
         }
     }
 
+    /// `field.Invalid(path, value, detail)` for a value Go prints through its `String()` method
+    /// (a `resource.Quantity`, a `core.ResourceName`): `shown` as is, unquoted.
+    pub fn invalid_shown(field: &str, shown: &str, detail: &str) -> Self {
+        Self {
+            reason: "FieldValueInvalid",
+            message: format!("Invalid value: {shown}: {detail}"),
+            field: field.to_owned(),
+        }
+    }
+
+    /// `field.Duplicate(path, value)`.
+    pub fn duplicate(field: &str, value: &Value) -> Self {
+        Self {
+            reason: "FieldValueDuplicate",
+            message: format!("Duplicate value: {}", render_value(value)),
+            field: field.to_owned(),
+        }
+    }
+
+    /// `field.NotFound(path, value)`.
+    pub fn not_found(field: &str, value: &Value) -> Self {
+        Self {
+            reason: "FieldValueNotFound",
+            message: format!("Not found: {}", render_value(value)),
+            field: field.to_owned(),
+        }
+    }
+
     /// `field.TooLong(path, _, max)`.
     pub fn too_long(field: &str, max_length: usize) -> Self {
         let unit = if max_length == 1 { "byte" } else { "bytes" };

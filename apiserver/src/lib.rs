@@ -41,6 +41,7 @@ mod strict_json;
 mod subresources;
 mod table;
 mod transform;
+mod validation;
 mod watch;
 mod zero;
 

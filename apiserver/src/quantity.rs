@@ -209,6 +209,21 @@ impl Quantity {
         Some((out, r == 0))
     }
 
+    /// `Value()`: rounded away from zero to an integer; `None` on overflow.
+    pub fn value(&self) -> Option<i128> {
+        Some(self.as_scale(0)?.0.value)
+    }
+
+    /// `MilliValue() % 1000 == 0`: whether the quantity is a whole number; `None` on overflow.
+    pub fn is_integer(&self) -> Option<bool> {
+        Some(self.as_scale(0)?.1)
+    }
+
+    /// `Sign()`: -1, 0 or 1.
+    pub fn sign(&self) -> i32 {
+        self.value.signum() as i32
+    }
+
     /// `Add`: the sum takes the format of the first non-zero operand.
     pub fn add(&self, other: &Self) -> Option<Self> {
         let scale = self.scale.min(other.scale);

@@ -20,6 +20,7 @@ use crate::error::{ApiError, ApiResult, Cause, GroupResource, OPTIMISTIC_LOCK_MS
 use crate::kinds::Kind;
 use crate::names;
 use crate::object::{self, meta_mut, meta_str};
+use crate::validation::{self, Write};
 
 /// How many times a create tries again when a generated name or an allocated value is taken (kube-apiserver's
 /// `RetryGenerateName`).
@@ -503,7 +504,7 @@ impl Registry {
                 let generation = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
                 meta_mut(&mut new).insert("generation".into(), json!(generation));
             }
-            validate_update(kind, &new)?;
+            validate_update(kind, &new, &old, mode)?;
             if let Some(manager) = &write.manager {
                 let subresource = (mode == UpdateMode::Status).then_some("status");
                 new = track(kind, Some(&old), new, manager, subresource);
@@ -916,11 +917,30 @@ fn invalid_if_any(kind: &Kind, obj: &Map<String, Value>, causes: Vec<Cause>) -> 
 
 /// `ValidateObjectMeta` for a new object.
 fn validate_create(kind: &Kind, obj: &Map<String, Value>) -> ApiResult<()> {
-    invalid_if_any(kind, obj, validate_meta(kind, obj))
+    let mut causes = validate_meta(kind, obj);
+    causes.extend(validation::validate(kind, obj, Write::Create));
+    invalid_if_any(kind, obj, causes)
 }
 
-fn validate_update(kind: &Kind, new: &Map<String, Value>) -> ApiResult<()> {
-    invalid_if_any(kind, new, validate_meta(kind, new))
+fn validate_update(
+    kind: &Kind,
+    new: &Map<String, Value>,
+    old: &Map<String, Value>,
+    mode: UpdateMode,
+) -> ApiResult<()> {
+    let mut causes = validate_meta(kind, new);
+    // The server's own writes skip the per-kind update rules: kube-apiserver's binding writes
+    // storage directly, past the pod strategy's `ValidateUpdate` (it sets `spec.nodeName`, which
+    // no client update may change), and the controllers' writes change nothing those rules check.
+    let write = match mode {
+        UpdateMode::Status => Some(Write::Status { old }),
+        UpdateMode::Main => Some(Write::Update { old }),
+        UpdateMode::System => None,
+    };
+    if let Some(write) = write {
+        causes.extend(validation::validate(kind, new, write));
+    }
+    invalid_if_any(kind, new, causes)
 }
 
 fn validate_meta(kind: &Kind, obj: &Map<String, Value>) -> Vec<Cause> {

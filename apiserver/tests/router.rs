@@ -1133,6 +1133,91 @@ async fn binding_assigns_a_pod_once() {
     assert_eq!(cs["items"][0]["metadata"]["name"], "etcd-0");
 }
 
+#[tokio::test]
+async fn an_invalid_pod_is_refused_with_every_cause_and_changes_nothing() {
+    let app = app().await;
+    let pods = "/api/v1/namespaces/default/pods";
+    let before = app.revision().await;
+    let invalid = app
+        .call(
+            Method::POST,
+            pods,
+            Some(json!({
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "x"},
+                "spec": {
+                    "containers": [{"name": "c", "image": "nginx", "ports": [{"containerPort": 70000}]}],
+                    "restartPolicy": "Sometimes"
+                }
+            })),
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        invalid.json(),
+        json!({
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": "Pod \"x\" is invalid: [spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive, spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"]",
+            "reason": "Invalid",
+            "details": {
+                "name": "x",
+                "kind": "Pod",
+                "causes": [
+                    {
+                        "reason": "FieldValueInvalid",
+                        "message": "Invalid value: 70000: must be between 1 and 65535, inclusive",
+                        "field": "spec.containers[0].ports[0].containerPort"
+                    },
+                    {
+                        "reason": "FieldValueNotSupported",
+                        "message": "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"",
+                        "field": "spec.restartPolicy"
+                    }
+                ]
+            },
+            "code": 422
+        })
+    );
+    assert_eq!(
+        app.get(&format!("{pods}/x")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.revision().await, before);
+
+    let created = app
+        .call(
+            Method::POST,
+            pods,
+            Some(json!({"metadata": {"name": "y"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let mut changed = created.json();
+    changed["spec"]["hostname"] = json!("h");
+    let before = app.revision().await;
+    let refused = app
+        .call(Method::PUT, &format!("{pods}/y"), Some(changed))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.json();
+    assert_eq!(body["details"]["causes"][0]["field"], "spec");
+    assert_eq!(
+        body["message"],
+        "Pod \"y\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n- spec.hostname: null\n+ spec.hostname: \"h\"\n"
+    );
+    assert_eq!(app.revision().await, before);
+    let mut new_image = created.json();
+    new_image["spec"]["containers"][0]["image"] = json!("nginx:2");
+    let updated = app
+        .call(Method::PUT, &format!("{pods}/y"), Some(new_image))
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
+}
+
 /// Reads watch events from a streaming body until `count` events arrived (or 5 s passed).
 async fn watch_events(
     app: &App,

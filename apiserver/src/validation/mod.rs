@@ -1,0 +1,30 @@
+//! Per-kind validation: what kube-apiserver's `pkg/apis/*/validation` checks beyond object
+//! metadata, with its field paths, reasons and messages, in its order (the order of
+//! `details.causes` and of the summary message).
+//!
+//! Objects arrive in their storage form (`Kind::to_storage`), defaulted and prepared, after the
+//! metadata checks of the registry.
+
+mod pod;
+
+use serde_json::{Map, Value};
+
+use crate::error::Cause;
+use crate::kinds::Kind;
+
+/// Which write is validated: kube-apiserver's strategies call `Validate` on create,
+/// `ValidateUpdate` on update and their status strategy's `ValidateUpdate` on `/status`.
+#[derive(Clone, Copy, Debug)]
+pub enum Write<'a> {
+    Create,
+    Update { old: &'a Map<String, Value> },
+    Status { old: &'a Map<String, Value> },
+}
+
+/// The causes for `obj` beyond `ValidateObjectMeta` / `ValidateObjectMetaUpdate`.
+pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
+    match (kind.info.group, kind.info.resource) {
+        ("", "pods") => pod::validate_pod(obj, write),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,365 @@
+//! What the pod validators share: `field.Path` building, reading the JSON form of the object
+//! (a missing or `null` field reads as Go's zero value), and the small checks of
+//! `k8s.io/apimachinery/pkg/util/validation` and `apis/meta/v1/validation` they call.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Cause, go_quote};
+use crate::names;
+use crate::quantity::Quantity;
+
+/// `path.Child(name)`.
+pub fn child(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// `path.Index(i)`.
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// `path.Key(k)`.
+pub fn key(path: &str, k: &str) -> String {
+    format!("{path}[{k}]")
+}
+
+/// A field that is set: present and not `null`.
+pub fn get<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    v.get(k).filter(|v| !v.is_null())
+}
+
+/// A string field, `""` when unset.
+pub fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
+    v.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A list field, empty when unset.
+pub fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
+    v.get(k)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// An object field, `None` when unset.
+pub fn obj<'a>(v: &'a Value, k: &str) -> Option<&'a Map<String, Value>> {
+    v.get(k).and_then(Value::as_object)
+}
+
+/// An integer field, `None` when unset.
+pub fn int(v: &Value, k: &str) -> Option<i64> {
+    v.get(k).and_then(Value::as_i64)
+}
+
+/// A boolean field, `false` when unset.
+pub fn flag(v: &Value, k: &str) -> bool {
+    v.get(k).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// A map or list that Go would hold non-empty.
+pub fn non_empty(v: &Value, k: &str) -> bool {
+    match v.get(k) {
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(m)) => !m.is_empty(),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    }
+}
+
+/// A `map[string]string` field as sorted pairs (Go iterates maps randomly; sorted is the
+/// deterministic choice).
+pub fn string_map<'a>(v: &'a Value, k: &str) -> Vec<(&'a str, &'a str)> {
+    let mut pairs: Vec<(&str, &str)> = obj(v, k)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+/// A quantity field, `None` when unset or unparsable (decoding refuses unparsable ones).
+pub fn quantity(v: &Value) -> Option<Quantity> {
+    Quantity::from_json(v)
+}
+
+/// `Quantity.String()` of a parsed quantity.
+pub fn quantity_string(q: &Quantity) -> String {
+    q.string().unwrap_or_default()
+}
+
+/// How `%#v` prints a `[]string`: `[]string{"a", "b"}`.
+pub fn go_string_slice(values: &[Value]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|v| go_quote(v.as_str().unwrap_or("")))
+        .collect();
+    format!("[]string{{{}}}", items.join(", "))
+}
+
+/// `validation.InclusiveRangeError(lo, hi)`.
+pub fn inclusive_range_error(lo: i64, hi: i64) -> String {
+    format!("must be between {lo} and {hi}, inclusive")
+}
+
+/// `apimachineryvalidation.IsNegativeErrorMsg`.
+pub const IS_NEGATIVE: &str = "must be greater than or equal to 0";
+
+/// `ValidateNonnegativeField`.
+pub fn nonnegative(value: i64, path: &str) -> Vec<Cause> {
+    if value < 0 {
+        vec![Cause::invalid(path, &Value::from(value), IS_NEGATIVE)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// One `field.Invalid` per message.
+pub fn invalid_each(path: &str, value: &str, msgs: Vec<String>) -> Vec<Cause> {
+    msgs.iter()
+        .map(|m| Cause::invalid(path, &Value::from(value), m))
+        .collect()
+}
+
+/// `ValidateDNS1123Label`.
+pub fn dns1123_label(value: &str, path: &str) -> Vec<Cause> {
+    invalid_each(path, value, names::is_dns1123_label(value))
+}
+
+/// `ValidateDNS1123Subdomain`.
+pub fn dns1123_subdomain(value: &str, path: &str) -> Vec<Cause> {
+    invalid_each(path, value, names::is_dns1123_subdomain(value))
+}
+
+/// `ValidateQualifiedName` / `ValidateLabelName`.
+pub fn qualified_name(value: &str, path: &str) -> Vec<Cause> {
+    invalid_each(path, value, names::is_qualified_name(value))
+}
+
+/// `validation.IsDNS1123SubdomainWithUnderscore`.
+pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
+    const FMT: &str = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*";
+    let mut errs = Vec::new();
+    if value.len() > names::DNS1123_SUBDOMAIN_MAX_LENGTH {
+        errs.push(format!(
+            "must be no more than {} characters",
+            names::DNS1123_SUBDOMAIN_MAX_LENGTH
+        ));
+    }
+    let label_ok = |label: &str| {
+        let l = label.strip_prefix('_').unwrap_or(label).as_bytes();
+        let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        match (l.first(), l.last()) {
+            (Some(first), Some(last)) => {
+                alnum(first)
+                    && alnum(last)
+                    && l.iter().all(|c| alnum(c) || matches!(c, b'-' | b'_'))
+            }
+            _ => false,
+        }
+    };
+    if !value.split('.').all(label_ok) {
+        errs.push(format!(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '{FMT}')"
+        ));
+    }
+    errs
+}
+
+/// `validation.IsValidPortNum`.
+pub fn port_num_errors(port: i64) -> Vec<String> {
+    if (1..=65535).contains(&port) {
+        Vec::new()
+    } else {
+        vec![inclusive_range_error(1, 65535)]
+    }
+}
+
+/// `validation.IsValidPortName`.
+pub fn port_name_errors(port: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if port.len() > 15 {
+        errs.push("must be no more than 15 characters".to_owned());
+    }
+    if port.is_empty()
+        || !port
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
+        );
+    }
+    if !port.bytes().any(|c| c.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_owned());
+    }
+    if port.contains("--") {
+        errs.push("must not contain consecutive hyphens".to_owned());
+    }
+    if port.starts_with('-') || port.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".to_owned());
+    }
+    errs
+}
+
+/// `ValidatePortNumOrName` of an `IntOrString`.
+pub fn port_num_or_name(port: Option<&Value>, path: &str) -> Vec<Cause> {
+    match port {
+        Some(Value::String(name)) => invalid_each(path, name, port_name_errors(name)),
+        other => {
+            let n = other.and_then(Value::as_i64).unwrap_or(0);
+            port_num_errors(n)
+                .iter()
+                .map(|m| Cause::invalid(path, &Value::from(n), m))
+                .collect()
+        }
+    }
+}
+
+/// `validation.IsRelaxedEnvVarName` (the `RelaxedEnvironmentVariableValidation` gate is on in
+/// v1.36); the caller reports an empty name as required first.
+pub fn env_var_name_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.is_empty() {
+        errs.push("environment variable name must be non-empty".to_owned());
+    }
+    if value.chars().any(|c| !(' '..='~').contains(&c) || c == '=') {
+        errs.push(
+            "a valid environment variable name must consist only of printable ASCII characters other than '='"
+                .to_owned(),
+        );
+    }
+    errs
+}
+
+/// `validation.IsConfigMapKey`.
+pub fn config_map_key_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > names::DNS1123_SUBDOMAIN_MAX_LENGTH {
+        errs.push(format!(
+            "must be no more than {} characters",
+            names::DNS1123_SUBDOMAIN_MAX_LENGTH
+        ));
+    }
+    if value.is_empty()
+        || !value
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
+    {
+        errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')".to_owned());
+    }
+    if value == "." {
+        errs.push("must not be '.'".to_owned());
+    } else if value == ".." {
+        errs.push("must not be '..'".to_owned());
+    } else if value.starts_with("..") {
+        errs.push("must not start with '..'".to_owned());
+    }
+    errs
+}
+
+/// `validatePathNoBacksteps`.
+pub fn path_no_backsteps(target: &str, path: &str) -> Vec<Cause> {
+    if target.split('/').any(|part| part == "..") {
+        vec![Cause::invalid(
+            path,
+            &Value::from(target),
+            "must not contain '..'",
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `validateLocalDescendingPath`.
+pub fn local_descending_path(target: &str, path: &str) -> Vec<Cause> {
+    let mut errs = Vec::new();
+    if target.starts_with('/') {
+        errs.push(Cause::invalid(
+            path,
+            &Value::from(target),
+            "must be a relative path",
+        ));
+    }
+    errs.extend(path_no_backsteps(target, path));
+    errs
+}
+
+/// `ValidateLocalNonReservedPath`.
+pub fn local_non_reserved_path(target: &str, path: &str) -> Vec<Cause> {
+    let mut errs = local_descending_path(target, path);
+    if target.starts_with("..") && !target.starts_with("../") {
+        errs.push(Cause::invalid(
+            path,
+            &Value::from(target),
+            "must not start with '..'",
+        ));
+    }
+    errs
+}
+
+/// `unversionedvalidation.ValidateLabels` of a `map[string]string` field.
+pub fn labels(v: &Value, k: &str, path: &str) -> Vec<Cause> {
+    names::validate_labels(string_map(v, k), path)
+}
+
+/// `unversionedvalidation.ValidateLabelSelector`.
+pub fn label_selector(
+    selector: Option<&Value>,
+    allow_invalid_value: bool,
+    path: &str,
+) -> Vec<Cause> {
+    let Some(selector) = selector else {
+        return Vec::new();
+    };
+    let mut errs = labels(selector, "matchLabels", &child(path, "matchLabels"));
+    for (i, expr) in arr(selector, "matchExpressions").iter().enumerate() {
+        let p = index(&child(path, "matchExpressions"), i);
+        let values = arr(expr, "values");
+        match str_of(expr, "operator") {
+            "In" | "NotIn" => {
+                if values.is_empty() {
+                    errs.push(Cause::required(
+                        &child(&p, "values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    ));
+                }
+            }
+            "Exists" | "DoesNotExist" => {
+                if !values.is_empty() {
+                    errs.push(Cause::forbidden(
+                        &child(&p, "values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    ));
+                }
+            }
+            op => errs.push(Cause::invalid(
+                &child(&p, "operator"),
+                &Value::from(op),
+                "not a valid selector operator",
+            )),
+        }
+        errs.extend(qualified_name(str_of(expr, "key"), &child(&p, "key")));
+        if !allow_invalid_value {
+            for (j, value) in values.iter().enumerate() {
+                let value = value.as_str().unwrap_or("");
+                errs.extend(invalid_each(
+                    &index(&child(&p, "values"), j),
+                    value,
+                    names::is_valid_label_value(value),
+                ));
+            }
+        }
+    }
+    errs
+}
+
+/// A string-valued `NotSupported` with Go's list of supported values.
+pub fn not_supported(path: &str, value: &str, supported: &[&str]) -> Cause {
+    Cause::not_supported(path, &Value::from(value), supported)
+}
