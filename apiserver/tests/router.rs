@@ -28,6 +28,18 @@ async fn app_with(config: Config) -> App {
     }
 }
 
+/// A valid Deployment or ReplicaSet spec: a selector matching the template's labels.
+fn workload_spec(replicas: i64) -> Value {
+    json!({
+        "replicas": replicas,
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "web", "image": "nginx"}]}
+        }
+    })
+}
+
 async fn app() -> App {
     app_with(Config {
         bookmark_interval: Duration::from_millis(100),
@@ -257,7 +269,7 @@ async fn generate_name_appends_five_characters() {
         .call(
             Method::POST,
             "/apis/apps/v1/namespaces/default/deployments",
-            Some(json!({"metadata": {"generateName": "web-"}, "spec": {}})),
+            Some(json!({"metadata": {"generateName": "web-"}, "spec": workload_spec(1)})),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -1050,7 +1062,7 @@ async fn status_subresource_writes_only_status() {
         .call(
             Method::POST,
             "/apis/apps/v1/namespaces/default/deployments",
-            Some(json!({"metadata": {"name": "d"}, "spec": {"replicas": 1}, "status": {"replicas": 9}})),
+            Some(json!({"metadata": {"name": "d"}, "spec": workload_spec(1), "status": {"replicas": 9}})),
         )
         .await
         .json();
@@ -1375,7 +1387,7 @@ async fn scale_subresource_reads_and_writes_spec_replicas() {
     app.call(
         Method::POST,
         deployments,
-        Some(json!({"metadata": {"name": "web"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}}})),
+        Some(json!({"metadata": {"name": "web"}, "spec": workload_spec(2)})),
     )
     .await;
     let scale = app.get(&format!("{deployments}/web/scale")).await.json();
@@ -1671,7 +1683,7 @@ async fn services_get_cluster_ips_and_node_ports_that_are_never_shared() {
 
     let np = create(
         "np",
-        json!({"type": "NodePort", "ports": [{"port": 80}, {"port": 443}]}),
+        json!({"type": "NodePort", "ports": [{"name": "http", "port": 80}, {"name": "https", "port": 443}]}),
     )
     .await
     .json();
@@ -1739,7 +1751,7 @@ async fn owner_and_dependent(app: &App, name: &str, block: bool) -> (String, Str
         .call(
             Method::POST,
             deployments,
-            Some(json!({"metadata": {"name": name}, "spec": {}})),
+            Some(json!({"metadata": {"name": name}, "spec": workload_spec(1)})),
         )
         .await
         .json();
@@ -1750,7 +1762,7 @@ async fn owner_and_dependent(app: &App, name: &str, block: bool) -> (String, Str
             "/apis/apps/v1/namespaces/default/replicasets",
             Some(json!({"metadata": {"name": format!("{name}-rs"), "ownerReferences": [
                 {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": block}
-            ]}, "spec": {}})),
+            ]}, "spec": workload_spec(1)})),
         )
         .await;
     assert_eq!(rs.status, StatusCode::CREATED, "{}", rs.text());

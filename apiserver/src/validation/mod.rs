@@ -5,7 +5,12 @@
 //! Objects arrive in their storage form (`Kind::to_storage`), defaulted and prepared, after the
 //! metadata checks of the registry.
 
+mod common;
 mod pod;
+mod workloads;
+
+#[cfg(test)]
+mod tests;
 
 use serde_json::{Map, Value};
 
@@ -25,6 +30,11 @@ pub enum Write<'a> {
 pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
     match (kind.info.group, kind.info.resource) {
         ("", "pods") => pod::validate_pod(obj, write),
+        ("", "replicationcontrollers") => workloads::replication_controller(obj, write),
+        ("apps", "deployments") => workloads::deployment(obj, write),
+        ("apps", "replicasets") => workloads::replica_set(obj, write),
+        ("apps", "daemonsets") => workloads::daemon_set(obj, write),
+        ("apps", "statefulsets") => workloads::stateful_set(obj, write),
         _ => Vec::new(),
     }
 }
