@@ -5,7 +5,9 @@
 //! Objects arrive in their storage form (`Kind::to_storage`), defaulted and prepared, after the
 //! metadata checks of the registry.
 
+mod batch;
 mod common;
+mod cron;
 mod pod;
 mod workloads;
 
@@ -35,6 +37,8 @@ pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<
         ("apps", "replicasets") => workloads::replica_set(obj, write),
         ("apps", "daemonsets") => workloads::daemon_set(obj, write),
         ("apps", "statefulsets") => workloads::stateful_set(obj, write),
+        ("batch", "jobs") => batch::job(obj, write),
+        ("batch", "cronjobs") => batch::cron_job(obj, write),
         _ => Vec::new(),
     }
 }

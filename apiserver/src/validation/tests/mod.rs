@@ -1,6 +1,7 @@
 //! Per-kind validation: a minimal valid object of each kind, mutated one way per case, and the
 //! exact causes (field, reason, message) kube-apiserver v1.36 gives for it, in its order.
 
+mod batch;
 mod workloads;
 
 use serde_json::{Map, Value, json};
