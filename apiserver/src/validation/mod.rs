@@ -9,6 +9,7 @@ mod batch;
 mod common;
 mod cron;
 mod pod;
+mod service;
 mod workloads;
 
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub enum Write<'a> {
 pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
     match (kind.info.group, kind.info.resource) {
         ("", "pods") => pod::validate_pod(obj, write),
+        ("", "services") => service::service(obj, write),
         ("", "replicationcontrollers") => workloads::replication_controller(obj, write),
         ("apps", "deployments") => workloads::deployment(obj, write),
         ("apps", "replicasets") => workloads::replica_set(obj, write),

@@ -2,6 +2,7 @@
 //! exact causes (field, reason, message) kube-apiserver v1.36 gives for it, in its order.
 
 mod batch;
+mod service;
 mod workloads;
 
 use serde_json::{Map, Value, json};
