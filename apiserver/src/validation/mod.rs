@@ -7,6 +7,7 @@
 
 mod batch;
 mod common;
+mod config;
 mod cron;
 mod pod;
 mod service;
@@ -34,6 +35,8 @@ pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<
     match (kind.info.group, kind.info.resource) {
         ("", "pods") => pod::validate_pod(obj, write),
         ("", "services") => service::service(obj, write),
+        ("", "configmaps") => config::config_map(obj, write),
+        ("", "secrets") => config::secret(obj, write),
         ("", "replicationcontrollers") => workloads::replication_controller(obj, write),
         ("apps", "deployments") => workloads::deployment(obj, write),
         ("apps", "replicasets") => workloads::replica_set(obj, write),

@@ -2,6 +2,7 @@
 //! exact causes (field, reason, message) kube-apiserver v1.36 gives for it, in its order.
 
 mod batch;
+mod config;
 mod service;
 mod workloads;
 
