@@ -11,6 +11,7 @@ mod config;
 mod cron;
 mod pod;
 mod service;
+mod storage;
 mod workloads;
 
 #[cfg(test)]
@@ -37,6 +38,8 @@ pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<
         ("", "services") => service::service(obj, write),
         ("", "configmaps") => config::config_map(obj, write),
         ("", "secrets") => config::secret(obj, write),
+        ("", "persistentvolumes") => storage::persistent_volume(obj, write),
+        ("", "persistentvolumeclaims") => storage::persistent_volume_claim(obj, write),
         ("", "replicationcontrollers") => workloads::replication_controller(obj, write),
         ("apps", "deployments") => workloads::deployment(obj, write),
         ("apps", "replicasets") => workloads::replica_set(obj, write),

@@ -4,6 +4,7 @@
 mod batch;
 mod config;
 mod service;
+mod storage;
 mod workloads;
 
 use serde_json::{Map, Value, json};
