@@ -5,7 +5,9 @@
 //! Objects arrive in their storage form (`Kind::to_storage`), defaulted and prepared, after the
 //! metadata checks of the registry.
 
+mod autoscaling;
 mod batch;
+mod cluster;
 mod common;
 mod config;
 mod cron;
@@ -40,6 +42,12 @@ pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<
         ("", "secrets") => config::secret(obj, write),
         ("", "persistentvolumes") => storage::persistent_volume(obj, write),
         ("", "persistentvolumeclaims") => storage::persistent_volume_claim(obj, write),
+        ("", "nodes") => cluster::node(obj, write),
+        ("", "namespaces") => cluster::namespace(obj, write),
+        ("", "endpoints") => cluster::endpoints(obj, write),
+        ("autoscaling", "horizontalpodautoscalers") => {
+            autoscaling::horizontal_pod_autoscaler(obj, write)
+        }
         ("", "replicationcontrollers") => workloads::replication_controller(obj, write),
         ("apps", "deployments") => workloads::deployment(obj, write),
         ("apps", "replicasets") => workloads::replica_set(obj, write),

@@ -1,7 +1,9 @@
 //! Per-kind validation: a minimal valid object of each kind, mutated one way per case, and the
 //! exact causes (field, reason, message) kube-apiserver v1.36 gives for it, in its order.
 
+mod autoscaling;
 mod batch;
+mod cluster;
 mod config;
 mod service;
 mod storage;
