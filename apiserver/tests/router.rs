@@ -1872,3 +1872,134 @@ async fn values_of_the_wrong_type_are_refused_in_gos_words() {
     );
     assert_eq!(app.revision().await, before);
 }
+
+#[tokio::test]
+async fn per_kind_validation_answers_kube_apiservers_invalid_status() {
+    let app = app().await;
+    let before = app.revision().await;
+    let mut deployment = json!({"metadata": {"name": "x"}, "spec": workload_spec(1)});
+    deployment["spec"]["selector"]["matchLabels"]["app"] = json!("api");
+    let reply = app
+        .call(
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/deployments",
+            Some(deployment),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "Deployment.apps \"x\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+            "reason": "Invalid",
+            "details": {"name": "x", "group": "apps", "kind": "Deployment", "causes": [{
+                "reason": "FieldValueInvalid",
+                "message": "Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+                "field": "spec.template.metadata.labels"
+            }]},
+            "code": 422
+        })
+    );
+
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/default/services",
+            Some(json!({"metadata": {"name": "web"}, "spec": {"ports": [
+                {"name": "http", "port": 0, "targetPort": 8080}, {"name": "http", "port": 443}
+            ]}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "Service \"web\" is invalid: [spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive, spec.ports[1].name: Duplicate value: \"http\"]",
+            "reason": "Invalid",
+            "details": {"name": "web", "kind": "Service", "causes": [
+                {"reason": "FieldValueInvalid", "message": "Invalid value: 0: must be between 1 and 65535, inclusive", "field": "spec.ports[0].port"},
+                {"reason": "FieldValueDuplicate", "message": "Duplicate value: \"http\"", "field": "spec.ports[1].name"}
+            ]},
+            "code": 422
+        })
+    );
+    assert_eq!(app.revision().await, before, "nothing was written");
+}
+
+#[tokio::test]
+async fn an_immutable_config_map_keeps_its_data() {
+    let app = app().await;
+    let uri = "/api/v1/namespaces/default/configmaps";
+    let created = app
+        .call(
+            Method::POST,
+            uri,
+            Some(json!({"metadata": {"name": "frozen"}, "data": {"k": "v"}, "immutable": true})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let stored = created.json();
+    let mut changed = stored.clone();
+    changed["data"]["k"] = json!("w");
+    let before = app.revision().await;
+    let reply = app
+        .call(Method::PUT, &format!("{uri}/frozen"), Some(changed))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "ConfigMap \"frozen\" is invalid: data: Forbidden: field is immutable when `immutable` is set",
+            "reason": "Invalid",
+            "details": {"name": "frozen", "kind": "ConfigMap", "causes": [{
+                "reason": "FieldValueForbidden",
+                "message": "Forbidden: field is immutable when `immutable` is set",
+                "field": "data"
+            }]},
+            "code": 422
+        })
+    );
+    assert_eq!(app.revision().await, before);
+    assert_eq!(app.get(&format!("{uri}/frozen")).await.json(), stored);
+}
+
+#[tokio::test]
+async fn a_service_patched_to_another_type_drops_what_that_type_does_not_use() {
+    let app = app().await;
+    let uri = "/api/v1/namespaces/default/services";
+    let created = app
+        .call(
+            Method::POST,
+            uri,
+            Some(json!({"metadata": {"name": "np"}, "spec": {"type": "NodePort", "ports": [{"port": 80}]}})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let patched = app
+        .raw(
+            Method::PATCH,
+            &format!("{uri}/np"),
+            "application/merge-patch+json",
+            r#"{"spec":{"type":"ClusterIP"}}"#,
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
+    let spec = &patched.json()["spec"];
+    assert_eq!(spec["ports"][0].get("nodePort"), None);
+    assert_eq!(spec.get("externalTrafficPolicy"), None);
+
+    let external = app
+        .raw(
+            Method::PATCH,
+            &format!("{uri}/np"),
+            "application/merge-patch+json",
+            r#"{"spec":{"type":"ExternalName","externalName":"example.com"}}"#,
+        )
+        .await;
+    assert_eq!(external.status, StatusCode::OK, "{}", external.text());
+    let spec = &external.json()["spec"];
+    assert_eq!(spec.get("clusterIPs"), None, "{spec}");
+}
