@@ -37,6 +37,9 @@ pub enum Write<'a> {
 pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
     match (kind.info.group, kind.info.resource) {
         ("", "pods") => pod::validate_pod(obj, write),
+        ("", "podtemplates") if !matches!(write, Write::Status { .. }) => {
+            pod::validate_pod_template_spec(obj.get("template").unwrap_or(&Value::Null), "template")
+        }
         ("", "services") => service::service(obj, write),
         ("", "configmaps") => config::config_map(obj, write),
         ("", "secrets") => config::secret(obj, write),
