@@ -139,11 +139,15 @@ pub async fn allocate(
         .unwrap_or("ClusterIP")
         .to_owned();
     if let Some(old_spec) = old.and_then(|o| o.get("spec")) {
-        for field in ["clusterIP", "clusterIPs"] {
-            if spec.get(field).is_none_or(|v| v.as_str() == Some(""))
-                && let Some(v) = old_spec.get(field)
-            {
-                spec.insert(field.into(), v.clone());
+        drop_type_dependent_fields(spec, old_spec);
+        let old_type = old_spec.get("type").and_then(Value::as_str);
+        if service_type != "ExternalName" && old_type != Some("ExternalName") {
+            for field in ["clusterIP", "clusterIPs"] {
+                if spec.get(field).is_none_or(|v| v.as_str() == Some(""))
+                    && let Some(v) = old_spec.get(field)
+                {
+                    spec.insert(field.into(), v.clone());
+                }
             }
         }
     }
@@ -283,4 +287,84 @@ pub async fn allocate(
         }
     }
     Ok(())
+}
+
+/// The service strategy's `dropTypeDependentFields`: when an update moves a Service to a type
+/// that does not use a field and the field is as it was, the field is cleared (so a patch that
+/// only changes `type` does not carry, say, a NodePort into a ClusterIP Service).
+fn drop_type_dependent_fields(spec: &mut Map<String, Value>, old_spec: &Value) {
+    let old_type = old_spec
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let new_type = spec
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let same = |spec: &Map<String, Value>, key: &str| spec.get(key) == old_spec.get(key);
+    if old_type != "ExternalName" && new_type == "ExternalName" {
+        if same(spec, "clusterIPs") {
+            spec.remove("clusterIP");
+            spec.remove("clusterIPs");
+        }
+        for key in ["ipFamilies", "ipFamilyPolicy"] {
+            if same(spec, key) {
+                spec.remove(key);
+            }
+        }
+    }
+    let needs_node_port = |t: &str| t == "NodePort" || t == "LoadBalancer";
+    if needs_node_port(&old_type) && !needs_node_port(&new_type) {
+        let node_ports = |ports: Option<&Value>| -> Vec<Option<Value>> {
+            ports
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|p| p.get("nodePort").cloned())
+                .collect()
+        };
+        if node_ports(spec.get("ports")) == node_ports(old_spec.get("ports"))
+            && let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut)
+        {
+            for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+                port.remove("nodePort");
+            }
+        }
+    }
+    let local = |spec: Option<&Value>| {
+        spec.and_then(|s| s.get("externalTrafficPolicy"))
+            .and_then(Value::as_str)
+            == Some("Local")
+    };
+    let spec_value = Value::Object(spec.clone());
+    let needs_health_check = |t: &str, s: Option<&Value>| t == "LoadBalancer" && local(s);
+    if needs_health_check(&old_type, Some(old_spec))
+        && !needs_health_check(&new_type, Some(&spec_value))
+        && same(spec, "healthCheckNodePort")
+    {
+        spec.remove("healthCheckNodePort");
+    }
+    if old_type == "LoadBalancer" && new_type != "LoadBalancer" {
+        for key in ["allocateLoadBalancerNodePorts", "loadBalancerClass"] {
+            if same(spec, key) {
+                spec.remove(key);
+            }
+        }
+    }
+    let externally_accessible = |t: &str, s: &Value| {
+        t == "NodePort"
+            || t == "LoadBalancer"
+            || t == "ClusterIP"
+                && s.get("externalIPs")
+                    .and_then(Value::as_array)
+                    .is_some_and(|ips| !ips.is_empty())
+    };
+    if externally_accessible(&old_type, old_spec)
+        && !externally_accessible(&new_type, &spec_value)
+        && same(spec, "externalTrafficPolicy")
+    {
+        spec.remove("externalTrafficPolicy");
+    }
 }

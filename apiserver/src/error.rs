@@ -136,6 +136,16 @@ impl Cause {
         }
     }
 
+    /// `field.TooMany(path, actual, max)`.
+    pub fn too_many(field: &str, actual: usize, max: usize) -> Self {
+        let unit = if max == 1 { "item" } else { "items" };
+        Self {
+            reason: "FieldValueTooMany",
+            message: format!("Too many: {actual}: must have at most {max} {unit}"),
+            field: field.to_owned(),
+        }
+    }
+
     /// `field.Error.Error()`: `<field>: <body>`.
     pub fn full(&self) -> String {
         format!("{}: {}", self.field, self.message)

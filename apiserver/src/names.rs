@@ -89,12 +89,12 @@ const UTIL_LEN_UNIT: &str = "characters";
 /// Unit of `api/validate/content.MaxLenError` (label keys/values, key prefixes).
 const CONTENT_LEN_UNIT: &str = "bytes";
 
-fn max_len_error(length: usize, unit: &str) -> String {
+pub(crate) fn max_len_error(length: usize, unit: &str) -> String {
     format!("must be no more than {length} {unit}")
 }
 
 /// `RegexError` (identical in util/validation and content).
-fn regex_error(msg: &str, re: &str, examples: &[&str]) -> String {
+pub(crate) fn regex_error(msg: &str, re: &str, examples: &[&str]) -> String {
     let mut out = msg.to_owned();
     if examples.is_empty() {
         let _ = write!(out, " (regex used for validation is '{re}')");

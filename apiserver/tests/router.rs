@@ -28,6 +28,18 @@ async fn app_with(config: Config) -> App {
     }
 }
 
+/// A valid Deployment or ReplicaSet spec: a selector matching the template's labels.
+fn workload_spec(replicas: i64) -> Value {
+    json!({
+        "replicas": replicas,
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "web", "image": "nginx"}]}
+        }
+    })
+}
+
 async fn app() -> App {
     app_with(Config {
         bookmark_interval: Duration::from_millis(100),
@@ -267,7 +279,7 @@ async fn generate_name_appends_five_characters() {
         .call(
             Method::POST,
             "/apis/apps/v1/namespaces/default/deployments",
-            Some(json!({"metadata": {"generateName": "web-"}, "spec": {}})),
+            Some(json!({"metadata": {"generateName": "web-"}, "spec": workload_spec(1)})),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -1061,7 +1073,7 @@ async fn status_subresource_writes_only_status() {
         .call(
             Method::POST,
             "/apis/apps/v1/namespaces/default/deployments",
-            Some(json!({"metadata": {"name": "d"}, "spec": {"replicas": 1}, "status": {"replicas": 9}})),
+            Some(json!({"metadata": {"name": "d"}, "spec": workload_spec(1), "status": {"replicas": 9}})),
         )
         .await
         .json();
@@ -1471,7 +1483,7 @@ async fn scale_subresource_reads_and_writes_spec_replicas() {
     app.call(
         Method::POST,
         deployments,
-        Some(json!({"metadata": {"name": "web"}, "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}}}})),
+        Some(json!({"metadata": {"name": "web"}, "spec": workload_spec(2)})),
     )
     .await;
     let scale = app.get(&format!("{deployments}/web/scale")).await.json();
@@ -1767,7 +1779,7 @@ async fn services_get_cluster_ips_and_node_ports_that_are_never_shared() {
 
     let np = create(
         "np",
-        json!({"type": "NodePort", "ports": [{"port": 80}, {"port": 443}]}),
+        json!({"type": "NodePort", "ports": [{"name": "http", "port": 80}, {"name": "https", "port": 443}]}),
     )
     .await
     .json();
@@ -1835,7 +1847,7 @@ async fn owner_and_dependent(app: &App, name: &str, block: bool) -> (String, Str
         .call(
             Method::POST,
             deployments,
-            Some(json!({"metadata": {"name": name}, "spec": {}})),
+            Some(json!({"metadata": {"name": name}, "spec": workload_spec(1)})),
         )
         .await
         .json();
@@ -1846,7 +1858,7 @@ async fn owner_and_dependent(app: &App, name: &str, block: bool) -> (String, Str
             "/apis/apps/v1/namespaces/default/replicasets",
             Some(json!({"metadata": {"name": format!("{name}-rs"), "ownerReferences": [
                 {"apiVersion": "apps/v1", "kind": "Deployment", "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": block}
-            ]}, "spec": {}})),
+            ]}, "spec": workload_spec(1)})),
         )
         .await;
     assert_eq!(rs.status, StatusCode::CREATED, "{}", rs.text());
@@ -2364,4 +2376,135 @@ async fn every_namespace_gets_the_root_ca_configmap() {
         r.json()["data"]["ca.crt"] == pem
     })
     .await;
+}
+
+#[tokio::test]
+async fn per_kind_validation_answers_kube_apiservers_invalid_status() {
+    let app = app().await;
+    let before = app.revision().await;
+    let mut deployment = json!({"metadata": {"name": "x"}, "spec": workload_spec(1)});
+    deployment["spec"]["selector"]["matchLabels"]["app"] = json!("api");
+    let reply = app
+        .call(
+            Method::POST,
+            "/apis/apps/v1/namespaces/default/deployments",
+            Some(deployment),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "Deployment.apps \"x\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+            "reason": "Invalid",
+            "details": {"name": "x", "group": "apps", "kind": "Deployment", "causes": [{
+                "reason": "FieldValueInvalid",
+                "message": "Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`",
+                "field": "spec.template.metadata.labels"
+            }]},
+            "code": 422
+        })
+    );
+
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces/default/services",
+            Some(json!({"metadata": {"name": "web"}, "spec": {"ports": [
+                {"name": "http", "port": 0, "targetPort": 8080}, {"name": "http", "port": 443}
+            ]}})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "Service \"web\" is invalid: [spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive, spec.ports[1].name: Duplicate value: \"http\"]",
+            "reason": "Invalid",
+            "details": {"name": "web", "kind": "Service", "causes": [
+                {"reason": "FieldValueInvalid", "message": "Invalid value: 0: must be between 1 and 65535, inclusive", "field": "spec.ports[0].port"},
+                {"reason": "FieldValueDuplicate", "message": "Duplicate value: \"http\"", "field": "spec.ports[1].name"}
+            ]},
+            "code": 422
+        })
+    );
+    assert_eq!(app.revision().await, before, "nothing was written");
+}
+
+#[tokio::test]
+async fn an_immutable_config_map_keeps_its_data() {
+    let app = app().await;
+    let uri = "/api/v1/namespaces/default/configmaps";
+    let created = app
+        .call(
+            Method::POST,
+            uri,
+            Some(json!({"metadata": {"name": "frozen"}, "data": {"k": "v"}, "immutable": true})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let stored = created.json();
+    let mut changed = stored.clone();
+    changed["data"]["k"] = json!("w");
+    let before = app.revision().await;
+    let reply = app
+        .call(Method::PUT, &format!("{uri}/frozen"), Some(changed))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.json(),
+        json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "ConfigMap \"frozen\" is invalid: data: Forbidden: field is immutable when `immutable` is set",
+            "reason": "Invalid",
+            "details": {"name": "frozen", "kind": "ConfigMap", "causes": [{
+                "reason": "FieldValueForbidden",
+                "message": "Forbidden: field is immutable when `immutable` is set",
+                "field": "data"
+            }]},
+            "code": 422
+        })
+    );
+    assert_eq!(app.revision().await, before);
+    assert_eq!(app.get(&format!("{uri}/frozen")).await.json(), stored);
+}
+
+#[tokio::test]
+async fn a_service_patched_to_another_type_drops_what_that_type_does_not_use() {
+    let app = app().await;
+    let uri = "/api/v1/namespaces/default/services";
+    let created = app
+        .call(
+            Method::POST,
+            uri,
+            Some(json!({"metadata": {"name": "np"}, "spec": {"type": "NodePort", "ports": [{"port": 80}]}})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let patched = app
+        .raw(
+            Method::PATCH,
+            &format!("{uri}/np"),
+            "application/merge-patch+json",
+            r#"{"spec":{"type":"ClusterIP"}}"#,
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
+    let spec = &patched.json()["spec"];
+    assert_eq!(spec["ports"][0].get("nodePort"), None);
+    assert_eq!(spec.get("externalTrafficPolicy"), None);
+
+    let external = app
+        .raw(
+            Method::PATCH,
+            &format!("{uri}/np"),
+            "application/merge-patch+json",
+            r#"{"spec":{"type":"ExternalName","externalName":"example.com"}}"#,
+        )
+        .await;
+    assert_eq!(external.status, StatusCode::OK, "{}", external.text());
+    let spec = &external.json()["spec"];
+    assert_eq!(spec.get("clusterIPs"), None, "{spec}");
 }

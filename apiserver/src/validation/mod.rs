@@ -5,7 +5,19 @@
 //! Objects arrive in their storage form (`Kind::to_storage`), defaulted and prepared, after the
 //! metadata checks of the registry.
 
+mod autoscaling;
+mod batch;
+mod cluster;
+mod common;
+mod config;
+mod cron;
 mod pod;
+mod service;
+mod storage;
+mod workloads;
+
+#[cfg(test)]
+mod tests;
 
 use serde_json::{Map, Value};
 
@@ -25,6 +37,27 @@ pub enum Write<'a> {
 pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
     match (kind.info.group, kind.info.resource) {
         ("", "pods") => pod::validate_pod(obj, write),
+        ("", "podtemplates") if !matches!(write, Write::Status { .. }) => {
+            pod::validate_pod_template_spec(obj.get("template").unwrap_or(&Value::Null), "template")
+        }
+        ("", "services") => service::service(obj, write),
+        ("", "configmaps") => config::config_map(obj, write),
+        ("", "secrets") => config::secret(obj, write),
+        ("", "persistentvolumes") => storage::persistent_volume(obj, write),
+        ("", "persistentvolumeclaims") => storage::persistent_volume_claim(obj, write),
+        ("", "nodes") => cluster::node(obj, write),
+        ("", "namespaces") => cluster::namespace(obj, write),
+        ("", "endpoints") => cluster::endpoints(obj, write),
+        ("autoscaling", "horizontalpodautoscalers") => {
+            autoscaling::horizontal_pod_autoscaler(obj, write)
+        }
+        ("", "replicationcontrollers") => workloads::replication_controller(obj, write),
+        ("apps", "deployments") => workloads::deployment(obj, write),
+        ("apps", "replicasets") => workloads::replica_set(obj, write),
+        ("apps", "daemonsets") => workloads::daemon_set(obj, write),
+        ("apps", "statefulsets") => workloads::stateful_set(obj, write),
+        ("batch", "jobs") => batch::job(obj, write),
+        ("batch", "cronjobs") => batch::cron_job(obj, write),
         _ => Vec::new(),
     }
 }
