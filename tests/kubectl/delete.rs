@@ -220,3 +220,90 @@ fn delete_a_pod_bound_to_a_node() {
         assert_eq!(k.ok(&["get", "pods", "-o", "name"]), "");
     });
 }
+
+/// A ReplicaSet owned by Deployment `owner` (its controller, blocking the owner's deletion).
+fn owned_replica_set(k: &super::Kubectl, owner: &str) {
+    let uid = k.ok(&["get", "deployment", owner, "-o", "jsonpath={.metadata.uid}"]);
+    k.create(
+        &format!("{owner}-rs.yaml"),
+        &format!(
+            "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: {owner}-rs\n  \
+             ownerReferences:\n  - apiVersion: apps/v1\n    kind: Deployment\n    name: {owner}\n    \
+             uid: {uid}\n    controller: true\n    blockOwnerDeletion: true\nspec:\n  replicas: 0\n  \
+             selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      \
+             labels:\n        app: web\n    spec:\n      containers:\n      - name: app\n        \
+             image: nginx\n"
+        ),
+    );
+}
+
+/// Waits until `kubectl get <args>` prints `want` (5 s at most) and returns what it printed.
+fn eventually(k: &super::Kubectl, args: &[&str], want: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let out = k.ok(args);
+        if out == want || std::time::Instant::now() > deadline {
+            return out;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// The garbage collector follows `--cascade`: background (the default) and foreground delete a
+/// Deployment's ReplicaSets, orphan keeps them without the owner reference.
+#[test]
+fn delete_cascades_to_dependents() {
+    each_kubectl(|k| {
+        let app = "      - name: app\n        image: nginx\n";
+        for name in ["bg", "fg", "orphan"] {
+            k.create(&format!("{name}.yaml"), &super::deployment(name, app));
+            owned_replica_set(k, name);
+        }
+        let list = ["get", "rs", "-o", "name"];
+        k.say("delete deployment bg (background)");
+        assert_eq!(
+            k.ok(&["delete", "deployment", "bg"]),
+            "deployment.apps \"bg\" deleted\n"
+        );
+        assert_eq!(
+            eventually(
+                k,
+                &list,
+                "replicaset.apps/fg-rs\nreplicaset.apps/orphan-rs\n"
+            ),
+            "replicaset.apps/fg-rs\nreplicaset.apps/orphan-rs\n"
+        );
+
+        k.say("delete deployment fg --cascade=foreground");
+        assert_eq!(
+            k.ok(&["delete", "deployment", "fg", "--cascade=foreground"]),
+            "deployment.apps \"fg\" deleted\n"
+        );
+        assert_eq!(
+            eventually(k, &list, "replicaset.apps/orphan-rs\n"),
+            "replicaset.apps/orphan-rs\n"
+        );
+        assert_eq!(
+            k.ok(&["get", "deployment", "-o", "name"]),
+            "deployment.apps/orphan\n"
+        );
+
+        k.say("delete deployment orphan --cascade=orphan");
+        assert_eq!(
+            k.ok(&["delete", "deployment", "orphan", "--cascade=orphan"]),
+            "deployment.apps \"orphan\" deleted\n"
+        );
+        assert_eq!(k.ok(&["get", "deployment", "-o", "name"]), "");
+        assert_eq!(k.ok(&list), "replicaset.apps/orphan-rs\n");
+        assert_eq!(
+            k.ok(&[
+                "get",
+                "rs",
+                "orphan-rs",
+                "-o",
+                "jsonpath={.metadata.ownerReferences}"
+            ]),
+            ""
+        );
+    });
+}
