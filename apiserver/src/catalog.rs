@@ -1209,9 +1209,9 @@ pub static FIELD_SELECTOR_SPECS: &[FieldSelectorSpec] = &[
         error: FieldLabelError::NotSupported,
     },
     // pkg/apis/events/v1/conversion.go AddFieldLabelConversionsForEvent; matching
-    // uses the core event strategy (same storage), paths below are in
-    // events.k8s.io/v1 JSON. Core spellings (involvedObject.*, reportingComponent)
-    // are NOT accepted here.
+    // uses the core event strategy on the stored core Event (events.rs), so the paths
+    // below are core JSON. Core spellings (involvedObject.*, reportingComponent)
+    // are NOT accepted as labels here.
     FieldSelectorSpec {
         group: "events.k8s.io",
         resource: "events",
@@ -1230,39 +1230,51 @@ pub static FIELD_SELECTOR_SPECS: &[FieldSelectorSpec] = &[
             ("reportingController", "reportingComponent"),
         ],
         selectable: &[
-            sf("involvedObject.kind", "regarding.kind", FieldValueKind::Str),
             sf(
-                "involvedObject.namespace",
-                "regarding.namespace",
+                "involvedObject.kind",
+                "involvedObject.kind",
                 FieldValueKind::Str,
             ),
-            sf("involvedObject.name", "regarding.name", FieldValueKind::Str),
-            sf("involvedObject.uid", "regarding.uid", FieldValueKind::Str),
+            sf(
+                "involvedObject.namespace",
+                "involvedObject.namespace",
+                FieldValueKind::Str,
+            ),
+            sf(
+                "involvedObject.name",
+                "involvedObject.name",
+                FieldValueKind::Str,
+            ),
+            sf(
+                "involvedObject.uid",
+                "involvedObject.uid",
+                FieldValueKind::Str,
+            ),
             sf(
                 "involvedObject.apiVersion",
-                "regarding.apiVersion",
+                "involvedObject.apiVersion",
                 FieldValueKind::Str,
             ),
             sf(
                 "involvedObject.resourceVersion",
-                "regarding.resourceVersion",
+                "involvedObject.resourceVersion",
                 FieldValueKind::Str,
             ),
             sf(
                 "involvedObject.fieldPath",
-                "regarding.fieldPath",
+                "involvedObject.fieldPath",
                 FieldValueKind::Str,
             ),
             sf("reason", "reason", FieldValueKind::Str),
             sf(
                 "reportingComponent",
-                "reportingController",
+                "reportingComponent",
                 FieldValueKind::Str,
             ),
             SelectableField {
                 label: "source",
-                json_path: "deprecatedSource.component",
-                fallback_json_path: "reportingController",
+                json_path: "source.component",
+                fallback_json_path: "reportingComponent",
                 kind: FieldValueKind::Str,
             },
             sf("type", "type", FieldValueKind::Str),

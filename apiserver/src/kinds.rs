@@ -80,10 +80,10 @@ impl Kind {
             (group, resource),
             ("", "endpoints") | ("coordination.k8s.io", "leases")
         );
-        let prefix = if group.is_empty() {
-            format!("/registry/{resource}/")
-        } else {
-            format!("/registry/{group}/{resource}/")
+        let prefix = match (group, resource) {
+            // Both Event APIs keep one object under the core key (`events.rs`).
+            ("", _) | ("events.k8s.io", "events") => format!("/registry/{resource}/"),
+            _ => format!("/registry/{group}/{resource}/"),
         };
         let (storage_api_version, conversion) = match (group, info.version, resource) {
             ("autoscaling", "v1", "horizontalpodautoscalers") => (
@@ -91,6 +91,13 @@ impl Kind {
                 Some(Conversion {
                     to_served: crate::hpa::v2_to_v1,
                     to_storage: crate::hpa::v1_to_v2,
+                }),
+            ),
+            ("events.k8s.io", "v1", "events") => (
+                "v1".to_owned(),
+                Some(Conversion {
+                    to_served: crate::events::to_events_v1,
+                    to_storage: crate::events::to_core,
                 }),
             ),
             _ => (api_version(info), None),

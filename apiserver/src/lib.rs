@@ -17,6 +17,7 @@ pub mod controllers;
 mod defaults;
 mod discovery;
 pub mod error;
+mod events;
 mod field_selector;
 mod filters;
 mod handlers;

@@ -2508,3 +2508,72 @@ async fn a_service_patched_to_another_type_drops_what_that_type_does_not_use() {
     let spec = &external.json()["spec"];
     assert_eq!(spec.get("clusterIPs"), None, "{spec}");
 }
+
+/// One Event, two APIs: what `events.k8s.io/v1` writes, core `v1` lists (and the other way),
+/// each in its own shape, with the field selectors of each.
+#[tokio::test]
+async fn events_are_one_object_seen_through_both_apis() {
+    let app = app().await;
+    let created = app
+        .call(
+            Method::POST,
+            "/apis/events.k8s.io/v1/namespaces/default/events",
+            Some(
+                json!({"metadata": {"name": "e1"}, "eventTime": "2026-11-23T01:00:00.000000Z",
+                "reportingController": "example.com/ctl", "reportingInstance": "ctl-1",
+                "action": "Sync", "reason": "Synced", "note": "all good",
+                "regarding": {"kind": "Widget", "name": "w", "namespace": "default"},
+                "type": "Normal"}),
+            ),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.json()["apiVersion"], "events.k8s.io/v1");
+    assert_eq!(created.json()["note"], "all good");
+
+    let core = app.get("/api/v1/namespaces/default/events/e1").await.json();
+    assert_eq!(core["apiVersion"], "v1");
+    assert_eq!(core["involvedObject"]["name"], "w");
+    assert_eq!(core["message"], "all good");
+    assert_eq!(core["reportingComponent"], "example.com/ctl");
+    assert_eq!(core["source"], json!({}));
+
+    app.call(
+        Method::POST,
+        "/api/v1/namespaces/default/events",
+        Some(
+            json!({"metadata": {"name": "e2"}, "involvedObject": {"kind": "Pod", "name": "p"},
+            "reason": "Started", "message": "started", "type": "Normal",
+            "source": {"component": "kubelet"}}),
+        ),
+    )
+    .await;
+    let names = |list: Value| -> Vec<String> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["metadata"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let listed = app
+        .get("/apis/events.k8s.io/v1/namespaces/default/events")
+        .await
+        .json();
+    assert_eq!(names(listed.clone()), ["e1", "e2"]);
+    assert_eq!(listed["items"][1]["regarding"]["name"], "p");
+    assert_eq!(
+        listed["items"][1]["deprecatedSource"]["component"],
+        "kubelet"
+    );
+    let selected = app
+        .get("/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dp")
+        .await
+        .json();
+    assert_eq!(names(selected), ["e2"]);
+    let selected = app
+        .get("/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dw")
+        .await
+        .json();
+    assert_eq!(names(selected), ["e1"]);
+}
