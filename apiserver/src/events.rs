@@ -19,56 +19,58 @@ const RENAMED: &[(&str, &str)] = &[
     ("deprecatedCount", "count"),
 ];
 
-/// The core Event's fields in struct order, with what Go writes for an unset one (`None`:
-/// nothing, `omitempty`).
-const CORE: &[(&str, Option<fn() -> Value>)] = &[
-    ("metadata", Some(empty_object)),
-    ("involvedObject", Some(empty_object)),
-    ("reason", None),
-    ("message", None),
-    ("source", Some(empty_object)),
-    ("firstTimestamp", Some(null)),
-    ("lastTimestamp", Some(null)),
-    ("count", None),
-    ("type", None),
-    ("eventTime", Some(null)),
-    ("series", None),
-    ("action", None),
-    ("related", None),
-    ("reportingComponent", Some(empty_string)),
-    ("reportingInstance", Some(empty_string)),
+/// What Go writes for an unset field.
+#[derive(Clone, Copy)]
+enum Unset {
+    /// Nothing (`omitempty`).
+    Omitted,
+    /// A value struct: `{}`.
+    Object,
+    /// A `metav1.Time` or `MicroTime`: `null`.
+    Null,
+    /// A string without `omitempty`: `""`.
+    EmptyString,
+}
+
+use Unset::{EmptyString, Null, Object, Omitted};
+
+/// The core Event's fields in struct order.
+const CORE: &[(&str, Unset)] = &[
+    ("metadata", Object),
+    ("involvedObject", Object),
+    ("reason", Omitted),
+    ("message", Omitted),
+    ("source", Object),
+    ("firstTimestamp", Null),
+    ("lastTimestamp", Null),
+    ("count", Omitted),
+    ("type", Omitted),
+    ("eventTime", Null),
+    ("series", Omitted),
+    ("action", Omitted),
+    ("related", Omitted),
+    ("reportingComponent", EmptyString),
+    ("reportingInstance", EmptyString),
 ];
 
 /// The `events.k8s.io/v1` Event's fields in struct order.
-const EVENTS: &[(&str, Option<fn() -> Value>)] = &[
-    ("metadata", Some(empty_object)),
-    ("eventTime", Some(null)),
-    ("series", None),
-    ("reportingController", None),
-    ("reportingInstance", None),
-    ("action", None),
-    ("reason", None),
-    ("regarding", Some(empty_object)),
-    ("related", None),
-    ("note", None),
-    ("type", None),
-    ("deprecatedSource", Some(empty_object)),
-    ("deprecatedFirstTimestamp", Some(null)),
-    ("deprecatedLastTimestamp", Some(null)),
-    ("deprecatedCount", None),
+const EVENTS: &[(&str, Unset)] = &[
+    ("metadata", Object),
+    ("eventTime", Null),
+    ("series", Omitted),
+    ("reportingController", Omitted),
+    ("reportingInstance", Omitted),
+    ("action", Omitted),
+    ("reason", Omitted),
+    ("regarding", Object),
+    ("related", Omitted),
+    ("note", Omitted),
+    ("type", Omitted),
+    ("deprecatedSource", Object),
+    ("deprecatedFirstTimestamp", Null),
+    ("deprecatedLastTimestamp", Null),
+    ("deprecatedCount", Omitted),
 ];
-
-fn empty_object() -> Value {
-    json!({})
-}
-
-fn null() -> Value {
-    Value::Null
-}
-
-fn empty_string() -> Value {
-    json!("")
-}
 
 /// A stored core Event as `events.k8s.io/v1` serves it.
 pub fn to_events_v1(core: &Map<String, Value>) -> Map<String, Value> {
@@ -93,7 +95,7 @@ pub fn to_core(event: &Map<String, Value>) -> Map<String, Value> {
 fn convert(
     from: &Map<String, Value>,
     api_version: &str,
-    fields: &[(&str, Option<fn() -> Value>)],
+    fields: &[(&str, Unset)],
     rename: impl Fn(&str) -> &str,
 ) -> Map<String, Value> {
     let mut renamed: Map<String, Value> = from
@@ -104,16 +106,15 @@ fn convert(
     let mut out = Map::new();
     out.insert("kind".into(), json!("Event"));
     out.insert("apiVersion".into(), json!(api_version));
-    for (name, zero) in fields {
-        match (renamed.remove(*name), zero) {
-            (Some(v), _) if !v.is_null() => {
-                out.insert((*name).to_owned(), v);
-            }
-            (_, Some(zero)) => {
-                out.insert((*name).to_owned(), zero());
-            }
-            _ => {}
-        }
+    for &(name, unset) in fields {
+        let value = match (renamed.remove(name), unset) {
+            (Some(v), _) if !v.is_null() => v,
+            (_, Object) => json!({}),
+            (_, Null) => Value::Null,
+            (_, EmptyString) => json!(""),
+            (_, Omitted) => continue,
+        };
+        out.insert(name.to_owned(), value);
     }
     out
 }
