@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult, Cause, GroupResource, OPTIMISTIC_LOCK_MS
 use crate::kinds::Kind;
 use crate::names;
 use crate::object::{self, meta_mut, meta_str};
-use crate::validation::{self, Write};
+use crate::validation::{self, Write, string_pairs};
 
 /// How many times a create tries again when a generated name or an allocated value is taken (kube-apiserver's
 /// `RetryGenerateName`).
@@ -949,24 +949,13 @@ fn validate_meta(kind: &Kind, obj: &Map<String, Value>) -> Vec<Cause> {
         meta_str(obj, "generateName"),
         |name, prefix| kind.validate_name(name, prefix),
     );
-    let string_map = |key: &str| -> Vec<(&str, &str)> {
-        let mut pairs: Vec<(&str, &str)> = obj
-            .get("metadata")
-            .and_then(|m| m.get(key))
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
-            .collect();
-        pairs.sort_unstable();
-        pairs
-    };
+    let meta = |key: &str| obj.get("metadata").and_then(|m| m.get(key));
     causes.extend(names::validate_labels(
-        string_map("labels"),
+        string_pairs(meta("labels")),
         "metadata.labels",
     ));
     causes.extend(names::validate_annotations(
-        string_map("annotations"),
+        string_pairs(meta("annotations")),
         "metadata.annotations",
     ));
     causes

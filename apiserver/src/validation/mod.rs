@@ -19,6 +19,8 @@ mod workloads;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use common::string_pairs;
+
 use serde_json::{Map, Value};
 
 use crate::error::Cause;

@@ -29,6 +29,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::Write;
+use super::common::string_pairs;
 use crate::error::Cause;
 use crate::names;
 use util::{
@@ -55,7 +56,7 @@ pub fn validate_pod_template_spec(template: &Value, path: &str) -> Vec<Cause> {
     let spec = get(template, "spec").unwrap_or(&empty);
     let mut errs = util::labels(meta, "labels", &child(path, "labels"));
     errs.extend(names::validate_annotations(
-        util::string_map(meta, "annotations"),
+        string_pairs(meta.get("annotations")),
         &child(path, "annotations"),
     ));
     errs.extend(pod_specific_annotations(
@@ -140,7 +141,7 @@ const APP_ARMOR_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/"
 
 /// `ValidatePodSpecificAnnotations` (the map is walked in sorted order where Go's is random).
 fn pod_specific_annotations(meta: &Value, spec: &Value, path: &str) -> Vec<Cause> {
-    let annotations = util::string_map(meta, "annotations");
+    let annotations = string_pairs(meta.get("annotations"));
     let find = |k: &str| {
         annotations
             .iter()

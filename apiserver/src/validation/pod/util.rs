@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::error::{Cause, go_quote};
 use crate::names;
 use crate::quantity::Quantity;
+use crate::validation::common::string_pairs;
 
 /// `path.Child(name)`.
 pub fn child(path: &str, name: &str) -> String {
@@ -69,18 +70,6 @@ pub fn non_empty(v: &Value, k: &str) -> bool {
         Some(Value::Null) | None => false,
         Some(_) => true,
     }
-}
-
-/// A `map[string]string` field as sorted pairs (Go iterates maps randomly; sorted is the
-/// deterministic choice).
-pub fn string_map<'a>(v: &'a Value, k: &str) -> Vec<(&'a str, &'a str)> {
-    let mut pairs: Vec<(&str, &str)> = obj(v, k)
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
-        .collect();
-    pairs.sort_unstable();
-    pairs
 }
 
 /// A quantity field, `None` when unset or unparsable (decoding refuses unparsable ones).
@@ -305,7 +294,7 @@ pub fn local_non_reserved_path(target: &str, path: &str) -> Vec<Cause> {
 
 /// `unversionedvalidation.ValidateLabels` of a `map[string]string` field.
 pub fn labels(v: &Value, k: &str, path: &str) -> Vec<Cause> {
-    names::validate_labels(string_map(v, k), path)
+    names::validate_labels(string_pairs(v.get(k)), path)
 }
 
 /// `unversionedvalidation.ValidateLabelSelector`.
