@@ -7,10 +7,11 @@ use serde_json::Value;
 
 use super::util::{
     arr, child, get, go_string_slice, index, int, invalid_each,
-    is_dns1123_subdomain_with_underscore, label_selector, not_supported, qualified_name, str_of,
+    is_dns1123_subdomain_with_underscore, not_supported, qualified_name, str_of,
 };
 use crate::error::Cause;
 use crate::names;
+use crate::validation::common::validate_label_selector;
 
 /// `validateAffinity`.
 pub fn affinity(affinity: Option<&Value>, path: &str) -> Vec<Cause> {
@@ -186,14 +187,10 @@ fn node_selector_term(term: &Value, allow_invalid_value: bool, path: &str) -> Ve
 
 /// `validatePodAffinityTerm`.
 fn pod_affinity_term(term: &Value, path: &str) -> Vec<Cause> {
-    let mut errs = label_selector(
-        get(term, "labelSelector"),
-        false,
-        &child(path, "labelSelector"),
-    );
-    errs.extend(label_selector(
+    let mut errs =
+        validate_label_selector(get(term, "labelSelector"), &child(path, "labelSelector"));
+    errs.extend(validate_label_selector(
         get(term, "namespaceSelector"),
-        false,
         &child(path, "namespaceSelector"),
     ));
     for ns in arr(term, "namespaces") {
@@ -444,7 +441,10 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
                 }
             }
         }
-        errs.extend(label_selector(selector, false, &child(&p, "labelSelector")));
+        errs.extend(validate_label_selector(
+            selector,
+            &child(&p, "labelSelector"),
+        ));
     }
     errs
 }

@@ -297,57 +297,6 @@ pub fn labels(v: &Value, k: &str, path: &str) -> Vec<Cause> {
     names::validate_labels(string_pairs(v.get(k)), path)
 }
 
-/// `unversionedvalidation.ValidateLabelSelector`.
-pub fn label_selector(
-    selector: Option<&Value>,
-    allow_invalid_value: bool,
-    path: &str,
-) -> Vec<Cause> {
-    let Some(selector) = selector else {
-        return Vec::new();
-    };
-    let mut errs = labels(selector, "matchLabels", &child(path, "matchLabels"));
-    for (i, expr) in arr(selector, "matchExpressions").iter().enumerate() {
-        let p = index(&child(path, "matchExpressions"), i);
-        let values = arr(expr, "values");
-        match str_of(expr, "operator") {
-            "In" | "NotIn" => {
-                if values.is_empty() {
-                    errs.push(Cause::required(
-                        &child(&p, "values"),
-                        "must be specified when `operator` is 'In' or 'NotIn'",
-                    ));
-                }
-            }
-            "Exists" | "DoesNotExist" => {
-                if !values.is_empty() {
-                    errs.push(Cause::forbidden(
-                        &child(&p, "values"),
-                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                    ));
-                }
-            }
-            op => errs.push(Cause::invalid(
-                &child(&p, "operator"),
-                &Value::from(op),
-                "not a valid selector operator",
-            )),
-        }
-        errs.extend(qualified_name(str_of(expr, "key"), &child(&p, "key")));
-        if !allow_invalid_value {
-            for (j, value) in values.iter().enumerate() {
-                let value = value.as_str().unwrap_or("");
-                errs.extend(invalid_each(
-                    &index(&child(&p, "values"), j),
-                    value,
-                    names::is_valid_label_value(value),
-                ));
-            }
-        }
-    }
-    errs
-}
-
 /// A string-valued `NotSupported` with Go's list of supported values.
 pub fn not_supported(path: &str, value: &str, supported: &[&str]) -> Cause {
     Cause::not_supported(path, &Value::from(value), supported)
