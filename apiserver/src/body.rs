@@ -80,32 +80,59 @@ const ACCEPTED: &str = "application/json, application/yaml, application/vnd.kube
 
 /// Decodes a JSON or YAML body into a JSON value; `kind` names the endpoint's type in errors.
 pub fn decode_value(headers: &HeaderMap, bytes: &[u8], kind: &str) -> ApiResult<Value> {
-    decode_noting_duplicates(headers, bytes, kind).map(|(value, _)| value)
+    decode_noting_duplicates(headers, bytes, kind).map(|parsed| parsed.value)
 }
 
-/// [`decode_value`], with the keys a JSON body repeats within one object.
-fn decode_noting_duplicates(
-    headers: &HeaderMap,
-    bytes: &[u8],
-    kind: &str,
-) -> ApiResult<(Value, Vec<Duplicate>)> {
+/// A decoded body and the keys it repeats within one object (the last one wins).
+struct Parsed {
+    value: Value,
+    /// In a JSON body, where they stand (reported among the unknown fields).
+    duplicates: Vec<Duplicate>,
+    /// In a YAML body, as `yaml.v2` words them (reported before the unknown fields).
+    yaml_repeats: Vec<String>,
+}
+
+impl Parsed {
+    fn plain(value: Value) -> Self {
+        Self {
+            value,
+            duplicates: Vec::new(),
+            yaml_repeats: Vec::new(),
+        }
+    }
+}
+
+/// [`decode_value`], with the keys the body repeats within one object.
+fn decode_noting_duplicates(headers: &HeaderMap, bytes: &[u8], kind: &str) -> ApiResult<Parsed> {
     let unrecognized = |why: String| {
         ApiError::BadRequest(format!(
             "the object provided is unrecognized (must be of type {kind}): couldn't get version/kind; json parse error: {why} ({})",
             summarize(bytes)
         ))
     };
-    let (mut value, duplicates) = match content_type(headers) {
-        "application/json" | "" | "*/*" => {
-            crate::strict_json::parse(bytes).map_err(|e| unrecognized(go_json_error(bytes, &e)))?
-        }
+    let mut parsed = match content_type(headers) {
+        "application/json" | "" | "*/*" => crate::strict_json::parse(bytes)
+            .map(|(value, duplicates)| Parsed {
+                duplicates,
+                ..Parsed::plain(value)
+            })
+            .map_err(|e| unrecognized(go_json_error(bytes, &e)))?,
         "application/yaml" | "application/x-yaml" | "text/yaml" => std::str::from_utf8(bytes)
             .map_err(|e| e.to_string())
-            .and_then(|text| serde_saphyr::from_str(text).map_err(|e| e.to_string()))
-            .map(|value| (value, Vec::new()))
+            .and_then(|text| {
+                let options = serde_saphyr::options! {
+                    duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
+                };
+                let value = serde_saphyr::from_str_with_options(text, options)
+                    .map_err(|e| e.to_string())?;
+                Ok(Parsed {
+                    yaml_repeats: crate::yaml_keys::repeated_keys(text),
+                    ..Parsed::plain(value)
+                })
+            })
             .map_err(|e| unrecognized(format!("error converting YAML to JSON: {e}")))?,
         "application/vnd.kubernetes.protobuf" => crate::protobuf::decode(bytes)
-            .map(|value| (value, Vec::new()))
+            .map(Parsed::plain)
             .map_err(|e| {
                 // kube's `transformDecodeError`: the envelope's kind when it had one, else a summary.
                 ApiError::BadRequest(match e.kind {
@@ -126,8 +153,8 @@ fn decode_noting_duplicates(
             )));
         }
     };
-    object::drop_nulls(&mut value);
-    Ok((value, duplicates))
+    object::drop_nulls(&mut parsed.value);
+    Ok(parsed)
 }
 
 /// Decodes an object for `kind` and checks its type against the endpoint: a missing apiVersion
@@ -138,7 +165,11 @@ pub fn decode_object(
     kind: &Kind,
     validation: FieldValidation,
 ) -> ApiResult<Decoded> {
-    let (value, duplicates) = decode_noting_duplicates(headers, bytes, kind.info.kind)?;
+    let Parsed {
+        value,
+        duplicates,
+        yaml_repeats,
+    } = decode_noting_duplicates(headers, bytes, kind.info.kind)?;
     let Value::Object(mut obj) = value else {
         let found = match value {
             Value::Array(_) => "array",
@@ -181,12 +212,14 @@ pub fn decode_object(
     }
     // Checked in the body's own key order, which the duplicates' positions count in.
     let name = kind.info.kind;
-    let findings = check_fields(kind, &mut obj, &duplicates, Decoder::Json).map_err(|error| {
+    let unknown = check_fields(kind, &mut obj, &duplicates, Decoder::Json).map_err(|error| {
         ApiError::BadRequest(format!(
             "{name} in version {:?} cannot be handled as a {name}: {error}",
             kind.info.version
         ))
     })?;
+    let mut findings = yaml_repeats;
+    findings.extend(unknown);
     let warnings = match validation {
         FieldValidation::Strict if !findings.is_empty() => {
             return Err(ApiError::BadRequest(format!(

@@ -44,6 +44,7 @@ mod table;
 mod transform;
 mod validation;
 mod watch;
+mod yaml_keys;
 mod zero;
 
 use std::collections::HashMap;

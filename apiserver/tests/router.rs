@@ -2577,3 +2577,33 @@ async fn events_are_one_object_seen_through_both_apis() {
         .json();
     assert_eq!(names(selected), ["e1"]);
 }
+
+/// A YAML body's repeated keys are reported as kube's YAML decoding words them, with their
+/// lines, before the unknown fields; the last value is kept.
+#[tokio::test]
+async fn repeated_yaml_keys_are_reported_with_their_lines() {
+    let app = app().await;
+    let uri = "/apis/apps/v1/namespaces/default/deployments";
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dup\n  labels:\n    app: nginx\nspec:\n  unknown1: val1\n  unknownDupe: valDupe\n  unknownDupe: valDupe2\n  paused: true\n  paused: false\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:latest\n        unknownNested: val1\n        imagePullPolicy: Always\n        imagePullPolicy: Never";
+    let strict = app
+        .raw(
+            Method::POST,
+            &format!("{uri}?fieldValidation=Strict"),
+            "application/yaml",
+            yaml,
+        )
+        .await;
+    assert_eq!(strict.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        strict.json()["message"],
+        "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: \
+         line 10: key \"unknownDupe\" already set in map, line 12: key \"paused\" already set in \
+         map, line 26: key \"imagePullPolicy\" already set in map, unknown field \"spec.unknown1\", \
+         unknown field \"spec.unknownDupe\", unknown field \
+         \"spec.template.spec.containers[0].unknownNested\""
+    );
+    let warned = app.raw(Method::POST, uri, "application/yaml", yaml).await;
+    assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.text());
+    assert_eq!(warned.headers.get_all("warning").iter().count(), 6);
+    assert_eq!(warned.json()["spec"]["paused"], false);
+}
