@@ -122,28 +122,26 @@ pub fn plain(v: Option<&Value>) -> String {
     }
 }
 
-/// `ValidateDNS1123Label`.
-pub fn dns1123_label(value: &str, field: &str) -> Vec<Cause> {
-    names::is_dns1123_label(value)
-        .iter()
+/// One `field.Invalid` of a string value per message.
+pub fn invalid_each(field: &str, value: &str, msgs: Vec<String>) -> Vec<Cause> {
+    msgs.iter()
         .map(|m| Cause::invalid(field, &Value::from(value), m))
         .collect()
+}
+
+/// `ValidateDNS1123Label`.
+pub fn dns1123_label(value: &str, field: &str) -> Vec<Cause> {
+    invalid_each(field, value, names::is_dns1123_label(value))
 }
 
 /// `ValidateDNS1123Subdomain`.
 pub fn dns1123_subdomain(value: &str, field: &str) -> Vec<Cause> {
-    names::is_dns1123_subdomain(value)
-        .iter()
-        .map(|m| Cause::invalid(field, &Value::from(value), m))
-        .collect()
+    invalid_each(field, value, names::is_dns1123_subdomain(value))
 }
 
 /// `ValidateQualifiedName` (also `ValidateLabelName`).
 pub fn qualified_name(value: &str, field: &str) -> Vec<Cause> {
-    names::is_qualified_name(value)
-        .iter()
-        .map(|m| Cause::invalid(field, &Value::from(value), m))
-        .collect()
+    invalid_each(field, value, names::is_qualified_name(value))
 }
 
 /// `validation.IsValidPortNum`.
@@ -405,11 +403,11 @@ pub fn validate_label_selector(selector: Option<&Value>, path: &str) -> Vec<Caus
         causes.extend(qualified_name(str_of(Some(e), "key"), &format!("{p}.key")));
         for (j, v) in values.iter().enumerate() {
             let v = v.as_str().unwrap_or("");
-            causes.extend(
-                names::is_valid_label_value(v)
-                    .iter()
-                    .map(|m| Cause::invalid(&format!("{p}.values[{j}]"), &Value::from(v), m)),
-            );
+            causes.extend(invalid_each(
+                &format!("{p}.values[{j}]"),
+                v,
+                names::is_valid_label_value(v),
+            ));
         }
     }
     causes

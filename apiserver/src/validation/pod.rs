@@ -29,12 +29,12 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::Write;
-use super::common::string_pairs;
+use super::common::{dns1123_label, dns1123_subdomain, invalid_each, string_pairs};
 use crate::error::Cause;
 use crate::names;
 use util::{
-    arr, child, dns1123_label, get, inclusive_range_error, index, int, invalid_each, key,
-    local_descending_path, not_supported, obj, str_of,
+    arr, child, get, inclusive_range_error, index, int, key, local_descending_path, not_supported,
+    obj, str_of,
 };
 
 /// `ValidatePodCreate`, `ValidatePodUpdate` or `ValidatePodStatusUpdate`, after the metadata
@@ -462,7 +462,7 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
     ));
     for (i, alias) in arr(spec, "hostAliases").iter().enumerate() {
         for (j, hostname) in arr(alias, "hostnames").iter().enumerate() {
-            errs.extend(util::dns1123_subdomain(
+            errs.extend(dns1123_subdomain(
                 hostname.as_str().unwrap_or(""),
                 &index(
                     &child(&index(&child(path, "hostAliases"), i), "hostnames"),

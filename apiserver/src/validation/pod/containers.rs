@@ -10,12 +10,12 @@ use super::probes;
 use super::resources::resource_requirements;
 use super::security;
 use super::util::{
-    arr, child, config_map_key_errors, env_var_name_errors, get, index, int, invalid_each,
-    local_descending_path, non_empty, not_supported, port_name_errors, port_num_errors, quantity,
-    quantity_string, str_of,
+    arr, child, config_map_key_errors, env_var_name_errors, get, index, int, local_descending_path,
+    non_empty, not_supported, port_name_errors, port_num_errors, quantity, quantity_string, str_of,
 };
 use crate::error::Cause;
 use crate::names;
+use crate::validation::common::invalid_each;
 
 /// What container validation needs from the rest of the pod spec.
 pub struct Ctx<'a> {

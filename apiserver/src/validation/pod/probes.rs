@@ -3,10 +3,9 @@
 
 use serde_json::Value;
 
-use super::util::{
-    arr, child, get, int, nonnegative, not_supported, port_num_errors, port_num_or_name, str_of,
-};
+use super::util::{arr, child, get, int, not_supported, port_num_errors, port_num_or_name, str_of};
 use crate::error::Cause;
+use crate::validation::common::nonnegative;
 
 /// The liveness, readiness and startup probes of a container.
 pub fn probes(c: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {

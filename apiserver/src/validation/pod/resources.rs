@@ -5,12 +5,11 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::util::{
-    IS_NEGATIVE, arr, child, index, invalid_each, key, obj, quantity, quantity_string, str_of,
-};
+use super::util::{arr, child, index, key, obj, quantity, quantity_string, str_of};
 use crate::error::Cause;
 use crate::names;
 use crate::quantity::Quantity;
+use crate::validation::common::{NEGATIVE, invalid_each};
 
 /// `helper.IsNativeResource`.
 fn is_native_resource(name: &str) -> bool {
@@ -113,7 +112,7 @@ fn resource_quantity_value(name: &str, q: &Quantity, path: &str) -> Vec<Cause> {
         errs.push(Cause::invalid(
             path,
             &Value::from(quantity_string(q)),
-            IS_NEGATIVE,
+            NEGATIVE,
         ));
     }
     if is_integer_resource(name) && q.is_integer() == Some(false) {

@@ -6,12 +6,12 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::util::{
-    arr, child, get, go_string_slice, index, int, invalid_each,
-    is_dns1123_subdomain_with_underscore, not_supported, qualified_name, str_of,
+    arr, child, get, go_string_slice, index, int, is_dns1123_subdomain_with_underscore,
+    not_supported, str_of,
 };
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::validate_label_selector;
+use crate::validation::common::{invalid_each, qualified_name, validate_label_selector};
 
 /// `validateAffinity`.
 pub fn affinity(affinity: Option<&Value>, path: &str) -> Vec<Cause> {

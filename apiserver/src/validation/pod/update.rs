@@ -15,6 +15,7 @@ use super::util::{arr, child, get, inclusive_range_error, index, int, obj, str_o
 use super::{metadata_and_spec, pod_specific_annotations, scheduling};
 use crate::error::Cause;
 use crate::names;
+use crate::validation::common::{invalid_each, qualified_name};
 
 const UPDATABLE: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
@@ -439,7 +440,7 @@ pub fn status_update(new: &Value, old: &Value) -> Vec<Cause> {
     for (i, condition) in arr(new_status, "conditions").iter().enumerate() {
         let kind = str_of(condition, "type");
         if !system.contains(&kind) {
-            errs.extend(super::util::qualified_name(
+            errs.extend(qualified_name(
                 kind,
                 &format!("metadata.conditions[{i}].Type"),
             ));
@@ -453,7 +454,7 @@ pub fn status_update(new: &Value, old: &Value) -> Vec<Cause> {
     }
     let nominated = str_of(new_status, "nominatedNodeName");
     if nominated != str_of(old_status, "nominatedNodeName") && !nominated.is_empty() {
-        errs.extend(super::util::invalid_each(
+        errs.extend(invalid_each(
             "status.nominatedNodeName",
             nominated,
             names::name_is_dns_subdomain(nominated, false),
@@ -563,7 +564,7 @@ fn resource_claim_statuses(status: &Value, spec: &Value) -> Vec<Cause> {
             seen.push(name);
         }
         if let Some(claim) = get(s, "resourceClaimName").and_then(Value::as_str) {
-            errs.extend(super::util::invalid_each(
+            errs.extend(invalid_each(
                 &p,
                 claim,
                 names::name_is_dns_subdomain(claim, false),

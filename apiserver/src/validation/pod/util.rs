@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::error::{Cause, go_quote};
 use crate::names;
 use crate::quantity::Quantity;
-use crate::validation::common::string_pairs;
+use crate::validation::common::{invalid_each, string_pairs};
 
 /// `path.Child(name)`.
 pub fn child(path: &str, name: &str) -> String {
@@ -94,40 +94,6 @@ pub fn go_string_slice(values: &[Value]) -> String {
 /// `validation.InclusiveRangeError(lo, hi)`.
 pub fn inclusive_range_error(lo: i64, hi: i64) -> String {
     format!("must be between {lo} and {hi}, inclusive")
-}
-
-/// `apimachineryvalidation.IsNegativeErrorMsg`.
-pub const IS_NEGATIVE: &str = "must be greater than or equal to 0";
-
-/// `ValidateNonnegativeField`.
-pub fn nonnegative(value: i64, path: &str) -> Vec<Cause> {
-    if value < 0 {
-        vec![Cause::invalid(path, &Value::from(value), IS_NEGATIVE)]
-    } else {
-        Vec::new()
-    }
-}
-
-/// One `field.Invalid` per message.
-pub fn invalid_each(path: &str, value: &str, msgs: Vec<String>) -> Vec<Cause> {
-    msgs.iter()
-        .map(|m| Cause::invalid(path, &Value::from(value), m))
-        .collect()
-}
-
-/// `ValidateDNS1123Label`.
-pub fn dns1123_label(value: &str, path: &str) -> Vec<Cause> {
-    invalid_each(path, value, names::is_dns1123_label(value))
-}
-
-/// `ValidateDNS1123Subdomain`.
-pub fn dns1123_subdomain(value: &str, path: &str) -> Vec<Cause> {
-    invalid_each(path, value, names::is_dns1123_subdomain(value))
-}
-
-/// `ValidateQualifiedName` / `ValidateLabelName`.
-pub fn qualified_name(value: &str, path: &str) -> Vec<Cause> {
-    invalid_each(path, value, names::is_qualified_name(value))
 }
 
 /// `validation.IsDNS1123SubdomainWithUnderscore`.
