@@ -4,8 +4,8 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    dns1123_label, duplicate_go, get, go_string_slice, int_of, invalid_go, list_of,
-    port_num_errors, qualified_name, str_of, valid_cidr, valid_ip,
+    dns1123_label, duplicate_go, get, go_string_slice, int_of, invalid_go, list_of, protocol,
+    qualified_name, str_of, valid_cidr, valid_ip, valid_port_num,
 };
 use crate::error::{Cause, go_quote};
 use crate::names;
@@ -308,22 +308,14 @@ fn endpoint_port(port: &Value, require_name: bool, path: &str) -> Vec<Cause> {
     } else if !name.is_empty() {
         causes.extend(dns1123_label(name, &format!("{path}.name")));
     }
-    let number = int_of(Some(port), "port").unwrap_or(0);
-    causes.extend(
-        port_num_errors(number)
-            .iter()
-            .map(|m| Cause::invalid(&format!("{path}.port"), &Value::from(number), m)),
-    );
-    const PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
-    match str_of(Some(port), "protocol") {
-        "" => causes.push(Cause::required(&format!("{path}.protocol"), "")),
-        p if !PROTOCOLS.contains(&p) => causes.push(Cause::not_supported(
-            &format!("{path}.protocol"),
-            &Value::from(p),
-            &PROTOCOLS,
-        )),
-        _ => {}
-    }
+    causes.extend(valid_port_num(
+        int_of(Some(port), "port").unwrap_or(0),
+        &format!("{path}.port"),
+    ));
+    causes.extend(protocol(
+        str_of(Some(port), "protocol"),
+        &format!("{path}.protocol"),
+    ));
     if let Some(app) = get(Some(port), "appProtocol").and_then(Value::as_str) {
         causes.extend(qualified_name(app, &format!("{path}.appProtocol")));
     }

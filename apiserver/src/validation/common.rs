@@ -144,12 +144,67 @@ pub fn qualified_name(value: &str, field: &str) -> Vec<Cause> {
     invalid_each(field, value, names::is_qualified_name(value))
 }
 
-/// `validation.IsValidPortNum`.
-pub fn port_num_errors(port: i64) -> Vec<String> {
+/// `validation.InclusiveRangeError(lo, hi)`.
+pub fn inclusive_range_error(lo: i64, hi: i64) -> String {
+    format!("must be between {lo} and {hi}, inclusive")
+}
+
+/// `validation.IsValidPortNum` (field form).
+pub fn valid_port_num(port: i64, field: &str) -> Vec<Cause> {
     if (1..=65535).contains(&port) {
         Vec::new()
     } else {
-        vec!["must be between 1 and 65535, inclusive".to_owned()]
+        vec![Cause::invalid(
+            field,
+            &Value::from(port),
+            &inclusive_range_error(1, 65535),
+        )]
+    }
+}
+
+/// `validation.IsValidPortName`.
+pub fn port_name_errors(port: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if port.len() > 15 {
+        errs.push(names::max_len_error(15, "characters"));
+    }
+    if port.is_empty()
+        || !port
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
+        );
+    }
+    if !port.bytes().any(|b| b.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_owned());
+    }
+    if port.contains("--") {
+        errs.push("must not contain consecutive hyphens".to_owned());
+    }
+    if port.starts_with('-') || port.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".to_owned());
+    }
+    errs
+}
+
+/// `ValidatePortNumOrName` of an `IntOrString`.
+pub fn port_num_or_name(port: Option<&Value>, field: &str) -> Vec<Cause> {
+    match port {
+        Some(Value::String(name)) => invalid_each(field, name, port_name_errors(name)),
+        other => valid_port_num(other.and_then(Value::as_i64).unwrap_or(0), field),
+    }
+}
+
+/// A port's protocol: required, and one of `supportedPortProtocols`.
+pub fn protocol(value: &str, field: &str) -> Option<Cause> {
+    const PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
+    if value.is_empty() {
+        Some(Cause::required(field, ""))
+    } else {
+        (!PROTOCOLS.contains(&value))
+            .then(|| Cause::not_supported(field, &Value::from(value), &PROTOCOLS))
     }
 }
 

@@ -29,13 +29,12 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::Write;
-use super::common::{dns1123_label, dns1123_subdomain, invalid_each, string_pairs};
+use super::common::{
+    dns1123_label, dns1123_subdomain, inclusive_range_error, invalid_each, string_pairs,
+};
 use crate::error::Cause;
 use crate::names;
-use util::{
-    arr, child, get, inclusive_range_error, index, int, key, local_descending_path, not_supported,
-    obj, str_of,
-};
+use util::{arr, child, get, index, int, key, local_descending_path, not_supported, obj, str_of};
 
 /// `ValidatePodCreate`, `ValidatePodUpdate` or `ValidatePodStatusUpdate`, after the metadata
 /// checks.

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use super::Write;
 use super::common::{
     dns1123_label, dns1123_subdomain, duplicate_go, get, go_int_or_string, go_string_slice, int_of,
-    invalid_go, list_of, port_num_errors, qualified_name, str_of, string_pairs, valid_cidr,
-    valid_ip,
+    invalid_go, list_of, port_num_or_name, protocol, qualified_name, str_of, string_pairs,
+    valid_cidr, valid_ip, valid_port_num,
 };
 use crate::error::{Cause, go_quote};
 use crate::names;
@@ -330,22 +330,14 @@ fn service_port<'a>(
             names_seen.push(name);
         }
     }
-    let number = int_of(Some(port), "port").unwrap_or(0);
-    causes.extend(
-        port_num_errors(number)
-            .iter()
-            .map(|m| Cause::invalid(&format!("{path}.port"), &Value::from(number), m)),
-    );
-    const PROTOCOLS: [&str; 3] = ["SCTP", "TCP", "UDP"];
-    match str_of(Some(port), "protocol") {
-        "" => causes.push(Cause::required(&format!("{path}.protocol"), "")),
-        p if !PROTOCOLS.contains(&p) => causes.push(Cause::not_supported(
-            &format!("{path}.protocol"),
-            &Value::from(p),
-            &PROTOCOLS,
-        )),
-        _ => {}
-    }
+    causes.extend(valid_port_num(
+        int_of(Some(port), "port").unwrap_or(0),
+        &format!("{path}.port"),
+    ));
+    causes.extend(protocol(
+        str_of(Some(port), "protocol"),
+        &format!("{path}.protocol"),
+    ));
     causes.extend(port_num_or_name(
         get(Some(port), "targetPort"),
         &format!("{path}.targetPort"),
@@ -354,50 +346,6 @@ fn service_port<'a>(
         causes.extend(qualified_name(app, &format!("{path}.appProtocol")));
     }
     causes
-}
-
-/// `ValidatePortNumOrName`.
-fn port_num_or_name(port: Option<&Value>, path: &str) -> Vec<Cause> {
-    match port {
-        Some(Value::String(name)) => port_name_errors(name)
-            .iter()
-            .map(|m| Cause::invalid(path, &Value::from(name.as_str()), m))
-            .collect(),
-        other => {
-            let number = other.and_then(Value::as_i64).unwrap_or(0);
-            port_num_errors(number)
-                .iter()
-                .map(|m| Cause::invalid(path, &Value::from(number), m))
-                .collect()
-        }
-    }
-}
-
-/// `validation.IsValidPortName`.
-fn port_name_errors(port: &str) -> Vec<String> {
-    let mut errs = Vec::new();
-    if port.len() > 15 {
-        errs.push(names::max_len_error(15, "characters"));
-    }
-    if port.is_empty()
-        || !port
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        errs.push(
-            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
-        );
-    }
-    if !port.bytes().any(|b| b.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)".to_owned());
-    }
-    if port.contains("--") {
-        errs.push("must not contain consecutive hyphens".to_owned());
-    }
-    if port.starts_with('-') || port.ends_with('-') {
-        errs.push("must not begin or end with a hyphen".to_owned());
-    }
-    errs
 }
 
 /// `validateClientIPAffinityConfig`.
@@ -766,11 +714,7 @@ fn external_traffic_policy(spec: Option<&Value>) -> Vec<Cause> {
             ));
         }
     } else if health != 0 {
-        causes.extend(
-            port_num_errors(health)
-                .iter()
-                .map(|m| Cause::invalid(health_path, &Value::from(health), m)),
-        );
+        causes.extend(valid_port_num(health, health_path));
     }
     causes
 }

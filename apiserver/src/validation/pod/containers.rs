@@ -11,11 +11,11 @@ use super::resources::resource_requirements;
 use super::security;
 use super::util::{
     arr, child, config_map_key_errors, env_var_name_errors, get, index, int, local_descending_path,
-    non_empty, not_supported, port_name_errors, port_num_errors, quantity, quantity_string, str_of,
+    non_empty, not_supported, quantity, quantity_string, str_of,
 };
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::invalid_each;
+use crate::validation::common::{invalid_each, port_name_errors, protocol, valid_port_num};
 
 /// What container validation needs from the rest of the pod spec.
 pub struct Ctx<'a> {
@@ -312,33 +312,13 @@ fn ports(ports: &[Value], path: &str) -> Vec<Cause> {
         if container_port == 0 {
             errs.push(Cause::required(&child(&p, "containerPort"), ""));
         } else {
-            for m in port_num_errors(container_port) {
-                errs.push(Cause::invalid(
-                    &child(&p, "containerPort"),
-                    &Value::from(container_port),
-                    &m,
-                ));
-            }
+            errs.extend(valid_port_num(container_port, &child(&p, "containerPort")));
         }
         let host_port = int(port, "hostPort").unwrap_or(0);
         if host_port != 0 {
-            for m in port_num_errors(host_port) {
-                errs.push(Cause::invalid(
-                    &child(&p, "hostPort"),
-                    &Value::from(host_port),
-                    &m,
-                ));
-            }
+            errs.extend(valid_port_num(host_port, &child(&p, "hostPort")));
         }
-        match str_of(port, "protocol") {
-            "" => errs.push(Cause::required(&child(&p, "protocol"), "")),
-            "TCP" | "UDP" | "SCTP" => {}
-            other => errs.push(not_supported(
-                &child(&p, "protocol"),
-                other,
-                &["SCTP", "TCP", "UDP"],
-            )),
-        }
+        errs.extend(protocol(str_of(port, "protocol"), &child(&p, "protocol")));
     }
     errs
 }

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::util::{arr, child, get, int, not_supported, port_num_errors, port_num_or_name, str_of};
+use super::util::{arr, child, get, int, not_supported, str_of};
 use crate::error::Cause;
-use crate::validation::common::nonnegative;
+use crate::validation::common::{nonnegative, port_num_or_name, valid_port_num};
 
 /// The liveness, readiness and startup probes of a container.
 pub fn probes(c: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {
@@ -110,12 +110,10 @@ fn handler(h: &Value, kinds: &[&str], grace: Option<i64>, path: &str) -> Vec<Cau
             }
             "httpGet" => errs.extend(http_get(action, &p)),
             "tcpSocket" => errs.extend(port_num_or_name(get(action, "port"), &child(&p, "port"))),
-            "grpc" => {
-                let port = int(action, "port").unwrap_or(0);
-                for m in port_num_errors(port) {
-                    errs.push(Cause::invalid(&child(&p, "port"), &Value::from(port), &m));
-                }
-            }
+            "grpc" => errs.extend(valid_port_num(
+                int(action, "port").unwrap_or(0),
+                &child(&p, "port"),
+            )),
             _ => {
                 let seconds = int(action, "seconds").unwrap_or(0);
                 if let Some(grace) = grace

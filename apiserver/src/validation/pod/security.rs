@@ -8,11 +8,11 @@
 use serde_json::Value;
 
 use super::util::{
-    arr, child, flag, get, inclusive_range_error, index, int, local_descending_path, not_supported,
-    str_of,
+    arr, child, flag, get, index, int, local_descending_path, not_supported, str_of,
 };
 use crate::error::Cause;
 use crate::names;
+use crate::validation::common::inclusive_range_error;
 
 const MAX_ID: i64 = 0xffff_ffff;
 

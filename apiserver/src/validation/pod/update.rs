@@ -11,11 +11,11 @@
 
 use serde_json::{Map, Value};
 
-use super::util::{arr, child, get, inclusive_range_error, index, int, obj, str_of};
+use super::util::{arr, child, get, index, int, obj, str_of};
 use super::{metadata_and_spec, pod_specific_annotations, scheduling};
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::{invalid_each, qualified_name};
+use crate::validation::common::{inclusive_range_error, invalid_each, qualified_name};
 
 const UPDATABLE: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::error::{Cause, go_quote};
 use crate::names;
 use crate::quantity::Quantity;
-use crate::validation::common::{invalid_each, string_pairs};
+use crate::validation::common::string_pairs;
 
 /// `path.Child(name)`.
 pub fn child(path: &str, name: &str) -> String {
@@ -91,11 +91,6 @@ pub fn go_string_slice(values: &[Value]) -> String {
     format!("[]string{{{}}}", items.join(", "))
 }
 
-/// `validation.InclusiveRangeError(lo, hi)`.
-pub fn inclusive_range_error(lo: i64, hi: i64) -> String {
-    format!("must be between {lo} and {hi}, inclusive")
-}
-
 /// `validation.IsDNS1123SubdomainWithUnderscore`.
 pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
     const FMT: &str = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*";
@@ -124,56 +119,6 @@ pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
         ));
     }
     errs
-}
-
-/// `validation.IsValidPortNum`.
-pub fn port_num_errors(port: i64) -> Vec<String> {
-    if (1..=65535).contains(&port) {
-        Vec::new()
-    } else {
-        vec![inclusive_range_error(1, 65535)]
-    }
-}
-
-/// `validation.IsValidPortName`.
-pub fn port_name_errors(port: &str) -> Vec<String> {
-    let mut errs = Vec::new();
-    if port.len() > 15 {
-        errs.push("must be no more than 15 characters".to_owned());
-    }
-    if port.is_empty()
-        || !port
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-    {
-        errs.push(
-            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
-        );
-    }
-    if !port.bytes().any(|c| c.is_ascii_lowercase()) {
-        errs.push("must contain at least one letter (a-z)".to_owned());
-    }
-    if port.contains("--") {
-        errs.push("must not contain consecutive hyphens".to_owned());
-    }
-    if port.starts_with('-') || port.ends_with('-') {
-        errs.push("must not begin or end with a hyphen".to_owned());
-    }
-    errs
-}
-
-/// `ValidatePortNumOrName` of an `IntOrString`.
-pub fn port_num_or_name(port: Option<&Value>, path: &str) -> Vec<Cause> {
-    match port {
-        Some(Value::String(name)) => invalid_each(path, name, port_name_errors(name)),
-        other => {
-            let n = other.and_then(Value::as_i64).unwrap_or(0);
-            port_num_errors(n)
-                .iter()
-                .map(|m| Cause::invalid(path, &Value::from(n), m))
-                .collect()
-        }
-    }
 }
 
 /// `validation.IsRelaxedEnvVarName` (the `RelaxedEnvironmentVariableValidation` gate is on in

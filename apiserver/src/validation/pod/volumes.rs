@@ -6,13 +6,12 @@ use serde_json::Value;
 
 use super::containers::{object_field_selector, pull_policy, resource_field_selector};
 use super::util::{
-    arr, child, get, go_string_slice, inclusive_range_error, index, int, key,
-    local_descending_path, local_non_reserved_path, not_supported, path_no_backsteps, quantity,
-    str_of,
+    arr, child, get, go_string_slice, index, int, key, local_descending_path,
+    local_non_reserved_path, not_supported, path_no_backsteps, quantity, str_of,
 };
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::{dns1123_label, invalid_each};
+use crate::validation::common::{dns1123_label, inclusive_range_error, invalid_each};
 
 const FILE_MODE: &str = "must be a number between 0 and 0777 (octal), both inclusive";
 
