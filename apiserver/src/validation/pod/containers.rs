@@ -10,12 +10,14 @@ use super::probes;
 use super::resources::resource_requirements;
 use super::security;
 use super::util::{
-    arr, child, config_map_key_errors, env_var_name_errors, get, index, int, local_descending_path,
-    non_empty, not_supported, quantity, quantity_string, str_of,
+    arr, child, env_var_name_errors, get, index, int, local_descending_path, non_empty,
+    not_supported, quantity, quantity_string, str_of,
 };
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::{invalid_each, port_name_errors, protocol, valid_port_num};
+use crate::validation::common::{
+    config_map_key_errors, invalid_each, port_name_errors, protocol, valid_port_num,
+};
 
 /// What container validation needs from the rest of the pod spec.
 pub struct Ctx<'a> {

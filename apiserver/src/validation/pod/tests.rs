@@ -335,6 +335,16 @@ fn env_and_env_from() {
         ])
     );
     assert_eq!(
+        create(|p| c0(p)["env"] = json!([
+            {"name": "A", "valueFrom": {"configMapKeyRef": {"name": "m", "key": "a b"}}}
+        ])),
+        expect(&[(
+            "spec.containers[0].env[0].valueFrom.configMapKeyRef.key",
+            INVALID,
+            "Invalid value: \"a b\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
+        )])
+    );
+    assert_eq!(
         create(|p| c0(p)["envFrom"] = json!([{"prefix": "P_"}, {"configMapRef": {"name": ""}}])),
         expect(&[
             (

@@ -137,32 +137,6 @@ pub fn env_var_name_errors(value: &str) -> Vec<String> {
     errs
 }
 
-/// `validation.IsConfigMapKey`.
-pub fn config_map_key_errors(value: &str) -> Vec<String> {
-    let mut errs = Vec::new();
-    if value.len() > names::DNS1123_SUBDOMAIN_MAX_LENGTH {
-        errs.push(format!(
-            "must be no more than {} characters",
-            names::DNS1123_SUBDOMAIN_MAX_LENGTH
-        ));
-    }
-    if value.is_empty()
-        || !value
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
-    {
-        errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or 'KEY_NAME', or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')".to_owned());
-    }
-    if value == "." {
-        errs.push("must not be '.'".to_owned());
-    } else if value == ".." {
-        errs.push("must not be '..'".to_owned());
-    } else if value.starts_with("..") {
-        errs.push("must not start with '..'".to_owned());
-    }
-    errs
-}
-
 /// `validatePathNoBacksteps`.
 pub fn path_no_backsteps(target: &str, path: &str) -> Vec<Cause> {
     if target.split('/').any(|part| part == "..") {
