@@ -208,6 +208,24 @@ pub fn protocol(value: &str, field: &str) -> Option<Cause> {
     }
 }
 
+/// `validateHostPathType`: a set type is one of `supportedHostPathTypes`.
+pub fn host_path_type(value: Option<&Value>, field: &str) -> Option<Cause> {
+    const TYPES: [&str; 8] = [
+        "",
+        "BlockDevice",
+        "CharDevice",
+        "Directory",
+        "DirectoryOrCreate",
+        "File",
+        "FileOrCreate",
+        "Socket",
+    ];
+    value
+        .and_then(Value::as_str)
+        .filter(|t| !TYPES.contains(t))
+        .map(|t| Cause::not_supported(field, &Value::from(t), &TYPES))
+}
+
 /// `validation.IsValidIP` (field form).
 pub fn valid_ip(value: &str, field: &str) -> Option<Cause> {
     value.parse::<std::net::IpAddr>().is_err().then(|| {

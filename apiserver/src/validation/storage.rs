@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    IMMUTABLE, get, invalid_go, list_of, not_supported_go, obj_of, plain, str_of,
+    IMMUTABLE, get, host_path_type, invalid_go, list_of, not_supported_go, obj_of, plain, str_of,
     validate_label_selector,
 };
 use crate::error::Cause;
@@ -117,25 +117,7 @@ fn volume_source(key: &str, source: &Value, path: &str) -> Vec<Cause> {
                 return vec![Cause::required(&format!("{path}.path"), "")];
             }
             causes.extend(no_backsteps(p, &format!("{path}.path")));
-            const TYPES: [&str; 8] = [
-                "",
-                "BlockDevice",
-                "CharDevice",
-                "Directory",
-                "DirectoryOrCreate",
-                "File",
-                "FileOrCreate",
-                "Socket",
-            ];
-            if let Some(t) = get(src, "type").and_then(Value::as_str)
-                && !TYPES.contains(&t)
-            {
-                causes.push(Cause::not_supported(
-                    &format!("{path}.type"),
-                    &Value::from(t),
-                    &TYPES,
-                ));
-            }
+            causes.extend(host_path_type(get(src, "type"), &format!("{path}.type")));
         }
         "nfs" => {
             if str_of(src, "server").is_empty() {

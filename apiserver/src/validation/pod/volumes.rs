@@ -7,11 +7,13 @@ use serde_json::Value;
 use super::containers::{object_field_selector, pull_policy, resource_field_selector};
 use super::util::{
     arr, child, get, go_string_slice, index, int, key, local_descending_path,
-    local_non_reserved_path, not_supported, path_no_backsteps, quantity, str_of,
+    local_non_reserved_path, path_no_backsteps, quantity, str_of,
 };
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::{dns1123_label, inclusive_range_error, invalid_each};
+use crate::validation::common::{
+    dns1123_label, host_path_type, inclusive_range_error, invalid_each,
+};
 
 const FILE_MODE: &str = "must be a number between 0 and 0777 (octal), both inclusive";
 
@@ -244,21 +246,7 @@ fn host_path(src: &Value, path: &str) -> Vec<Cause> {
         return vec![Cause::required(&child(path, "path"), "")];
     }
     let mut errs = path_no_backsteps(target, &child(path, "path"));
-    const TYPES: [&str; 8] = [
-        "",
-        "BlockDevice",
-        "CharDevice",
-        "Directory",
-        "DirectoryOrCreate",
-        "File",
-        "FileOrCreate",
-        "Socket",
-    ];
-    if let Some(kind) = get(src, "type").and_then(Value::as_str)
-        && !TYPES.contains(&kind)
-    {
-        errs.push(not_supported(&child(path, "type"), kind, &TYPES));
-    }
+    errs.extend(host_path_type(get(src, "type"), &child(path, "type")));
     errs
 }
 
