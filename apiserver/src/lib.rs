@@ -41,6 +41,7 @@ mod special;
 mod strict_json;
 mod subresources;
 mod table;
+pub mod testing;
 mod transform;
 mod validation;
 mod watch;
@@ -71,6 +72,9 @@ pub struct Config {
     pub store: StoreConfig,
     /// The built-in controllers that run (all by default).
     pub controllers: controllers::Controllers,
+    /// Manifests (YAML, several documents each) whose objects exist from the start, created in
+    /// order as POSTs would create them.
+    pub manifests: Vec<String>,
 }
 
 impl Default for Config {
@@ -79,6 +83,7 @@ impl Default for Config {
             bookmark_interval: Duration::from_secs(60),
             store: StoreConfig::default(),
             controllers: controllers::Controllers::default(),
+            manifests: Vec::new(),
         }
     }
 }
@@ -101,8 +106,61 @@ impl AppState {
         shutdown: tokio::sync::watch::Receiver<bool>,
     ) -> ApiResult<Arc<Self>> {
         let state = Arc::new(Self::new(config, shutdown).await?);
+        for manifest in &state.config.manifests {
+            state.load(manifest).await?;
+        }
         controllers::start(&state).await;
         Ok(state)
+    }
+
+    /// Creates the objects of a manifest (YAML documents) in order, each as a strict POST
+    /// would, into its `metadata.namespace` or `default`.
+    async fn load(&self, manifest: &str) -> ApiResult<()> {
+        let documents: Vec<serde_json::Value> = serde_saphyr::from_multiple(manifest)
+            .map_err(|e| ApiError::BadRequest(format!("manifest: {e}")))?;
+        let write = WriteOptions {
+            dry_run: false,
+            manager: Some("kubemem".to_owned()),
+        };
+        for (i, document) in documents.into_iter().enumerate() {
+            if document.is_null() {
+                continue;
+            }
+            let api_version = document["apiVersion"].as_str().unwrap_or("");
+            let object_kind = document["kind"].as_str().unwrap_or("");
+            let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+            let Some(kind) = self
+                .kinds
+                .values()
+                .find(|k| {
+                    k.info.group == group && k.info.version == version && k.info.kind == object_kind
+                })
+                .cloned()
+            else {
+                return Err(ApiError::BadRequest(format!(
+                    "manifest document {}: no resource for {api_version:?}, Kind={object_kind:?}",
+                    i + 1
+                )));
+            };
+            let namespace = kind.info.namespaced.then(|| {
+                document["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or("default")
+                    .to_owned()
+            });
+            let bytes =
+                serde_json::to_vec(&document).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let decoded = body::decode_object(
+                &http::HeaderMap::new(),
+                &bytes,
+                &kind,
+                patch::FieldValidation::Strict,
+            )?;
+            self.registry
+                .create(&kind, namespace.as_deref(), decoded.object, &write)
+                .await?;
+        }
+        Ok(())
     }
 
     async fn new(config: Config, shutdown: tokio::sync::watch::Receiver<bool>) -> ApiResult<Self> {

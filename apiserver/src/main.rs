@@ -32,6 +32,9 @@ enum Command {
         /// The built-in controllers to run, comma-separated (empty for a bare API server).
         #[arg(long, default_value = "namespace,serviceaccount,garbagecollector,podgc,root-ca-cert-publisher", value_parser = Controllers::parse)]
         controllers: Controllers,
+        /// A YAML manifest whose objects exist from the start (repeatable; created in order).
+        #[arg(long = "load", value_name = "PATH")]
+        load: Vec<PathBuf>,
     },
 }
 
@@ -60,9 +63,19 @@ fn main() -> std::process::ExitCode {
                 listen,
                 kubeconfig,
                 controllers,
+                load,
             } => {
+                let manifests = load
+                    .iter()
+                    .map(|path| {
+                        std::fs::read_to_string(path).map_err(|e| {
+                            std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                        })
+                    })
+                    .collect::<std::io::Result<Vec<String>>>()?;
                 let config = Config {
                     controllers,
+                    manifests,
                     ..Config::default()
                 };
                 serve(listen, kubeconfig, config).await

@@ -132,3 +132,50 @@ fn serve_refuses_a_non_loopback_address() {
         "stderr: {stderr}"
     );
 }
+
+#[test]
+fn serve_loads_manifests_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("seed.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: seed\ndata:\n  k: v\n",
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_kubemem"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--kubeconfig"])
+        .arg(dir.path().join("kc"))
+        .arg("--load")
+        .arg(&manifest)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut serve = Serve(child);
+    let first = BufReader::new(serve.0.stdout.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    let addr = first
+        .strip_prefix("kubemem serving on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    let seed = http_get(&addr, "/api/v1/namespaces/default/configmaps/seed");
+    assert!(seed.starts_with("HTTP/1.1 200 OK\r\n"), "{seed}");
+    assert!(seed.contains(r#""data":{"k":"v"}"#), "{seed}");
+
+    std::fs::write(&manifest, "apiVersion: v1\nkind: Nope\n").unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_kubemem"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--kubeconfig"])
+        .arg(dir.path().join("kc2"))
+        .arg("--load")
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr),
+        "kubemem: manifest document 1: no resource for \"v1\", Kind=\"Nope\"\n"
+    );
+}

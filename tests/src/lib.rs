@@ -2,13 +2,14 @@
 //! loopback port, a kubeconfig pointing at it, and the kubectl binaries of the image.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use kubemem_apiserver::{Config, Server, kubeconfig};
+use kubemem_apiserver::Config;
+use kubemem_apiserver::testing::TestServer;
 
 /// The kubectl releases the tests run against (installed on the image).
 pub const KUBECTLS: &[&str] = &[
@@ -24,12 +25,13 @@ pub fn kubectl_release(kubectl: &str) -> &str {
     kubectl.rsplit_once("kubectl.").map_or(kubectl, |(_, v)| v)
 }
 
-/// A kubemem server on its own runtime thread, shut down on drop.
+/// A kubemem server (the in-process [`TestServer`]) on its own runtime, for synchronous tests;
+/// shut down on drop.
 pub struct TestCluster {
-    server: Option<Server>,
+    server: Option<TestServer>,
     runtime: tokio::runtime::Runtime,
+    /// The scenario's files: manifests, kubectl's cache and `HOME`.
     dir: tempfile::TempDir,
-    kubeconfig: PathBuf,
 }
 
 impl TestCluster {
@@ -53,25 +55,25 @@ impl TestCluster {
             .build()
             .expect("runtime");
         let server = runtime
-            .block_on(Server::start("127.0.0.1:0".parse().expect("addr"), config))
+            .block_on(TestServer::start_with(config))
             .expect("server starts");
-        let dir = tempfile::tempdir().expect("tempdir");
-        let kubeconfig = dir.path().join("kubeconfig");
-        kubeconfig::write(&kubeconfig, &server.url()).expect("kubeconfig");
         Self {
             server: Some(server),
             runtime,
-            dir,
-            kubeconfig,
+            dir: tempfile::tempdir().expect("tempdir"),
         }
     }
 
+    fn server(&self) -> &TestServer {
+        self.server.as_ref().expect("running until drop")
+    }
+
     pub fn url(&self) -> String {
-        self.server.as_ref().map(Server::url).unwrap_or_default()
+        self.server().url()
     }
 
     pub fn kubeconfig(&self) -> &Path {
-        &self.kubeconfig
+        self.server().kubeconfig()
     }
 
     pub fn dir(&self) -> &Path {
@@ -82,7 +84,7 @@ impl TestCluster {
     pub fn kubectl_command(&self, kubectl: &str, args: &[&str]) -> Command {
         let mut cmd = Command::new(kubectl);
         cmd.arg("--kubeconfig")
-            .arg(&self.kubeconfig)
+            .arg(self.kubeconfig())
             .arg("--cache-dir")
             .arg(self.dir.path().join("cache"))
             .args(args)
