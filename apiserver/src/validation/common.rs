@@ -299,18 +299,23 @@ pub fn go_string_map(v: Option<&Value>) -> String {
     }
 }
 
-/// Go's `%#v` of a `[]string`.
-pub fn go_string_slice(v: Option<&Value>) -> String {
+/// Go's `%#v` of a slice of the string type `elem` (`string`, `core.IPFamily`).
+pub fn go_strings(elem: &str, v: Option<&Value>) -> String {
     match v.and_then(Value::as_array) {
-        None => "[]string(nil)".to_owned(),
+        None => format!("[]{elem}(nil)"),
         Some(items) => {
             let parts: Vec<String> = items
                 .iter()
                 .map(|s| go_quote(s.as_str().unwrap_or("")))
                 .collect();
-            format!("[]string{{{}}}", parts.join(", "))
+            format!("[]{elem}{{{}}}", parts.join(", "))
         }
     }
+}
+
+/// Go's `%#v` of a `[]string`.
+pub fn go_string_slice(v: Option<&Value>) -> String {
+    go_strings("string", v)
 }
 
 /// Go's `%#v` of a `metav1.LabelSelector` (the value behind the `*metav1.LabelSelector` kube

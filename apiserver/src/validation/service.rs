@@ -6,9 +6,9 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    dns1123_label, dns1123_subdomain, duplicate_go, get, go_int_or_string, go_string_slice, int_of,
-    invalid_go, list_of, port_num_or_name, protocol, qualified_name, str_of, string_pairs,
-    valid_cidr, valid_ip, valid_port_num,
+    dns1123_label, dns1123_subdomain, duplicate_go, get, go_int_or_string, go_string_slice,
+    go_strings, int_of, invalid_go, list_of, port_num_or_name, protocol, qualified_name, str_of,
+    string_pairs, valid_cidr, valid_ip, valid_port_num,
 };
 use crate::error::{Cause, go_quote};
 use crate::names;
@@ -600,7 +600,7 @@ fn upgrade_downgrade_ip_families(old: &Map<String, Value>, new: &Map<String, Val
         strings(old_spec, "ipFamilies"),
         strings(new_spec, "ipFamilies"),
     );
-    let families_value = go_families(get(new_spec, "ipFamilies"));
+    let families_value = go_strings("core.IPFamily", get(new_spec, "ipFamilies"));
     let ips_value = go_string_slice(get(new_spec, "clusterIPs"));
     let path = "spec.ipFamilies[0]";
     let mut causes = Vec::new();
@@ -632,20 +632,6 @@ fn upgrade_downgrade_ip_families(old: &Map<String, Value>, new: &Map<String, Val
         causes.push(invalid_go(path, &ips_value, "may not change once set"));
     }
     causes
-}
-
-/// Go's `%#v` of a `[]core.IPFamily`.
-fn go_families(v: Option<&Value>) -> String {
-    match v.and_then(Value::as_array) {
-        None => "[]core.IPFamily(nil)".to_owned(),
-        Some(items) => {
-            let parts: Vec<String> = items
-                .iter()
-                .map(|s| go_quote(s.as_str().unwrap_or("")))
-                .collect();
-            format!("[]core.IPFamily{{{}}}", parts.join(", "))
-        }
-    }
 }
 
 /// `validateLoadBalancerClassField`.

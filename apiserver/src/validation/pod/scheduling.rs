@@ -6,12 +6,13 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::util::{
-    arr, child, get, go_string_slice, index, int, is_dns1123_subdomain_with_underscore,
-    not_supported, str_of,
+    arr, child, get, index, int, is_dns1123_subdomain_with_underscore, not_supported, str_of,
 };
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::{invalid_each, qualified_name, validate_label_selector};
+use crate::validation::common::{
+    go_string_slice, invalid_each, qualified_name, validate_label_selector,
+};
 
 /// `validateAffinity`.
 pub fn affinity(affinity: Option<&Value>, path: &str) -> Vec<Cause> {
@@ -503,7 +504,7 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
     if nameservers.len() > 3 {
         errs.push(Cause::invalid_shown(
             &child(path, "nameservers"),
-            &go_string_slice(nameservers),
+            &go_string_slice(get(config, "nameservers")),
             "must not have more than 3 nameservers",
         ));
     }
@@ -512,7 +513,7 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
     if searches.len() > 32 {
         errs.push(Cause::invalid_shown(
             &sp,
-            &go_string_slice(searches),
+            &go_string_slice(get(config, "searches")),
             "must not have more than 32 search paths",
         ));
     }
@@ -524,7 +525,7 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
     if joined > 2048 {
         errs.push(Cause::invalid_shown(
             &sp,
-            &go_string_slice(searches),
+            &go_string_slice(get(config, "searches")),
             "must not have more than 2048 characters (including spaces) in the search list",
         ));
     }

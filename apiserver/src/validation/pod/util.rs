@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Cause, go_quote};
+use crate::error::Cause;
 use crate::names;
 use crate::quantity::Quantity;
 use crate::validation::common::string_pairs;
@@ -80,15 +80,6 @@ pub fn quantity(v: &Value) -> Option<Quantity> {
 /// `Quantity.String()` of a parsed quantity.
 pub fn quantity_string(q: &Quantity) -> String {
     q.string().unwrap_or_default()
-}
-
-/// How `%#v` prints a `[]string`: `[]string{"a", "b"}`.
-pub fn go_string_slice(values: &[Value]) -> String {
-    let items: Vec<String> = values
-        .iter()
-        .map(|v| go_quote(v.as_str().unwrap_or("")))
-        .collect();
-    format!("[]string{{{}}}", items.join(", "))
 }
 
 /// `validation.IsDNS1123SubdomainWithUnderscore`.

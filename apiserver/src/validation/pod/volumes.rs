@@ -6,13 +6,13 @@ use serde_json::Value;
 
 use super::containers::{object_field_selector, pull_policy, resource_field_selector};
 use super::util::{
-    arr, child, get, go_string_slice, index, int, key, local_descending_path,
-    local_non_reserved_path, path_no_backsteps, quantity, str_of,
+    arr, child, get, index, int, key, local_descending_path, local_non_reserved_path,
+    path_no_backsteps, quantity, str_of,
 };
 use crate::error::Cause;
 use crate::names;
 use crate::validation::common::{
-    dns1123_label, host_path_type, inclusive_range_error, invalid_each,
+    dns1123_label, go_string_slice, host_path_type, inclusive_range_error, invalid_each,
 };
 
 const FILE_MODE: &str = "must be a number between 0 and 0777 (octal), both inclusive";
@@ -393,7 +393,7 @@ fn fc(src: &Value, path: &str) -> Vec<Cause> {
     if !wwns.is_empty() && !wwids.is_empty() {
         errs.push(Cause::invalid_shown(
             &p,
-            &go_string_slice(wwns),
+            &go_string_slice(get(src, "targetWWNs")),
             "targetWWNs and wwids can not be specified simultaneously",
         ));
     }
