@@ -73,6 +73,15 @@ impl Reply {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    /// The `warning` headers, in order.
+    fn warnings(&self) -> Vec<&str> {
+        self.headers
+            .get_all("warning")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    }
 }
 
 impl App {
@@ -2007,14 +2016,8 @@ async fn duplicate_fields_are_warned_about_or_refused_in_document_order() {
         .raw(Method::POST, uri, "application/json", DUPLICATED_DEPLOYMENT)
         .await;
     assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.text());
-    let warnings: Vec<&str> = warned
-        .headers
-        .get_all("warning")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
     assert_eq!(
-        warnings,
+        warned.warnings(),
         [
             "299 - \"unknown field \\\"spec.unknown1\\\"\"",
             "299 - \"unknown field \\\"spec.unknownDupe\\\"\"",
@@ -2160,14 +2163,8 @@ async fn strict_patches_are_refused_with_a_patch_cause() {
         )
         .await;
     assert_eq!(warned.status, StatusCode::OK, "{}", warned.text());
-    let warnings: Vec<&str> = warned
-        .headers
-        .get_all("warning")
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect();
     assert_eq!(
-        warnings,
+        warned.warnings(),
         [
             "299 - \"duplicate field \\\"data.k\\\"\"",
             "299 - \"unknown field \\\"bogus\\\"\""
@@ -2604,6 +2601,6 @@ async fn repeated_yaml_keys_are_reported_with_their_lines() {
     );
     let warned = app.raw(Method::POST, uri, "application/yaml", yaml).await;
     assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.text());
-    assert_eq!(warned.headers.get_all("warning").iter().count(), 6);
+    assert_eq!(warned.warnings().len(), 6);
     assert_eq!(warned.json()["spec"]["paused"], false);
 }
