@@ -17,43 +17,19 @@ static NULL: Value = Value::Null;
 
 /// `ValidateDeployment` / `ValidateDeploymentUpdate` plus the strategy's selector check.
 pub fn deployment(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
-    match write {
-        Write::Create => deployment_spec(obj.get("spec")),
-        Write::Update { old } => {
-            let mut causes = deployment_spec(obj.get("spec"));
-            causes.extend(selector_immutable(obj, old));
-            causes
-        }
-        Write::Status { .. } => Vec::new(),
-    }
+    spec_with_immutable_selector(obj, write, deployment_spec)
 }
 
 /// `ValidateReplicaSet` / `ValidateReplicaSetUpdate` plus the strategy's selector check.
 pub fn replica_set(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
-    match write {
-        Write::Create => replica_set_spec(obj.get("spec")),
-        Write::Update { old } => {
-            let mut causes = replica_set_spec(obj.get("spec"));
-            causes.extend(selector_immutable(obj, old));
-            causes
-        }
-        Write::Status { .. } => Vec::new(),
-    }
+    spec_with_immutable_selector(obj, write, replica_set_spec)
 }
 
 /// `ValidateDaemonSet` / `ValidateDaemonSetUpdate` plus the strategy's selector check. apps/v1
 /// has no `templateGeneration` (the strategy keeps the internal one in step with the template),
 /// so its checks never fire and are left out.
 pub fn daemon_set(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
-    match write {
-        Write::Create => daemon_set_spec(obj.get("spec")),
-        Write::Update { old } => {
-            let mut causes = daemon_set_spec(obj.get("spec"));
-            causes.extend(selector_immutable(obj, old));
-            causes
-        }
-        Write::Status { .. } => Vec::new(),
-    }
+    spec_with_immutable_selector(obj, write, daemon_set_spec)
 }
 
 /// `ValidateStatefulSet` / `ValidateStatefulSetUpdate`.
@@ -119,6 +95,24 @@ pub fn replication_controller(obj: &Map<String, Value>, write: Write<'_>) -> Vec
         )),
     }
     causes
+}
+
+/// The `spec` checks of a Deployment, ReplicaSet or DaemonSet on create and update, and on
+/// update its immutable selector; nothing on `/status`.
+fn spec_with_immutable_selector(
+    obj: &Map<String, Value>,
+    write: Write<'_>,
+    spec: fn(Option<&Value>) -> Vec<Cause>,
+) -> Vec<Cause> {
+    match write {
+        Write::Create => spec(obj.get("spec")),
+        Write::Update { old } => {
+            let mut causes = spec(obj.get("spec"));
+            causes.extend(selector_immutable(obj, old));
+            causes
+        }
+        Write::Status { .. } => Vec::new(),
+    }
 }
 
 /// The apps/v1 strategies' `ValidateImmutableField(new.Spec.Selector, old.Spec.Selector)`.
