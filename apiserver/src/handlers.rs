@@ -194,6 +194,7 @@ async fn dispatch(
     let namespace = target.namespace;
     let name = target.name.map(path_name).transpose()?;
     let name = name.as_deref();
+    inject_faults(state, &kind, target, &parts.method, name.is_some(), uri).await?;
     if let Some(sub) = target.subresource {
         return subresource(
             state,
@@ -285,6 +286,45 @@ async fn dispatch(
         }
         _ => Err(ApiError::MethodNotAllowed),
     }
+}
+
+/// The faults armed for tests (`faults`): the verb's added latency, then a 409 for a write to a
+/// resource whose next writes were made to conflict.
+async fn inject_faults(
+    state: &AppState,
+    kind: &Kind,
+    target: &Target<'_>,
+    method: &Method,
+    named: bool,
+    uri: &Uri,
+) -> ApiResult<()> {
+    let verb = match (method, named) {
+        (&Method::GET, _) if target.watch_path || query_flag(uri, "watch") => "watch",
+        (&Method::GET, true) => "get",
+        (&Method::GET, false) => "list",
+        (&Method::POST, _) => "create",
+        (&Method::PUT, _) => "update",
+        (&Method::PATCH, _) => "patch",
+        (&Method::DELETE, true) => "delete",
+        (&Method::DELETE, false) => "deletecollection",
+        _ => return Ok(()),
+    };
+    if let Some(delay) = state.faults.latency(verb) {
+        tokio::time::sleep(delay).await;
+    }
+    let write = !matches!(verb, "get" | "list" | "watch");
+    if write
+        && state
+            .faults
+            .take_conflict(kind.info.group, kind.info.resource)
+    {
+        return Err(ApiError::Conflict {
+            resource: kind.group_resource(),
+            name: target.name.unwrap_or("").to_owned(),
+            message: crate::error::OPTIMISTIC_LOCK_MSG.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// `componentstatuses`, `bindings` and `pods/<name>/binding`; gives the body back for
@@ -641,6 +681,7 @@ async fn watch_collection(
         opts,
         bookmark_interval: state.config.bookmark_interval,
         shutdown: state.shutdown(),
+        faults: state.faults.watch_faults(),
         presenter,
     };
     let stream = watch::start(&state.registry, request).await?;

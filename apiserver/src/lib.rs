@@ -18,6 +18,7 @@ mod defaults;
 mod discovery;
 pub mod error;
 mod events;
+pub mod faults;
 mod field_selector;
 mod filters;
 mod handlers;
@@ -75,6 +76,8 @@ pub struct Config {
     /// Manifests (YAML, several documents each) whose objects exist from the start, created in
     /// order as POSTs would create them.
     pub manifests: Vec<String>,
+    /// Serves `/kubemem/faults/` (fault injection for controller tests).
+    pub fault_injection: bool,
 }
 
 impl Default for Config {
@@ -84,6 +87,7 @@ impl Default for Config {
             store: StoreConfig::default(),
             controllers: controllers::Controllers::default(),
             manifests: Vec::new(),
+            fault_injection: false,
         }
     }
 }
@@ -95,6 +99,8 @@ pub struct AppState {
     pub config: Config,
     /// The cluster CA certificate (PEM), which `kube-root-ca.crt` publishes.
     pub root_ca: String,
+    /// Faults armed for tests (none unless asked for).
+    pub faults: faults::Faults,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -183,6 +189,7 @@ impl AppState {
             kinds,
             config,
             root_ca,
+            faults: faults::Faults::default(),
             shutdown,
         };
         state.boot().await?;
@@ -302,7 +309,15 @@ fn object_of(v: Value) -> Map<String, Value> {
 
 /// The whole HTTP service.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let faults = if state.config.fault_injection {
+        Router::new().route(
+            "/kubemem/faults/{what}",
+            axum::routing::post(faults::inject),
+        )
+    } else {
+        Router::new()
+    };
+    faults
         .route("/version", get(discovery::version))
         .route("/healthz", get(discovery::healthz))
         .route("/livez", get(discovery::livez))
@@ -329,6 +344,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
+    state: Arc<AppState>,
     shutdown: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -351,7 +367,7 @@ impl Server {
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let app = router(state);
+        let app = router(Arc::clone(&state));
         let mut stop = rx;
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
@@ -362,6 +378,7 @@ impl Server {
         });
         Ok(Self {
             addr,
+            state,
             shutdown: tx,
             task,
         })
@@ -369,6 +386,11 @@ impl Server {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The faults that can be armed on this server.
+    pub fn faults(&self) -> &faults::Faults {
+        &self.state.faults
     }
 
     /// `http://127.0.0.1:PORT`

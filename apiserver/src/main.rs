@@ -35,6 +35,9 @@ enum Command {
         /// A YAML manifest whose objects exist from the start (repeatable; created in order).
         #[arg(long = "load", value_name = "PATH")]
         load: Vec<PathBuf>,
+        /// Serve `/kubemem/faults/` to inject conflicts, latency and watch failures (tests).
+        #[arg(long)]
+        fault_injection: bool,
     },
 }
 
@@ -64,6 +67,7 @@ fn main() -> std::process::ExitCode {
                 kubeconfig,
                 controllers,
                 load,
+                fault_injection,
             } => {
                 let manifests = load
                     .iter()
@@ -76,6 +80,7 @@ fn main() -> std::process::ExitCode {
                 let config = Config {
                     controllers,
                     manifests,
+                    fault_injection,
                     ..Config::default()
                 };
                 serve(listen, kubeconfig, config).await

@@ -60,6 +60,12 @@ impl TestServer {
         self.server.addr()
     }
 
+    /// Faults to arm for a controller's retry and re-list paths: the next writes to a resource
+    /// answer 409, a verb gets slower, open watches expire (410) or drop.
+    pub fn faults(&self) -> &crate::faults::Faults {
+        self.server.faults()
+    }
+
     /// A kubeconfig (cluster, context and user `kubemem`, namespace `default`) for this server.
     pub fn kubeconfig(&self) -> &Path {
         &self.kubeconfig

@@ -23,6 +23,7 @@ use kubemem_store::{Event, EventKind, RangeEnd, RangeRequest, StoreError, Watche
 use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
+use crate::faults::WatchFault;
 use crate::kinds::Kind;
 use crate::list::{ListOptions, ReadAt, wait_for_revision};
 use crate::registry::Registry;
@@ -37,6 +38,8 @@ pub struct WatchRequest {
     pub bookmark_interval: Duration,
     /// Flips to true when the server shuts down; open watches then end.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Injected watch faults (`faults`): expire or drop this watch.
+    pub faults: tokio::sync::watch::Receiver<Option<(u64, WatchFault)>>,
     /// How event objects are written (as themselves, as Tables, as partial metadata).
     pub presenter: Presenter,
 }
@@ -146,6 +149,7 @@ async fn next_chunk(mut st: State) -> Option<(Result<Bytes, Infallible>, State)>
     loop {
         let deadline = st.deadline;
         let mut shutdown = st.req.shutdown.clone();
+        let mut faults = st.req.faults.clone();
         let bookmark_tick = async {
             match st.bookmarks.as_mut() {
                 Some(interval) => {
@@ -178,6 +182,18 @@ async fn next_chunk(mut st: State) -> Option<(Result<Bytes, Infallible>, State)>
             },
             () = sleep_until(deadline) => return None,
             _ = shutdown.wait_for(|stopped| *stopped) => return None,
+            Ok(()) = faults.changed() => {
+                st.req.faults.mark_unchanged();
+                match *faults.borrow() {
+                    Some((_, WatchFault::Expire)) => {
+                        st.done = true;
+                        let revision = st.watcher.revision();
+                        return Some((Ok(error_event(revision, revision + 1)), st));
+                    }
+                    Some((_, WatchFault::Drop)) => return None,
+                    None => {}
+                }
+            }
         }
     }
 }

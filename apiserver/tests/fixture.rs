@@ -171,3 +171,124 @@ async fn a_hundred_isolated_servers_leave_nothing_behind() {
         );
     }
 }
+
+/// Reads a watch response until the server ends it; returns everything read.
+async fn watch_until_end(addr: SocketAddr, path: &str, armed: impl std::future::Future) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let head = format!("GET {path} HTTP/1.1\r\nHost: kubemem\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.expect("writes");
+    let mut first = [0u8; 1024];
+    let n = stream.read(&mut first).await.expect("the headers");
+    assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200 OK"));
+    armed.await;
+    let mut rest = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest))
+        .await
+        .expect("the watch ends")
+        .expect("reads");
+    String::from_utf8_lossy(&rest).into_owned()
+}
+
+/// Faults for a controller's retry and re-list paths: conflicts on the next writes, latency,
+/// and watches that expire with a 410 or drop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_make_writes_conflict_verbs_slow_and_watches_end() {
+    let server = TestServer::start_with(bare()).await.expect("starts");
+    let addr = server.addr();
+    let create = |name: &'static str| {
+        let body = format!(r#"{{"metadata":{{"name":"{name}"}}}}"#);
+        async move { request(addr, "POST", "/api/v1/namespaces/default/configmaps", &body).await }
+    };
+    server.faults().conflict_next_writes("", "configmaps", 1);
+    let (status, body) = create("a").await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains(r#""reason":"Conflict""#), "{body}");
+    assert!(
+        body.contains("the object has been modified; please apply your changes to the latest version and try again"),
+        "{body}"
+    );
+    assert_eq!(create("a").await.0, 201, "only the next write conflicts");
+
+    server
+        .faults()
+        .set_latency("list", Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    assert_eq!(
+        request(addr, "GET", "/api/v1/namespaces/default/configmaps", "")
+            .await
+            .0,
+        200
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    server.faults().set_latency("list", Duration::ZERO);
+
+    let path = "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=1";
+    let faults = server.faults();
+    let expired = watch_until_end(addr, path, async {
+        faults.watches(kubemem_apiserver::faults::WatchFault::Expire);
+    })
+    .await;
+    assert!(
+        expired.contains(r#"{"type":"ERROR","object":{"kind":"Status""#),
+        "{expired}"
+    );
+    assert!(expired.contains(r#""reason":"Expired""#) && expired.contains(r#""code":410"#));
+    let dropped = watch_until_end(addr, path, async {
+        faults.watches(kubemem_apiserver::faults::WatchFault::Drop);
+    })
+    .await;
+    assert!(!dropped.contains("ERROR"), "{dropped}");
+    server.shutdown().await.expect("shuts down");
+}
+
+/// With `fault_injection`, the same faults are armed over HTTP; without it there is no such
+/// endpoint.
+#[tokio::test]
+async fn the_fault_endpoint_is_served_only_when_asked_for() {
+    let plain = TestServer::start_with(bare()).await.expect("starts");
+    let (status, _) = request(
+        plain.addr(),
+        "POST",
+        "/kubemem/faults/conflicts?resource=configmaps&count=1",
+        "",
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    let server = TestServer::start_with(Config {
+        fault_injection: true,
+        ..bare()
+    })
+    .await
+    .expect("starts");
+    let (status, body) = request(
+        server.addr(),
+        "POST",
+        "/kubemem/faults/conflicts?resource=configmaps&count=1",
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = request(
+        server.addr(),
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        r#"{"metadata":{"name":"a"}}"#,
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, body) = request(
+        server.addr(),
+        "POST",
+        "/kubemem/faults/watches?action=explode",
+        "",
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains(r#"action: \"explode\" is not expire or drop"#),
+        "{body}"
+    );
+}
