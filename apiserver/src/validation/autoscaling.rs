@@ -121,13 +121,7 @@ fn scaling_rules(rules: &Value, path: &str) -> Vec<Cause> {
                 "must be greater than or equal to zero",
             ));
         }
-        if window > MAX_STABILIZATION_WINDOW_SECONDS {
-            causes.push(Cause::invalid(
-                &field,
-                &Value::from(window),
-                &format!("must be less than or equal to {MAX_STABILIZATION_WINDOW_SECONDS}"),
-            ));
-        }
+        causes.extend(at_most(window, MAX_STABILIZATION_WINDOW_SECONDS, &field));
     }
     if let Some(select) = get(r, "selectPolicy").and_then(Value::as_str) {
         const SELECT: [&str; 3] = ["Disabled", "Max", "Min"];
@@ -157,32 +151,32 @@ fn scaling_rules(rules: &Value, path: &str) -> Vec<Cause> {
                 &["Percent", "Pods"],
             ));
         }
-        let value = int_of(p, "value").unwrap_or(0);
-        if value <= 0 {
-            causes.push(Cause::invalid(
-                &format!("{policy_path}.value"),
-                &Value::from(value),
-                "must be greater than zero",
-            ));
-        }
+        causes.extend(positive(
+            int_of(p, "value").unwrap_or(0),
+            &format!("{policy_path}.value"),
+        ));
         let period = int_of(p, "periodSeconds").unwrap_or(0);
         let period_path = format!("{policy_path}.periodSeconds");
-        if period <= 0 {
-            causes.push(Cause::invalid(
-                &period_path,
-                &Value::from(period),
-                "must be greater than zero",
-            ));
-        }
-        if period > MAX_PERIOD_SECONDS {
-            causes.push(Cause::invalid(
-                &period_path,
-                &Value::from(period),
-                &format!("must be less than or equal to {MAX_PERIOD_SECONDS}"),
-            ));
-        }
+        causes.extend(positive(period, &period_path));
+        causes.extend(at_most(period, MAX_PERIOD_SECONDS, &period_path));
     }
     causes
+}
+
+/// `validateScalingRules`' check that a field is above zero.
+fn positive(value: i64, field: &str) -> Option<Cause> {
+    (value <= 0).then(|| Cause::invalid(field, &Value::from(value), "must be greater than zero"))
+}
+
+/// `validateScalingRules`' check that a field is at most `max`.
+fn at_most(value: i64, max: i64, field: &str) -> Option<Cause> {
+    (value > max).then(|| {
+        Cause::invalid(
+            field,
+            &Value::from(value),
+            &format!("must be less than or equal to {max}"),
+        )
+    })
 }
 
 const SOURCE_TYPES: [&str; 5] = [
