@@ -203,14 +203,10 @@ fn restart_policy_always(template: &Value, spec_path: &str) -> Option<Cause> {
     })
 }
 
-/// `ValidateDeploymentSpec`.
-fn deployment_spec(spec: Option<&Value>) -> Vec<Cause> {
-    let mut causes: Vec<Cause> = nonnegative_at(spec, "replicas", "spec.replicas")
-        .into_iter()
-        .collect();
-    let (selector_causes, selector) =
-        required_selector(spec, "deployment", "invalid label selector");
-    causes.extend(selector_causes);
+/// The selector and the template of `ValidateDeploymentSpec` and `ValidateReplicaSetSpec`
+/// (both say "deployment" of an empty selector).
+fn replica_set_selector_and_template(spec: Option<&Value>) -> Vec<Cause> {
+    let (mut causes, selector) = required_selector(spec, "deployment", "invalid label selector");
     if let Some(selector) = selector {
         causes.extend(template_for_replicas(
             get(spec, "template").unwrap_or(&NULL),
@@ -219,6 +215,15 @@ fn deployment_spec(spec: Option<&Value>) -> Vec<Cause> {
             "ReplicaSet",
         ));
     }
+    causes
+}
+
+/// `ValidateDeploymentSpec`.
+fn deployment_spec(spec: Option<&Value>) -> Vec<Cause> {
+    let mut causes: Vec<Cause> = nonnegative_at(spec, "replicas", "spec.replicas")
+        .into_iter()
+        .collect();
+    causes.extend(replica_set_selector_and_template(spec));
     causes.extend(deployment_strategy(get(spec, "strategy")));
     causes.extend(nonnegative_at(
         spec,
@@ -360,17 +365,7 @@ fn replica_set_spec(spec: Option<&Value>) -> Vec<Cause> {
             "spec.minReadySeconds",
         ))
         .collect();
-    let (selector_causes, selector) =
-        required_selector(spec, "deployment", "invalid label selector");
-    causes.extend(selector_causes);
-    if let Some(selector) = selector {
-        causes.extend(template_for_replicas(
-            get(spec, "template").unwrap_or(&NULL),
-            &selector,
-            "spec.template",
-            "ReplicaSet",
-        ));
-    }
+    causes.extend(replica_set_selector_and_template(spec));
     causes
 }
 
