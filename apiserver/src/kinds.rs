@@ -40,9 +40,9 @@ pub struct Kind {
     /// `apiVersion` of the stored objects: the storage version, which differs from the served
     /// one where one stored form is served at several versions.
     pub storage_api_version: String,
-    /// The served kind's Go zero value as kube encodes it: the live object of a create for the
-    /// field manager.
-    pub zero: Value,
+    /// The served kind's Go zero value, made on first use (it reads the OpenAPI definitions,
+    /// which start-up does not need).
+    zero: std::sync::OnceLock<Value>,
     /// Converts between the stored and the served form, when they differ.
     conversion: Option<Conversion>,
 }
@@ -110,9 +110,16 @@ impl Kind {
             create_on_update,
             prefix,
             storage_api_version,
-            zero: crate::zero::object(info.group, info.version, info.kind),
+            zero: std::sync::OnceLock::new(),
             conversion,
         }
+    }
+
+    /// The served kind's Go zero value as kube encodes it: the live object of a create for the
+    /// field manager.
+    pub fn zero(&self) -> &Value {
+        self.zero
+            .get_or_init(|| crate::zero::object(self.info.group, self.info.version, self.info.kind))
     }
 
     /// Whether finalizers hold the object: `metadata.finalizers`, and for a namespace also

@@ -424,7 +424,7 @@ fn merge_applied(
         kind: kind.info.kind,
         subresource,
         reset_fields: reset,
-        empty: &kind.zero,
+        empty: kind.zero(),
         now: &now,
     };
     crate::apply::apply(live, config, manager, force, &scope).map_err(|e| ApiError::Status {

@@ -63,7 +63,7 @@ pub fn track(
         kind: kind.info.kind,
         subresource,
         reset_fields: reset,
-        empty: &kind.zero,
+        empty: kind.zero(),
         now: &now,
     };
     let old = old.map(|o| Value::Object(o.clone()));
