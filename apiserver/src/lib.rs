@@ -59,6 +59,8 @@ use axum::routing::get;
 use kubemem_store::{Store, StoreConfig};
 use serde_json::{Map, Value, json};
 
+use axum::serve::ListenerExt;
+
 use crate::backend::{Backend, LocalBackend};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
@@ -365,8 +367,15 @@ impl Server {
         let state = AppState::start(config, rx.clone())
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))?;
+        // Go's net package turns Nagle off on every connection, so kube-apiserver sends each
+        // watch event at once; so do we.
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY");
+            }
+        });
         let app = router(Arc::clone(&state));
         let mut stop = rx;
         let task = tokio::spawn(async move {
