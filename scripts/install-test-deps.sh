@@ -2,6 +2,7 @@
 # Installs what the integration tests need and checks what the machine image must provide.
 # Idempotent: safe to run on every CI run and on a developer machine.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 # kubectl releases the kubectl tests run (shipped with the machine image's Google Cloud SDK).
 missing=0
@@ -20,3 +21,12 @@ for tool in "cargo" "cargo fmt" "cargo clippy"; do
     exit 1
   fi
 done
+
+# The Python `kubernetes` client (PyPI), pinned, in a virtualenv under target/ (the Python tests
+# run target/test-deps/python/bin/python).
+venv="target/test-deps/python"
+python_client="kubernetes==36.0.0"
+if ! "$venv/bin/python" -c "import kubernetes" >/dev/null 2>&1; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$python_client"
+fi
