@@ -30,3 +30,13 @@ if ! "$venv/bin/python" -c "import kubernetes" >/dev/null 2>&1; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "$python_client"
 fi
+
+# @kubernetes/client-node (npm), pinned, under target/ (the JavaScript test runs its script
+# from target/test-deps/node, next to node_modules). 1.4.0 is the last release for Node 20.
+node_dir="target/test-deps/node"
+node_client="@kubernetes/client-node@1.4.0"
+if [ ! -d "$node_dir/node_modules/@kubernetes/client-node" ]; then
+  mkdir -p "$node_dir"
+  [ -f "$node_dir/package.json" ] || echo '{"name": "kubemem-test-deps", "private": true}' > "$node_dir/package.json"
+  (cd "$node_dir" && npm install --no-audit --no-fund --silent "$node_client")
+fi
