@@ -1150,3 +1150,42 @@ fn gated_pods_may_gain_node_selector_entries_only() {
         )])
     );
 }
+
+#[test]
+fn gated_pods_may_gain_node_affinity_requirements_only() {
+    let required = |expressions: Value| {
+        json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": expressions}]
+        }}})
+    };
+    let updated = |old_affinity: Option<Value>, new_affinity: Value| {
+        let mut old = pod();
+        old["spec"]["schedulingGates"] = json!([{"name": "example.com/gate"}]);
+        if let Some(affinity) = old_affinity {
+            old["spec"]["affinity"] = affinity;
+        }
+        let mut new = old.clone();
+        new["spec"]["affinity"] = new_affinity;
+        rows(validate_pod(
+            new.as_object().unwrap(),
+            Write::Update {
+                old: old.as_object().unwrap(),
+            },
+        ))
+    };
+    let a = json!({"key": "a", "operator": "Exists"});
+    let b = json!({"key": "b", "operator": "Exists"});
+    assert_eq!(
+        updated(Some(required(json!([a]))), required(json!([a, b]))),
+        vec![]
+    );
+    assert_eq!(updated(None, required(json!([a]))), vec![]);
+    assert_eq!(
+        updated(Some(required(json!([a]))), required(json!([b]))),
+        expect(&[(
+            "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]",
+            INVALID,
+            "Invalid value: {\"matchExpressions\":[{\"key\":\"b\",\"operator\":\"Exists\"}]}: only additions are allowed (no mutations or deletions)"
+        )])
+    );
+}

@@ -15,7 +15,9 @@ use super::util::{arr, child, get, index, int, obj, str_of};
 use super::{metadata_and_spec, pod_specific_annotations, scheduling};
 use crate::error::Cause;
 use crate::names;
-use crate::validation::common::{inclusive_range_error, invalid_each, qualified_name};
+use crate::validation::common::{
+    go_string_map, inclusive_range_error, invalid_each, qualified_name,
+};
 
 const UPDATABLE: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
@@ -253,9 +255,10 @@ fn only_deleted_scheduling_gates(new: &[Value], old: &[Value]) -> Vec<Cause> {
 /// affinity may gain match expressions and fields; those changes are folded into `munged`.
 fn gated_pod_mutations(munged: &mut Map<String, Value>, old_spec: &Value) -> Vec<Cause> {
     let mut errs = Vec::new();
-    let new_selector = munged.get("nodeSelector").cloned();
-    if !same(new_selector.as_ref(), old_spec.get("nodeSelector")) {
-        let new_map = new_selector.as_ref().and_then(Value::as_object);
+    let old_selector = old_spec.get("nodeSelector");
+    if !same(munged.get("nodeSelector"), old_selector) {
+        let new_selector = munged.get("nodeSelector");
+        let new_map = new_selector.and_then(Value::as_object);
         let mutated = obj(old_spec, "nodeSelector")
             .into_iter()
             .flatten()
@@ -263,63 +266,57 @@ fn gated_pod_mutations(munged: &mut Map<String, Value>, old_spec: &Value) -> Vec
         if mutated {
             errs.push(Cause::invalid_shown(
                 "spec.nodeSelector",
-                &go_string_map(new_map),
+                &go_string_map(new_selector),
                 "only additions to spec.nodeSelector are allowed (no mutations or deletions)",
             ));
         }
-        match old_spec.get("nodeSelector") {
+        match old_selector {
             Some(v) => munged.insert("nodeSelector".into(), v.clone()),
             None => munged.remove("nodeSelector"),
         };
     }
-    let node_affinity = |spec: Option<&Value>| {
-        spec.and_then(|s| get(s, "affinity"))
-            .and_then(|a| get(a, "nodeAffinity"))
-            .cloned()
-    };
-    let munged_value = Value::Object(munged.clone());
-    let new_na = node_affinity(Some(&munged_value));
-    let old_na = node_affinity(Some(old_spec));
-    if !same(new_na.as_ref(), old_na.as_ref()) {
-        errs.extend(node_affinity_mutation(new_na.as_ref(), old_na.as_ref()));
-        let old_affinity_unset = get(old_spec, "affinity").is_none();
-        match munged.get_mut("affinity").and_then(Value::as_object_mut) {
-            None => {
-                if let Some(na) = old_na {
-                    munged.insert("affinity".into(), serde_json::json!({ "nodeAffinity": na }));
-                }
+    let old_na = get(old_spec, "affinity").and_then(|a| get(a, "nodeAffinity"));
+    let new_na = munged.get("affinity").and_then(|a| get(a, "nodeAffinity"));
+    if same(new_na, old_na) {
+        return errs;
+    }
+    errs.extend(node_affinity_mutation(new_na, old_na));
+    let unset = |m: &Map<String, Value>, k: &str| m.get(k).is_none_or(Value::is_null);
+    let old_affinity_unset = get(old_spec, "affinity").is_none();
+    match munged.get_mut("affinity").and_then(Value::as_object_mut) {
+        None => {
+            if let Some(na) = old_na {
+                munged.insert("affinity".into(), serde_json::json!({ "nodeAffinity": na }));
             }
-            Some(affinity)
-                if old_affinity_unset
-                    && get(&Value::Object(affinity.clone()), "podAffinity").is_none()
-                    && get(&Value::Object(affinity.clone()), "podAntiAffinity").is_none() =>
-            {
-                munged.remove("affinity");
-            }
-            Some(affinity) => {
-                match old_na {
-                    Some(na) => affinity.insert("nodeAffinity".into(), na),
-                    None => affinity.remove("nodeAffinity"),
-                };
-            }
+        }
+        Some(affinity)
+            if old_affinity_unset
+                && unset(affinity, "podAffinity")
+                && unset(affinity, "podAntiAffinity") =>
+        {
+            munged.remove("affinity");
+        }
+        Some(affinity) => {
+            match old_na {
+                Some(na) => affinity.insert("nodeAffinity".into(), na.clone()),
+                None => affinity.remove("nodeAffinity"),
+            };
         }
     }
     errs
 }
 
 /// `validateNodeAffinityMutation`.
-fn node_affinity_mutation(new: Option<&Value>, old: Option<&Value>) -> Vec<Cause> {
+fn node_affinity_mutation<'a>(new: Option<&'a Value>, old: Option<&'a Value>) -> Vec<Cause> {
     let path = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
-    let required = |na: Option<&Value>| {
+    let terms = |na: Option<&'a Value>| {
         na.and_then(|na| get(na, "requiredDuringSchedulingIgnoredDuringExecution"))
-            .cloned()
+            .map(|required| arr(required, "nodeSelectorTerms"))
     };
-    let Some(old_required) = required(old) else {
+    let Some(old_terms) = terms(old) else {
         return Vec::new();
     };
-    let old_terms = arr(&old_required, "nodeSelectorTerms");
-    let new_required = required(new).unwrap_or(Value::Null);
-    let new_terms = arr(&new_required, "nodeSelectorTerms");
+    let new_terms = terms(new).unwrap_or_default();
     if !old_terms.is_empty() && old_terms.len() != new_terms.len() {
         return vec![Cause::invalid(
             path,
@@ -347,27 +344,6 @@ fn node_affinity_mutation(new: Option<&Value>, old: Option<&Value>) -> Vec<Cause
         }
     }
     errs
-}
-
-/// How `%#v` prints a `map[string]string` (keys sorted, as fmt sorts maps).
-fn go_string_map(map: Option<&Map<String, Value>>) -> String {
-    let mut pairs: Vec<(&String, &str)> = map
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k, v.as_str().unwrap_or("")))
-        .collect();
-    pairs.sort();
-    let items: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}:{}",
-                crate::error::go_quote(k),
-                crate::error::go_quote(v)
-            )
-        })
-        .collect();
-    format!("map[string]string{{{}}}", items.join(", "))
 }
 
 /// Go's zero value (or unset).
