@@ -212,17 +212,8 @@ pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
 /// may change), then `ValidateTolerations` of the new ones.
 fn only_added_tolerations(new: &[Value], old: &[Value]) -> Vec<Cause> {
     let path = "spec.tolerations";
-    let without_seconds = |t: &Value| {
-        let mut t = t.as_object().cloned().unwrap_or_default();
-        t.remove("tolerationSeconds");
-        Value::Object(t)
-    };
     for o in old {
-        let o = without_seconds(o);
-        if !new
-            .iter()
-            .any(|n| same(Some(&without_seconds(n)), Some(&o)))
-        {
+        if !new.iter().any(|n| same_but_seconds(n, o)) {
             return vec![Cause::forbidden(
                 path,
                 "existing toleration can not be modified except its tolerationSeconds",
@@ -230,6 +221,23 @@ fn only_added_tolerations(new: &[Value], old: &[Value]) -> Vec<Cause> {
         }
     }
     scheduling::tolerations(new, path)
+}
+
+/// `same` of two tolerations with their `tolerationSeconds` left out.
+fn same_but_seconds(a: &Value, b: &Value) -> bool {
+    fn fields(t: &Value) -> impl Iterator<Item = (&String, &Value)> {
+        t.as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| *k != "tolerationSeconds")
+    }
+    let (a_zero, b_zero) = (fields(a).next().is_none(), fields(b).next().is_none());
+    if a_zero || b_zero {
+        return a_zero && b_zero;
+    }
+    fields(a)
+        .chain(fields(b))
+        .all(|(k, _)| same(a.get(k), b.get(k)))
 }
 
 /// `validateOnlyDeletedSchedulingGates` (new gates in their order, where Go's map is random).
