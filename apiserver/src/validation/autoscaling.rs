@@ -70,8 +70,8 @@ fn hpa_spec(spec: Option<&Value>, min_bound: i64) -> Vec<Cause> {
     let (mut object, mut external) = (false, false);
     for (i, metric) in metrics.iter().enumerate() {
         causes.extend(metric_spec(metric, &format!("spec.metrics[{i}]")));
-        object |= str_of(Some(metric), "type") == "Object";
-        external |= str_of(Some(metric), "type") == "External";
+        object |= str_of(metric, "type") == "Object";
+        external |= str_of(metric, "type") == "External";
     }
     if min == Some(0) && !object && !external {
         causes.push(Cause::forbidden(
@@ -81,7 +81,7 @@ fn hpa_spec(spec: Option<&Value>, min_bound: i64) -> Vec<Cause> {
     }
     if let Some(behavior) = get(spec, "behavior") {
         for rules in ["scaleUp", "scaleDown"] {
-            if let Some(r) = get(Some(behavior), rules) {
+            if let Some(r) = get(behavior, rules) {
                 causes.extend(scaling_rules(r, &format!("spec.behavior.{rules}")));
             }
         }

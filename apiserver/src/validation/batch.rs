@@ -243,7 +243,7 @@ fn job_spec_fields(spec: Option<&Value>, path: &str) -> Vec<Cause> {
         &format!("{path}.template"),
     ));
     let restart_path = format!("{path}.template.spec.restartPolicy");
-    match str_of(get(Some(template), "spec"), "restartPolicy") {
+    match str_of(get(template, "spec"), "restartPolicy") {
         "Always" | "" => causes.push(Cause::required(
             &restart_path,
             "valid values: \"OnFailure\", \"Never\"",
@@ -384,7 +384,7 @@ fn invalid_omitted(field: &str, detail: &str) -> Cause {
 fn pod_failure_policy(spec: Option<&Value>, policy: &Value, path: &str) -> Vec<Cause> {
     let mut causes = Vec::new();
     let rules_path = format!("{path}.rules");
-    let rules = list_of(Some(policy), "rules");
+    let rules = list_of(policy, "rules");
     if rules.len() > MAX_POD_FAILURE_POLICY_RULES {
         causes.push(Cause::too_many(
             &rules_path,
@@ -396,14 +396,14 @@ fn pod_failure_policy(spec: Option<&Value>, policy: &Value, path: &str) -> Vec<C
     let container_names: Vec<&str> = list_of(template_spec, "containers")
         .iter()
         .chain(list_of(template_spec, "initContainers"))
-        .map(|c| str_of(Some(c), "name"))
+        .map(|c| str_of(c, "name"))
         .collect();
     let has_backoff_per_index = get(spec, "backoffLimitPerIndex").is_some();
     const ACTIONS: [&str; 4] = ["Count", "FailIndex", "FailJob", "Ignore"];
     for (i, rule) in rules.iter().enumerate() {
         let rule_path = format!("{rules_path}[{i}]");
         let action_path = format!("{rule_path}.action");
-        match str_of(Some(rule), "action") {
+        match str_of(rule, "action") {
             "" => causes.push(Cause::required(
                 &action_path,
                 &format!("valid values: {}", go_q_list(&ACTIONS)),
@@ -420,8 +420,8 @@ fn pod_failure_policy(spec: Option<&Value>, policy: &Value, path: &str) -> Vec<C
             )),
             _ => {}
         }
-        let on_exit_codes = get(Some(rule), "onExitCodes");
-        let on_conditions = list_of(Some(rule), "onPodConditions");
+        let on_exit_codes = get(rule, "onExitCodes");
+        let on_conditions = list_of(rule, "onPodConditions");
         if let Some(req) = on_exit_codes {
             causes.extend(on_exit_codes_requirement(
                 req,
@@ -465,11 +465,11 @@ fn on_pod_conditions(patterns: &[Value], path: &str) -> Vec<Cause> {
     for (j, pattern) in patterns.iter().enumerate() {
         let pattern_path = format!("{path}[{j}]");
         causes.extend(qualified_name(
-            str_of(Some(pattern), "type"),
+            str_of(pattern, "type"),
             &format!("{pattern_path}.type"),
         ));
         let status_path = format!("{pattern_path}.status");
-        match str_of(Some(pattern), "status") {
+        match str_of(pattern, "status") {
             "" => causes.push(Cause::required(
                 &status_path,
                 &format!("valid values: {}", go_q_list(&STATUSES)),
@@ -504,7 +504,7 @@ fn on_exit_codes_requirement(req: &Value, path: &str, container_names: &[&str]) 
     const OPERATORS: [&str; 2] = ["In", "NotIn"];
     let mut causes = Vec::new();
     let operator_path = format!("{path}.operator");
-    let operator = str_of(Some(req), "operator");
+    let operator = str_of(req, "operator");
     if operator.is_empty() {
         causes.push(Cause::required(
             &operator_path,
@@ -517,7 +517,7 @@ fn on_exit_codes_requirement(req: &Value, path: &str, container_names: &[&str]) 
             &OPERATORS,
         ));
     }
-    if let Some(name) = get(Some(req), "containerName").and_then(Value::as_str)
+    if let Some(name) = get(req, "containerName").and_then(Value::as_str)
         && !container_names.contains(&name)
     {
         causes.push(Cause::invalid(
@@ -527,8 +527,8 @@ fn on_exit_codes_requirement(req: &Value, path: &str, container_names: &[&str]) 
         ));
     }
     let values_path = format!("{path}.values");
-    let values_json = get(Some(req), "values");
-    let values: Vec<i64> = list_of(Some(req), "values")
+    let values_json = get(req, "values");
+    let values: Vec<i64> = list_of(req, "values")
         .iter()
         .map(|v| v.as_i64().unwrap_or(0))
         .collect();
@@ -575,7 +575,7 @@ fn on_exit_codes_requirement(req: &Value, path: &str, container_names: &[&str]) 
 fn success_policy(policy: &Value, completions: i64, path: &str) -> Vec<Cause> {
     let mut causes = Vec::new();
     let rules_path = format!("{path}.rules");
-    let rules = list_of(Some(policy), "rules");
+    let rules = list_of(policy, "rules");
     if rules.is_empty() {
         causes.push(Cause::required(
             &rules_path,
@@ -591,8 +591,8 @@ fn success_policy(policy: &Value, completions: i64, path: &str) -> Vec<Cause> {
     }
     for (i, rule) in rules.iter().enumerate() {
         let rule_path = format!("{rules_path}[{i}]");
-        let count = int_of(Some(rule), "succeededCount");
-        let indexes = get(Some(rule), "succeededIndexes").and_then(Value::as_str);
+        let count = int_of(rule, "succeededCount");
+        let indexes = get(rule, "succeededIndexes").and_then(Value::as_str);
         if count.is_none() && indexes.is_none() {
             causes.push(Cause::required(
                 &rule_path,
@@ -616,7 +616,7 @@ fn success_policy(policy: &Value, completions: i64, path: &str) -> Vec<Cause> {
         }
         if let Some(count) = count {
             let field = format!("{rule_path}.succeededCount");
-            causes.extend(nonnegative_at(Some(rule), "succeededCount", &field));
+            causes.extend(nonnegative_at(rule, "succeededCount", &field));
             if count > completions {
                 causes.push(Cause::invalid(
                     &field,

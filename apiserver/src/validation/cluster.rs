@@ -55,8 +55,8 @@ pub fn node(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
                         &format!("status.addresses[{i}]"),
                         &format!(
                             "core.NodeAddress{{Type:{}, Address:{}}}",
-                            go_quote(str_of(Some(address), "type")),
-                            go_quote(str_of(Some(address), "address"))
+                            go_quote(str_of(address, "type")),
+                            go_quote(str_of(address, "address"))
                         ),
                         "",
                     ));
@@ -103,9 +103,9 @@ fn taints(spec: Option<&Value>) -> Vec<Cause> {
     let mut seen: Vec<(&str, &str)> = Vec::new();
     for (i, taint) in list_of(spec, "taints").iter().enumerate() {
         let path = format!("metadata.taints[{i}]");
-        let key = str_of(Some(taint), "key");
-        let value = str_of(Some(taint), "value");
-        let effect = str_of(Some(taint), "effect");
+        let key = str_of(taint, "key");
+        let value = str_of(taint, "value");
+        let effect = str_of(taint, "effect");
         causes.extend(qualified_name(key, &format!("{path}.key")));
         let value_errors = names::is_valid_label_value(value);
         if !value_errors.is_empty() {
@@ -126,7 +126,7 @@ fn taints(spec: Option<&Value>) -> Vec<Cause> {
             ));
         }
         if seen.contains(&(effect, key)) {
-            let time_added = match get(Some(taint), "timeAdded") {
+            let time_added = match get(taint, "timeAdded") {
                 None => "(*v1.Time)(nil)",
                 Some(_) => "(*v1.Time)(0xc000000000)",
             };
@@ -209,8 +209,8 @@ pub fn endpoints(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
         .map_or(&[][..], Vec::as_slice);
     for (i, subset) in subsets.iter().enumerate() {
         let path = format!("subsets[{i}]");
-        let addresses = list_of(Some(subset), "addresses");
-        let not_ready = list_of(Some(subset), "notReadyAddresses");
+        let addresses = list_of(subset, "addresses");
+        let not_ready = list_of(subset, "notReadyAddresses");
         if addresses.is_empty() && not_ready.is_empty() {
             causes.push(Cause::required(
                 &path,
@@ -222,7 +222,7 @@ pub fn endpoints(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
                 causes.extend(endpoint_address(address, &format!("{path}.{field}[{j}]")));
             }
         }
-        let ports = list_of(Some(subset), "ports");
+        let ports = list_of(subset, "ports");
         for (j, port) in ports.iter().enumerate() {
             causes.extend(endpoint_port(
                 port,
@@ -236,14 +236,14 @@ pub fn endpoints(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
 
 /// `validateEndpointAddress`.
 fn endpoint_address(address: &Value, path: &str) -> Vec<Cause> {
-    let ip = str_of(Some(address), "ip");
+    let ip = str_of(address, "ip");
     let ip_path = format!("{path}.ip");
     let mut causes: Vec<Cause> = valid_ip(ip, &ip_path).into_iter().collect();
-    let hostname = str_of(Some(address), "hostname");
+    let hostname = str_of(address, "hostname");
     if !hostname.is_empty() {
         causes.extend(dns1123_label(hostname, &format!("{path}.hostname")));
     }
-    if let Some(node) = get(Some(address), "nodeName").and_then(Value::as_str) {
+    if let Some(node) = get(address, "nodeName").and_then(Value::as_str) {
         causes.extend(
             names::name_is_dns_subdomain(node, false)
                 .iter()
@@ -302,21 +302,21 @@ fn endpoint_address(address: &Value, path: &str) -> Vec<Cause> {
 /// `validateEndpointPort`.
 fn endpoint_port(port: &Value, require_name: bool, path: &str) -> Vec<Cause> {
     let mut causes = Vec::new();
-    let name = str_of(Some(port), "name");
+    let name = str_of(port, "name");
     if require_name && name.is_empty() {
         causes.push(Cause::required(&format!("{path}.name"), ""));
     } else if !name.is_empty() {
         causes.extend(dns1123_label(name, &format!("{path}.name")));
     }
     causes.extend(valid_port_num(
-        int_of(Some(port), "port").unwrap_or(0),
+        int_of(port, "port").unwrap_or(0),
         &format!("{path}.port"),
     ));
     causes.extend(protocol(
-        str_of(Some(port), "protocol"),
+        str_of(port, "protocol"),
         &format!("{path}.protocol"),
     ));
-    if let Some(app) = get(Some(port), "appProtocol").and_then(Value::as_str) {
+    if let Some(app) = get(port, "appProtocol").and_then(Value::as_str) {
         causes.extend(qualified_name(app, &format!("{path}.appProtocol")));
     }
     causes

@@ -16,32 +16,33 @@ pub const IMMUTABLE: &str = "field is immutable";
 pub const MAX_SECRET_SIZE: usize = 1024 * 1024;
 
 /// The member `key` of `v` when `v` is an object; JSON `null` counts as absent (a nil pointer).
-pub fn get<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a Value> {
-    v.and_then(|v| v.get(key)).filter(|v| !v.is_null())
+/// Every reader takes a `&Value` or an `Option<&Value>` (a parent that may be absent).
+pub fn get<'a>(v: impl Into<Option<&'a Value>>, key: &str) -> Option<&'a Value> {
+    v.into().and_then(|v| v.get(key)).filter(|v| !v.is_null())
 }
 
 /// `get` along a path of members.
-pub fn at<'a>(v: Option<&'a Value>, path: &[&str]) -> Option<&'a Value> {
-    path.iter().try_fold(v?, |v, key| get(Some(v), key))
+pub fn at<'a>(v: impl Into<Option<&'a Value>>, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(v.into()?, |v, key| get(v, key))
 }
 
 /// A string field; `""` when absent (Go's zero value).
-pub fn str_of<'a>(v: Option<&'a Value>, key: &str) -> &'a str {
+pub fn str_of<'a>(v: impl Into<Option<&'a Value>>, key: &str) -> &'a str {
     get(v, key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// An integer field; `None` when absent (a nil pointer, or Go's zero for a plain field).
-pub fn int_of(v: Option<&Value>, key: &str) -> Option<i64> {
+pub fn int_of<'a>(v: impl Into<Option<&'a Value>>, key: &str) -> Option<i64> {
     get(v, key).and_then(Value::as_i64)
 }
 
 /// An object field.
-pub fn obj_of<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a Map<String, Value>> {
+pub fn obj_of<'a>(v: impl Into<Option<&'a Value>>, key: &str) -> Option<&'a Map<String, Value>> {
     get(v, key).and_then(Value::as_object)
 }
 
 /// An array field; empty when absent.
-pub fn list_of<'a>(v: Option<&'a Value>, key: &str) -> &'a [Value] {
+pub fn list_of<'a>(v: impl Into<Option<&'a Value>>, key: &str) -> &'a [Value] {
     get(v, key)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
@@ -108,7 +109,11 @@ pub fn nonnegative(value: i64, field: &str) -> Option<Cause> {
 }
 
 /// `ValidateNonnegativeField` of an optional integer field (checked only when set).
-pub fn nonnegative_at(v: Option<&Value>, key: &str, field: &str) -> Option<Cause> {
+pub fn nonnegative_at<'a>(
+    v: impl Into<Option<&'a Value>>,
+    key: &str,
+    field: &str,
+) -> Option<Cause> {
     int_of(v, key).and_then(|n| nonnegative(n, field))
 }
 
@@ -324,7 +329,7 @@ pub fn go_label_selector(v: Option<&Value>) -> String {
     let Some(v) = v.filter(|v| !v.is_null()) else {
         return "null".to_owned();
     };
-    let expressions = match get(Some(v), "matchExpressions").and_then(Value::as_array) {
+    let expressions = match get(v, "matchExpressions").and_then(Value::as_array) {
         None => "[]v1.LabelSelectorRequirement(nil)".to_owned(),
         Some(items) => {
             let parts: Vec<String> = items
@@ -332,9 +337,9 @@ pub fn go_label_selector(v: Option<&Value>) -> String {
                 .map(|e| {
                     format!(
                         "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{}}}",
-                        go_quote(str_of(Some(e), "key")),
-                        go_quote(str_of(Some(e), "operator")),
-                        go_string_slice(get(Some(e), "values"))
+                        go_quote(str_of(e, "key")),
+                        go_quote(str_of(e, "operator")),
+                        go_string_slice(get(e, "values"))
                     )
                 })
                 .collect();
@@ -343,7 +348,7 @@ pub fn go_label_selector(v: Option<&Value>) -> String {
     };
     format!(
         "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{expressions}}}",
-        go_string_map(get(Some(v), "matchLabels"))
+        go_string_map(get(v, "matchLabels"))
     )
 }
 
@@ -420,22 +425,22 @@ pub fn label_selector_as_selector(selector: Option<&Value>) -> Result<Selector, 
     let mut reqs = Vec::new();
     let key_ok = |k: &str| names::is_qualified_name(k).is_empty();
     let value_ok = |v: &str| names::is_valid_label_value(v).is_empty();
-    for (k, v) in string_pairs(get(Some(selector), "matchLabels")) {
+    for (k, v) in string_pairs(get(selector, "matchLabels")) {
         if !key_ok(k) || !value_ok(v) {
             return Err(());
         }
         reqs.push(Requirement::In(k.to_owned(), vec![v.to_owned()]));
     }
-    for e in list_of(Some(selector), "matchExpressions") {
-        let key = str_of(Some(e), "key").to_owned();
-        let values: Vec<String> = list_of(Some(e), "values")
+    for e in list_of(selector, "matchExpressions") {
+        let key = str_of(e, "key").to_owned();
+        let values: Vec<String> = list_of(e, "values")
             .iter()
             .map(|v| v.as_str().unwrap_or("").to_owned())
             .collect();
         if !key_ok(&key) || !values.iter().all(|v| value_ok(v)) {
             return Err(());
         }
-        let req = match (str_of(Some(e), "operator"), values.is_empty()) {
+        let req = match (str_of(e, "operator"), values.is_empty()) {
             ("In", false) => Requirement::In(key, values),
             ("NotIn", false) => Requirement::NotIn(key, values),
             ("Exists", true) => Requirement::Exists(key),
@@ -453,16 +458,13 @@ pub fn validate_label_selector(selector: Option<&Value>, path: &str) -> Vec<Caus
         return Vec::new();
     };
     let mut causes = names::validate_labels(
-        string_pairs(get(Some(selector), "matchLabels")),
+        string_pairs(get(selector, "matchLabels")),
         &format!("{path}.matchLabels"),
     );
-    for (i, e) in list_of(Some(selector), "matchExpressions")
-        .iter()
-        .enumerate()
-    {
+    for (i, e) in list_of(selector, "matchExpressions").iter().enumerate() {
         let p = format!("{path}.matchExpressions[{i}]");
-        let values = list_of(Some(e), "values");
-        match str_of(Some(e), "operator") {
+        let values = list_of(e, "values");
+        match str_of(e, "operator") {
             "In" | "NotIn" if values.is_empty() => causes.push(Cause::required(
                 &format!("{p}.values"),
                 "must be specified when `operator` is 'In' or 'NotIn'",
@@ -478,7 +480,7 @@ pub fn validate_label_selector(selector: Option<&Value>, path: &str) -> Vec<Caus
                 "not a valid selector operator",
             )),
         }
-        causes.extend(qualified_name(str_of(Some(e), "key"), &format!("{p}.key")));
+        causes.extend(qualified_name(str_of(e, "key"), &format!("{p}.key")));
         for (j, v) in values.iter().enumerate() {
             let v = v.as_str().unwrap_or("");
             causes.extend(invalid_each(
@@ -493,8 +495,8 @@ pub fn validate_label_selector(selector: Option<&Value>, path: &str) -> Vec<Caus
 
 /// The number of `matchLabels` plus `matchExpressions` of a selector.
 pub fn selector_size(selector: &Value) -> usize {
-    obj_of(Some(selector), "matchLabels").map_or(0, Map::len)
-        + list_of(Some(selector), "matchExpressions").len()
+    obj_of(selector, "matchLabels").map_or(0, Map::len)
+        + list_of(selector, "matchExpressions").len()
 }
 
 /// `ValidateHasLabel`.

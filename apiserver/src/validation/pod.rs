@@ -30,11 +30,12 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    dns1123_label, dns1123_subdomain, inclusive_range_error, invalid_each, string_pairs,
+    dns1123_label, dns1123_subdomain, get, inclusive_range_error, int_of, invalid_each, list_of,
+    obj_of, str_of, string_pairs,
 };
 use crate::error::Cause;
 use crate::names;
-use util::{arr, child, get, index, int, key, local_descending_path, not_supported, obj, str_of};
+use util::{child, index, key, local_descending_path, not_supported};
 
 /// `ValidatePodCreate`, `ValidatePodUpdate` or `ValidatePodStatusUpdate`, after the metadata
 /// checks.
@@ -67,7 +68,7 @@ pub fn validate_pod_template_spec(template: &Value, path: &str) -> Vec<Cause> {
     errs.extend(pod_spec(spec, None, false, &spec_path));
     errs.extend(seccomp_annotations_match(meta, spec, &spec_path));
     errs.extend(app_armor_annotations_match(meta, spec, &spec_path));
-    if !arr(spec, "ephemeralContainers").is_empty() {
+    if !list_of(spec, "ephemeralContainers").is_empty() {
         errs.push(Cause::forbidden(
             &child(&spec_path, "ephemeralContainers"),
             "ephemeral containers not allowed in pod template",
@@ -82,13 +83,13 @@ fn create(pod: &Value) -> Vec<Cause> {
     let empty = Value::Object(Map::new());
     let spec = get(pod, "spec").unwrap_or(&empty);
     let mut errs = metadata_and_spec(pod);
-    if !arr(spec, "ephemeralContainers").is_empty() {
+    if !list_of(spec, "ephemeralContainers").is_empty() {
         errs.push(Cause::forbidden(
             "spec.ephemeralContainers",
             "cannot be set on create",
         ));
     }
-    if !str_of(spec, "nodeName").is_empty() && !arr(spec, "schedulingGates").is_empty() {
+    if !str_of(spec, "nodeName").is_empty() && !list_of(spec, "schedulingGates").is_empty() {
         errs.push(Cause::forbidden(
             "spec.nodeName",
             "cannot be set until all schedulingGates have been cleared",
@@ -107,11 +108,11 @@ fn metadata_and_spec(pod: &Value) -> Vec<Cause> {
     let mut errs = pod_specific_annotations(meta, spec, "metadata.annotations");
     errs.extend(pod_spec(spec, Some(str_of(meta, "name")), true, "spec"));
     if str_of(spec, "serviceAccountName").is_empty() {
-        for (i, volume) in arr(spec, "volumes").iter().enumerate() {
+        for (i, volume) in list_of(spec, "volumes").iter().enumerate() {
             let Some(projected) = get(volume, "projected") else {
                 continue;
             };
-            for (j, source) in arr(projected, "sources").iter().enumerate() {
+            for (j, source) in list_of(projected, "sources").iter().enumerate() {
                 if get(source, "serviceAccountToken").is_some() {
                     errs.push(Cause::forbidden(
                         &format!("spec.volumes[{i}].projected.sources[{j}].serviceAccountToken"),
@@ -122,7 +123,7 @@ fn metadata_and_spec(pod: &Value) -> Vec<Cause> {
         }
     }
     for list in ["containers", "initContainers"] {
-        for (i, c) in arr(spec, list).iter().enumerate() {
+        for (i, c) in list_of(spec, list).iter().enumerate() {
             errs.extend(containers::container_only_for_pod(
                 c,
                 &index(&child("spec", list), i),
@@ -180,7 +181,7 @@ fn pod_specific_annotations(meta: &Value, spec: &Value, path: &str) -> Vec<Cause
         };
         let found = security::visit_containers(spec, "spec")
             .iter()
-            .any(|(c, _)| str_of(c, "name") == container);
+            .any(|(c, _)| str_of(*c, "name") == container);
         if !found {
             errs.push(Cause::invalid(
                 &key(path, k),
@@ -235,7 +236,7 @@ fn seccomp_annotation(value: &str, path: &str) -> Vec<Cause> {
 
 /// `validateSeccompAnnotationsAndFields`.
 fn seccomp_annotations_match(meta: &Value, spec: &Value, path: &str) -> Vec<Cause> {
-    let annotations = obj(meta, "annotations");
+    let annotations = obj_of(meta, "annotations");
     let annotation = |k: &str| annotations.and_then(|a| a.get(k)).and_then(Value::as_str);
     let mut errs = Vec::new();
     let pod_profile = get(spec, "securityContext").and_then(|sc| get(sc, "seccompProfile"));
@@ -297,7 +298,7 @@ fn app_armor_annotations_match(meta: &Value, spec: &Value, path: &str) -> Vec<Ca
     if get(spec, "os").is_some_and(|os| str_of(os, "name") == "windows") {
         return Vec::new();
     }
-    let annotations = obj(meta, "annotations");
+    let annotations = obj_of(meta, "annotations");
     let pod_profile = get(spec, "securityContext").and_then(|sc| get(sc, "appArmorProfile"));
     let mut errs = Vec::new();
     for (c, cp) in security::visit_containers(spec, path) {
@@ -339,7 +340,7 @@ fn app_armor_annotations_match(meta: &Value, spec: &Value, path: &str) -> Vec<Ca
 /// kube's `opts.ResourceIsPod`.
 fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &str) -> Vec<Cause> {
     let mut errs = Vec::new();
-    let grace = int(spec, "terminationGracePeriodSeconds");
+    let grace = int_of(spec, "terminationGracePeriodSeconds");
     if grace.is_none() {
         errs.push(Cause::required(
             &child(path, "terminationGracePeriodSeconds"),
@@ -348,13 +349,13 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
     }
     let host_users = get(spec, "hostUsers").and_then(Value::as_bool) != Some(false);
     let (volumes, volume_errs) = volumes::volumes(
-        arr(spec, "volumes"),
+        list_of(spec, "volumes"),
         pod_name,
         resource_is_pod,
         &child(path, "volumes"),
     );
     errs.extend(volume_errs);
-    let claim_names: BTreeSet<String> = arr(spec, "resourceClaims")
+    let claim_names: BTreeSet<String> = list_of(spec, "resourceClaims")
         .iter()
         .map(|c| str_of(c, "name"))
         .filter(|n| !n.is_empty())
@@ -368,14 +369,14 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
         restart_policy,
         host_users,
     };
-    let regular = arr(spec, "containers");
+    let regular = list_of(spec, "containers");
     errs.extend(containers::containers(
         regular,
         &ctx,
         &child(path, "containers"),
     ));
     errs.extend(containers::init_containers(
-        arr(spec, "initContainers"),
+        list_of(spec, "initContainers"),
         regular,
         &ctx,
         &child(path, "initContainers"),
@@ -417,15 +418,15 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
     ));
     errs.extend(scheduling::dns_config(spec, &child(path, "dnsConfig")));
     errs.extend(scheduling::readiness_gates(
-        arr(spec, "readinessGates"),
+        list_of(spec, "readinessGates"),
         &child(path, "readinessGates"),
     ));
     errs.extend(scheduling::scheduling_gates(
-        arr(spec, "schedulingGates"),
+        list_of(spec, "schedulingGates"),
         &child(path, "schedulingGates"),
     ));
     errs.extend(scheduling::topology_spread_constraints(
-        arr(spec, "topologySpreadConstraints"),
+        list_of(spec, "topologySpreadConstraints"),
         &child(path, "topologySpreadConstraints"),
     ));
     errs.extend(security::windows_host_process(spec, path));
@@ -440,7 +441,7 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
             ));
         }
     }
-    if let Some(deadline) = int(spec, "activeDeadlineSeconds")
+    if let Some(deadline) = int_of(spec, "activeDeadlineSeconds")
         && !(1..=i64::from(i32::MAX)).contains(&deadline)
     {
         errs.push(Cause::invalid(
@@ -456,11 +457,11 @@ fn pod_spec(spec: &Value, pod_name: Option<&str>, resource_is_pod: bool, path: &
         }
     }
     errs.extend(scheduling::tolerations(
-        arr(spec, "tolerations"),
+        list_of(spec, "tolerations"),
         &child(path, "tolerations"),
     ));
-    for (i, alias) in arr(spec, "hostAliases").iter().enumerate() {
-        for (j, hostname) in arr(alias, "hostnames").iter().enumerate() {
+    for (i, alias) in list_of(spec, "hostAliases").iter().enumerate() {
+        for (j, hostname) in list_of(alias, "hostnames").iter().enumerate() {
             errs.extend(dns1123_subdomain(
                 hostname.as_str().unwrap_or(""),
                 &index(
@@ -516,10 +517,10 @@ fn host_network_deps(spec: &Value, resource_is_pod: bool, path: &str) -> Vec<Cau
     if !util::flag(spec, "hostNetwork") {
         return errs;
     }
-    for (i, c) in arr(spec, "containers").iter().enumerate() {
-        for (j, port) in arr(c, "ports").iter().enumerate() {
-            let host = int(port, "hostPort").unwrap_or(0);
-            let container = int(port, "containerPort").unwrap_or(0);
+    for (i, c) in list_of(spec, "containers").iter().enumerate() {
+        for (j, port) in list_of(c, "ports").iter().enumerate() {
+            let host = int_of(port, "hostPort").unwrap_or(0);
+            let container = int_of(port, "containerPort").unwrap_or(0);
             if (resource_is_pod || host != 0) && host != container {
                 errs.push(Cause::invalid(
                     &format!("{path}.containers[{i}].ports[{j}].hostPort"),

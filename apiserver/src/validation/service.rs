@@ -99,7 +99,7 @@ fn validate_service(obj: &Map<String, Value>) -> Vec<Cause> {
         "LoadBalancer" | "NodePort" => {
             if kind == "LoadBalancer" {
                 for (i, port) in ports.iter().enumerate() {
-                    if int_of(Some(port), "port") == Some(KUBELET_PORT) {
+                    if int_of(port, "port") == Some(KUBELET_PORT) {
                         causes.push(Cause::invalid(
                             &format!("spec.ports[{i}]"),
                             &Value::from(KUBELET_PORT),
@@ -198,7 +198,7 @@ fn validate_service(obj: &Map<String, Value>) -> Vec<Cause> {
     }
     if kind == "ClusterIP" {
         for (i, port) in ports.iter().enumerate() {
-            if int_of(Some(port), "nodePort").is_some_and(|p| p != 0) {
+            if int_of(port, "nodePort").is_some_and(|p| p != 0) {
                 causes.push(Cause::forbidden(
                     &format!("spec.ports[{i}].nodePort"),
                     "may not be used when `type` is 'ClusterIP'",
@@ -208,10 +208,10 @@ fn validate_service(obj: &Map<String, Value>) -> Vec<Cause> {
     }
     let mut node_ports: Vec<(&str, i64)> = Vec::new();
     for (i, port) in ports.iter().enumerate() {
-        let Some(node_port) = int_of(Some(port), "nodePort").filter(|p| *p != 0) else {
+        let Some(node_port) = int_of(port, "nodePort").filter(|p| *p != 0) else {
             continue;
         };
-        let key = (str_of(Some(port), "protocol"), node_port);
+        let key = (str_of(port, "protocol"), node_port);
         if node_ports.contains(&key) {
             causes.push(Cause::duplicate(
                 &format!("spec.ports[{i}].nodePort"),
@@ -222,10 +222,7 @@ fn validate_service(obj: &Map<String, Value>) -> Vec<Cause> {
     }
     let mut seen_ports: Vec<(&str, i64)> = Vec::new();
     for (i, port) in ports.iter().enumerate() {
-        let key = (
-            str_of(Some(port), "protocol"),
-            int_of(Some(port), "port").unwrap_or(0),
-        );
+        let key = (str_of(port, "protocol"), int_of(port, "port").unwrap_or(0));
         if seen_ports.contains(&key) {
             causes.push(duplicate_go(
                 &format!("spec.ports[{i}]"),
@@ -316,7 +313,7 @@ fn service_port<'a>(
     path: &str,
 ) -> Vec<Cause> {
     let mut causes = Vec::new();
-    let name = str_of(Some(port), "name");
+    let name = str_of(port, "name");
     if require_name && name.is_empty() {
         causes.push(Cause::required(&format!("{path}.name"), ""));
     } else if !name.is_empty() {
@@ -331,18 +328,18 @@ fn service_port<'a>(
         }
     }
     causes.extend(valid_port_num(
-        int_of(Some(port), "port").unwrap_or(0),
+        int_of(port, "port").unwrap_or(0),
         &format!("{path}.port"),
     ));
     causes.extend(protocol(
-        str_of(Some(port), "protocol"),
+        str_of(port, "protocol"),
         &format!("{path}.protocol"),
     ));
     causes.extend(port_num_or_name(
-        get(Some(port), "targetPort"),
+        get(port, "targetPort"),
         &format!("{path}.targetPort"),
     ));
-    if let Some(app) = get(Some(port), "appProtocol").and_then(Value::as_str) {
+    if let Some(app) = get(port, "appProtocol").and_then(Value::as_str) {
         causes.extend(qualified_name(app, &format!("{path}.appProtocol")));
     }
     causes
@@ -355,11 +352,11 @@ fn client_ip_affinity_config(config: Option<&Value>) -> Vec<Cause> {
     let Some(config) = config else {
         return vec![Cause::required(path, detail)];
     };
-    let Some(client_ip) = get(Some(config), "clientIP") else {
+    let Some(client_ip) = get(config, "clientIP") else {
         return vec![Cause::required(&format!("{path}.clientIP"), detail)];
     };
     let timeout_path = format!("{path}.clientIP.timeoutSeconds");
-    match int_of(Some(client_ip), "timeoutSeconds") {
+    match int_of(client_ip, "timeoutSeconds") {
         None => vec![Cause::required(&timeout_path, detail)],
         Some(t) if t <= 0 || t > MAX_CLIENT_IP_AFFINITY_SECONDS => vec![Cause::invalid(
             &timeout_path,

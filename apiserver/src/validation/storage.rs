@@ -212,7 +212,7 @@ fn persistent_volume_spec(spec: Option<&Value>) -> Vec<Cause> {
     let mut node_affinity = false;
     if let Some(affinity) = get(spec, "nodeAffinity") {
         node_affinity = true;
-        if get(Some(affinity), "required").is_none() {
+        if get(affinity, "required").is_none() {
             causes.push(Cause::required(
                 "spec.nodeAffinity.required",
                 "must specify required node constraints",
@@ -310,7 +310,7 @@ pub fn persistent_volume(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Caus
                     .collect()
             };
             let old_csi_without_secret = get(old_spec, "csi")
-                .is_some_and(|csi| get(Some(csi), "controllerExpandSecretRef").is_none());
+                .is_some_and(|csi| get(csi, "controllerExpandSecretRef").is_none());
             if source(spec, !old_csi_without_secret) != source(old_spec, true) {
                 causes.push(Cause::forbidden(
                     "spec.persistentvolumesource",
@@ -383,7 +383,7 @@ fn claim_spec(spec: Option<&Value>) -> Vec<Cause> {
     } else if let (Some(source), Some(reference)) = (data_source, get(spec, "dataSourceRef")) {
         let same = ["apiGroup", "kind", "name"]
             .iter()
-            .all(|k| get(Some(source), k) == get(Some(reference), k));
+            .all(|k| get(source, k) == get(reference, k));
         if !same {
             causes.push(Cause::invalid(
                 "spec",

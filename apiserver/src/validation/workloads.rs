@@ -167,13 +167,13 @@ fn template_for_replicas(
     controller: &str,
 ) -> Vec<Cause> {
     let mut causes = Vec::new();
-    let labels = at(Some(template), &["metadata", "labels"]);
+    let labels = at(template, &["metadata", "labels"]);
     if !selector.is_empty() && !selector.matches(labels) {
         causes.push(does_not_match(path, labels));
     }
     causes.extend(validate_pod_template_spec(template, path));
     causes.extend(restart_policy_always(template, &format!("{path}.spec")));
-    if get(get(Some(template), "spec"), "activeDeadlineSeconds").is_some() {
+    if get(get(template, "spec"), "activeDeadlineSeconds").is_some() {
         causes.push(Cause::forbidden(
             &format!("{path}.spec.activeDeadlineSeconds"),
             &format!("activeDeadlineSeconds in {controller} is not Supported"),
@@ -193,7 +193,7 @@ pub fn does_not_match(template_path: &str, labels: Option<&Value>) -> Cause {
 
 /// The template's `restartPolicy` must be `Always` (an unset one is defaulted to it).
 fn restart_policy_always(template: &Value, spec_path: &str) -> Option<Cause> {
-    let policy = str_of(get(Some(template), "spec"), "restartPolicy");
+    let policy = str_of(get(template, "spec"), "restartPolicy");
     (!policy.is_empty() && policy != "Always").then(|| {
         Cause::not_supported(
             &format!("{spec_path}.restartPolicy"),
@@ -291,8 +291,8 @@ fn go_pointer(type_name: &str, v: Option<&Value>) -> String {
 
 /// `ValidateRollingUpdateDeployment`.
 fn rolling_update_deployment(rolling: &Value, path: &str) -> Vec<Cause> {
-    let unavailable = get(Some(rolling), "maxUnavailable");
-    let surge = get(Some(rolling), "maxSurge");
+    let unavailable = get(rolling, "maxUnavailable");
+    let surge = get(rolling, "maxSurge");
     let mut causes = positive_int_or_percent(unavailable, &format!("{path}.maxUnavailable"));
     causes.extend(positive_int_or_percent(surge, &format!("{path}.maxSurge")));
     if int_or_percent_value(unavailable) == 0 && int_or_percent_value(surge) == 0 {
@@ -374,7 +374,7 @@ fn daemon_set_spec(spec: Option<&Value>) -> Vec<Cause> {
     let selector = get(spec, "selector");
     let mut causes = validate_label_selector(selector, "spec.selector");
     let template = get(spec, "template").unwrap_or(&NULL);
-    let labels = at(Some(template), &["metadata", "labels"]);
+    let labels = at(template, &["metadata", "labels"]);
     if label_selector_as_selector(selector).is_ok_and(|s| !s.matches(labels)) {
         causes.push(does_not_match("spec.template", labels));
     }
@@ -387,7 +387,7 @@ fn daemon_set_spec(spec: Option<&Value>) -> Vec<Cause> {
     }
     causes.extend(validate_pod_template_spec(template, "spec.template"));
     causes.extend(restart_policy_always(template, "spec.template.spec"));
-    if get(get(Some(template), "spec"), "activeDeadlineSeconds").is_some() {
+    if get(get(template, "spec"), "activeDeadlineSeconds").is_some() {
         causes.push(Cause::forbidden(
             "spec.template.spec.activeDeadlineSeconds",
             "activeDeadlineSeconds in DaemonSet is not Supported",
@@ -432,8 +432,8 @@ fn daemon_set_update_strategy(strategy: Option<&Value>) -> Vec<Cause> {
 
 /// `ValidateRollingUpdateDaemonSet`.
 fn rolling_update_daemon_set(rolling: &Value, path: &str) -> Vec<Cause> {
-    let unavailable = get(Some(rolling), "maxUnavailable");
-    let surge = get(Some(rolling), "maxSurge");
+    let unavailable = get(rolling, "maxUnavailable");
+    let surge = get(rolling, "maxSurge");
     let unavailable_path = format!("{path}.maxUnavailable");
     let surge_path = format!("{path}.maxSurge");
     let mut causes = positive_int_or_percent(unavailable, &unavailable_path);
@@ -507,7 +507,7 @@ fn stateful_set_spec(spec: Option<&Value>, create: bool) -> Vec<Cause> {
     }
     if let Some(policy) = get(spec, "persistentVolumeClaimRetentionPolicy") {
         for field in ["whenDeleted", "whenScaled"] {
-            let value = str_of(Some(policy), field);
+            let value = str_of(policy, field);
             if value != "Retain" && value != "Delete" {
                 causes.push(Cause::not_supported(
                     &format!("spec.persistentVolumeClaimRetentionPolicy.{field}"),
@@ -534,14 +534,14 @@ fn stateful_set_spec(spec: Option<&Value>, create: bool) -> Vec<Cause> {
     causes.extend(selector_causes);
     let template = get(spec, "template").unwrap_or(&NULL);
     if let Some(selector) = selector {
-        let labels = at(Some(template), &["metadata", "labels"]);
+        let labels = at(template, &["metadata", "labels"]);
         if !selector.is_empty() && !selector.matches(labels) {
             causes.push(does_not_match("spec.template", labels));
         }
         causes.extend(validate_pod_template_spec(template, "spec.template"));
     }
     causes.extend(restart_policy_always(template, "spec.template.spec"));
-    if get(get(Some(template), "spec"), "activeDeadlineSeconds").is_some() {
+    if get(get(template, "spec"), "activeDeadlineSeconds").is_some() {
         causes.push(Cause::forbidden(
             "spec.template.spec.activeDeadlineSeconds",
             "activeDeadlineSeconds in StatefulSet is not Supported",
@@ -554,18 +554,17 @@ fn stateful_set_spec(spec: Option<&Value>, create: bool) -> Vec<Cause> {
 fn go_rolling_update_stateful_set(rolling: &Value) -> String {
     format!(
         "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{}}}",
-        int_of(Some(rolling), "partition").unwrap_or(0),
-        go_pointer("intstr.IntOrString", get(Some(rolling), "maxUnavailable"))
+        int_of(rolling, "partition").unwrap_or(0),
+        go_pointer("intstr.IntOrString", get(rolling, "maxUnavailable"))
     )
 }
 
 /// `validateRollingUpdateStatefulSet`.
 fn rolling_update_stateful_set(rolling: &Value, path: &str) -> Vec<Cause> {
-    let mut causes: Vec<Cause> =
-        nonnegative_at(Some(rolling), "partition", &format!("{path}.partition"))
-            .into_iter()
-            .collect();
-    if let Some(unavailable) = get(Some(rolling), "maxUnavailable") {
+    let mut causes: Vec<Cause> = nonnegative_at(rolling, "partition", &format!("{path}.partition"))
+        .into_iter()
+        .collect();
+    if let Some(unavailable) = get(rolling, "maxUnavailable") {
         let field = format!("{path}.maxUnavailable");
         causes.extend(positive_int_or_percent(Some(unavailable), &field));
         if int_or_percent_value(Some(unavailable)) == 0 {

@@ -10,13 +10,14 @@ use super::probes;
 use super::resources::resource_requirements;
 use super::security;
 use super::util::{
-    arr, child, env_var_name_errors, get, index, int, local_descending_path, non_empty,
-    not_supported, quantity, quantity_string, str_of,
+    child, env_var_name_errors, index, local_descending_path, non_empty, not_supported, quantity,
+    quantity_string,
 };
 use crate::error::Cause;
 use crate::names;
 use crate::validation::common::{
-    config_map_key_errors, invalid_each, port_name_errors, protocol, valid_port_num,
+    config_map_key_errors, get, int_of, invalid_each, list_of, port_name_errors, protocol, str_of,
+    valid_port_num,
 };
 
 /// What container validation needs from the rest of the pod spec.
@@ -140,14 +141,14 @@ const EPHEMERAL_FORBIDDEN: [&str; 8] = [
 
 /// `validateEphemeralContainers`.
 pub fn ephemeral_containers(spec: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
-    let ephemeral = arr(spec, "ephemeralContainers");
+    let ephemeral = list_of(spec, "ephemeralContainers");
     let mut errs = Vec::new();
     if ephemeral.is_empty() {
         return errs;
     }
-    let others: HashSet<&str> = arr(spec, "containers")
+    let others: HashSet<&str> = list_of(spec, "containers")
         .iter()
-        .chain(arr(spec, "initContainers"))
+        .chain(list_of(spec, "initContainers"))
         .map(|c| str_of(c, "name"))
         .collect();
     let mut all = others.clone();
@@ -181,7 +182,7 @@ pub fn ephemeral_containers(spec: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Caus
                 ));
             }
         }
-        for (j, mount) in arr(c, "volumeMounts").iter().enumerate() {
+        for (j, mount) in list_of(c, "volumeMounts").iter().enumerate() {
             let mp = index(&child(&p, "volumeMounts"), j);
             for field in ["subPath", "subPathExpr"] {
                 if !str_of(mount, field).is_empty() {
@@ -236,9 +237,9 @@ fn container_common(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
             &["File", "FallbackToLogsOnError"],
         )),
     }
-    errs.extend(ports(arr(c, "ports"), &child(path, "ports")));
-    errs.extend(env(arr(c, "env"), &child(path, "env")));
-    errs.extend(env_from(arr(c, "envFrom"), &child(path, "envFrom")));
+    errs.extend(ports(list_of(c, "ports"), &child(path, "ports")));
+    errs.extend(env(list_of(c, "env"), &child(path, "env")));
+    errs.extend(env_from(list_of(c, "envFrom"), &child(path, "envFrom")));
     errs.extend(volume_mounts(c, ctx, &child(path, "volumeMounts")));
     errs.extend(volume_devices(c, ctx, &child(path, "volumeDevices")));
     errs.extend(pull_policy(
@@ -253,7 +254,7 @@ fn container_common(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
         ));
     }
     errs.extend(resize_policy(
-        arr(c, "resizePolicy"),
+        list_of(c, "resizePolicy"),
         ctx.restart_policy,
         &child(path, "resizePolicy"),
     ));
@@ -272,8 +273,8 @@ fn host_port_conflicts(containers: &[Value], path: &str) -> Vec<Cause> {
     let mut seen = HashSet::new();
     let mut errs = Vec::new();
     for (i, c) in containers.iter().enumerate() {
-        for (j, port) in arr(c, "ports").iter().enumerate() {
-            let host_port = int(port, "hostPort").unwrap_or(0);
+        for (j, port) in list_of(c, "ports").iter().enumerate() {
+            let host_port = int_of(port, "hostPort").unwrap_or(0);
             if host_port == 0 {
                 continue;
             }
@@ -310,13 +311,13 @@ fn ports(ports: &[Value], path: &str) -> Vec<Cause> {
                 errs.push(Cause::duplicate(&child(&p, "name"), &Value::from(name)));
             }
         }
-        let container_port = int(port, "containerPort").unwrap_or(0);
+        let container_port = int_of(port, "containerPort").unwrap_or(0);
         if container_port == 0 {
             errs.push(Cause::required(&child(&p, "containerPort"), ""));
         } else {
             errs.extend(valid_port_num(container_port, &child(&p, "containerPort")));
         }
-        let host_port = int(port, "hostPort").unwrap_or(0);
+        let host_port = int_of(port, "hostPort").unwrap_or(0);
         if host_port != 0 {
             errs.extend(valid_port_num(host_port, &child(&p, "hostPort")));
         }
@@ -646,10 +647,10 @@ fn env_from(sources: &[Value], path: &str) -> Vec<Cause> {
 /// `ValidateVolumeMounts` (its `subPath`, `subPathExpr`, `mountPropagation` and
 /// `recursiveReadOnly` causes are on the list's path, not the mount's, as in kube).
 fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
-    let devices = arr(c, "volumeDevices");
+    let devices = list_of(c, "volumeDevices");
     let mut errs = Vec::new();
     let mut mount_points = HashSet::new();
-    for (i, mount) in arr(c, "volumeMounts").iter().enumerate() {
+    for (i, mount) in list_of(c, "volumeMounts").iter().enumerate() {
         let p = index(path, i);
         let name = str_of(mount, "name");
         let mount_path = str_of(mount, "mountPath");
@@ -691,7 +692,7 @@ fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
         if ctx
             .volumes
             .get(name)
-            .is_some_and(|v| get(v, "image").is_some())
+            .is_some_and(|v| get(*v, "image").is_some())
         {
             for (field, value) in [("subPath", sub_path), ("subPathExpr", sub_path_expr)] {
                 if !value.is_empty() {
@@ -775,11 +776,11 @@ fn volume_mounts(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
 
 /// `ValidateVolumeDevices`.
 fn volume_devices(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
-    let mounts = arr(c, "volumeMounts");
+    let mounts = list_of(c, "volumeMounts");
     let mut errs = Vec::new();
     let mut paths = HashSet::new();
     let mut names = HashSet::new();
-    for (i, device) in arr(c, "volumeDevices").iter().enumerate() {
+    for (i, device) in list_of(c, "volumeDevices").iter().enumerate() {
         let p = index(path, i);
         let name = str_of(device, "name");
         let device_path = str_of(device, "devicePath");
@@ -796,7 +797,7 @@ fn volume_devices(c: &Value, ctx: &Ctx<'_>, path: &str) -> Vec<Cause> {
         }
         match volume {
             Some(v)
-                if get(v, "persistentVolumeClaim").is_none() && get(v, "ephemeral").is_none() =>
+                if get(*v, "persistentVolumeClaim").is_none() && get(*v, "ephemeral").is_none() =>
             {
                 errs.push(Cause::invalid(
                     &child(&p, "name"),

@@ -3,9 +3,11 @@
 
 use serde_json::Value;
 
-use super::util::{arr, child, get, int, not_supported, str_of};
+use super::util::{child, not_supported};
 use crate::error::Cause;
-use crate::validation::common::{nonnegative, port_num_or_name, valid_port_num};
+use crate::validation::common::{
+    get, int_of, list_of, nonnegative, port_num_or_name, str_of, valid_port_num,
+};
 
 /// The liveness, readiness and startup probes of a container.
 pub fn probes(c: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {
@@ -25,7 +27,7 @@ pub fn probes(c: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {
                 }
             }
             _ => {
-                let threshold = int(probe, "successThreshold").unwrap_or(0);
+                let threshold = int_of(probe, "successThreshold").unwrap_or(0);
                 if threshold != 1 {
                     errs.push(Cause::invalid(
                         &child(&p, "successThreshold"),
@@ -55,11 +57,11 @@ fn probe(probe: &Value, grace: Option<i64>, path: &str) -> Vec<Cause> {
         "failureThreshold",
     ] {
         errs.extend(nonnegative(
-            int(probe, field).unwrap_or(0),
+            int_of(probe, field).unwrap_or(0),
             &child(path, field),
         ));
     }
-    if let Some(seconds) = int(probe, "terminationGracePeriodSeconds")
+    if let Some(seconds) = int_of(probe, "terminationGracePeriodSeconds")
         && seconds <= 0
     {
         errs.push(Cause::invalid(
@@ -104,18 +106,18 @@ fn handler(h: &Value, kinds: &[&str], grace: Option<i64>, path: &str) -> Vec<Cau
         count += 1;
         match *kind {
             "exec" => {
-                if arr(action, "command").is_empty() {
+                if list_of(action, "command").is_empty() {
                     errs.push(Cause::required(&child(&p, "command"), ""));
                 }
             }
             "httpGet" => errs.extend(http_get(action, &p)),
             "tcpSocket" => errs.extend(port_num_or_name(get(action, "port"), &child(&p, "port"))),
             "grpc" => errs.extend(valid_port_num(
-                int(action, "port").unwrap_or(0),
+                int_of(action, "port").unwrap_or(0),
                 &child(&p, "port"),
             )),
             _ => {
-                let seconds = int(action, "seconds").unwrap_or(0);
+                let seconds = int_of(action, "seconds").unwrap_or(0);
                 if let Some(grace) = grace
                     && (seconds < 0 || seconds > grace)
                 {
@@ -151,7 +153,7 @@ fn http_get(action: &Value, path: &str) -> Vec<Cause> {
             &["HTTP", "HTTPS"],
         ));
     }
-    for header in arr(action, "httpHeaders") {
+    for header in list_of(action, "httpHeaders") {
         let name = str_of(header, "name");
         let valid =
             !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');

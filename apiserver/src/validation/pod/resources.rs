@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::util::{arr, child, index, key, obj, quantity, quantity_string, str_of};
+use super::util::{child, index, key, quantity, quantity_string};
 use crate::error::Cause;
 use crate::names;
 use crate::quantity::Quantity;
-use crate::validation::common::{NEGATIVE, invalid_each};
+use crate::validation::common::{NEGATIVE, invalid_each, list_of, obj_of, str_of};
 
 /// `helper.IsNativeResource`.
 fn is_native_resource(name: &str) -> bool {
@@ -152,7 +152,7 @@ pub fn resource_requirements(
     let mut errs = Vec::new();
     let lim_path = child(path, "limits");
     let req_path = child(path, "requests");
-    let limits = obj(requirements, "limits");
+    let limits = obj_of(requirements, "limits");
     let mut cpu_or_memory = false;
     let mut huge_pages = false;
     for (name, value) in limits.into_iter().flatten() {
@@ -166,7 +166,7 @@ pub fn resource_requirements(
         }
         cpu_or_memory |= name == "cpu" || name == "memory";
     }
-    for (name, value) in obj(requirements, "requests").into_iter().flatten() {
+    for (name, value) in obj_of(requirements, "requests").into_iter().flatten() {
         let p = key(&req_path, name);
         errs.extend(container_resource_name(name, &p));
         let Some(q) = quantity(value) else { continue };
@@ -208,7 +208,7 @@ pub fn resource_requirements(
     }
     if let Some(claim_names) = claim_names {
         errs.extend(resource_claim_names(
-            arr(requirements, "claims"),
+            list_of(requirements, "claims"),
             claim_names,
             &child(path, "claims"),
         ));

@@ -5,13 +5,12 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::util::{
-    arr, child, get, index, int, is_dns1123_subdomain_with_underscore, not_supported, str_of,
-};
+use super::util::{child, index, is_dns1123_subdomain_with_underscore, not_supported};
 use crate::error::Cause;
 use crate::names;
 use crate::validation::common::{
-    go_string_slice, invalid_each, qualified_name, validate_label_selector,
+    get, go_string_slice, int_of, invalid_each, list_of, qualified_name, str_of,
+    validate_label_selector,
 };
 
 /// `validateAffinity`.
@@ -29,7 +28,7 @@ pub fn affinity(affinity: Option<&Value>, path: &str) -> Vec<Cause> {
             ));
         }
         let pp = child(&p, "preferredDuringSchedulingIgnoredDuringExecution");
-        for (i, term) in arr(na, "preferredDuringSchedulingIgnoredDuringExecution")
+        for (i, term) in list_of(na, "preferredDuringSchedulingIgnoredDuringExecution")
             .iter()
             .enumerate()
         {
@@ -47,14 +46,14 @@ pub fn affinity(affinity: Option<&Value>, path: &str) -> Vec<Cause> {
         };
         let p = child(path, kind);
         let rp = child(&p, "requiredDuringSchedulingIgnoredDuringExecution");
-        for (i, term) in arr(pa, "requiredDuringSchedulingIgnoredDuringExecution")
+        for (i, term) in list_of(pa, "requiredDuringSchedulingIgnoredDuringExecution")
             .iter()
             .enumerate()
         {
             errs.extend(pod_affinity_term(term, &index(&rp, i)));
         }
         let pp = child(&p, "preferredDuringSchedulingIgnoredDuringExecution");
-        for (i, weighted) in arr(pa, "preferredDuringSchedulingIgnoredDuringExecution")
+        for (i, weighted) in list_of(pa, "preferredDuringSchedulingIgnoredDuringExecution")
             .iter()
             .enumerate()
         {
@@ -70,7 +69,7 @@ pub fn affinity(affinity: Option<&Value>, path: &str) -> Vec<Cause> {
 
 /// A preference's or weighted term's `weight`: 1 to 100.
 fn weight(term: &Value, path: &str) -> Option<Cause> {
-    let w = int(term, "weight").unwrap_or(0);
+    let w = int_of(term, "weight").unwrap_or(0);
     (w <= 0 || w > 100).then(|| {
         Cause::invalid(
             &child(path, "weight"),
@@ -82,7 +81,7 @@ fn weight(term: &Value, path: &str) -> Option<Cause> {
 
 /// `ValidateNodeSelector`.
 fn node_selector(selector: &Value, path: &str) -> Vec<Cause> {
-    let terms = arr(selector, "nodeSelectorTerms");
+    let terms = list_of(selector, "nodeSelectorTerms");
     let tp = child(path, "nodeSelectorTerms");
     if terms.is_empty() {
         return vec![Cause::required(
@@ -100,9 +99,9 @@ fn node_selector(selector: &Value, path: &str) -> Vec<Cause> {
 /// `ValidateNodeSelectorTerm`.
 fn node_selector_term(term: &Value, allow_invalid_value: bool, path: &str) -> Vec<Cause> {
     let mut errs = Vec::new();
-    for (j, req) in arr(term, "matchExpressions").iter().enumerate() {
+    for (j, req) in list_of(term, "matchExpressions").iter().enumerate() {
         let p = index(&child(path, "matchExpressions"), j);
-        let values = arr(req, "values");
+        let values = list_of(req, "values");
         let vp = child(&p, "values");
         match str_of(req, "operator") {
             "In" | "NotIn" => {
@@ -147,9 +146,9 @@ fn node_selector_term(term: &Value, allow_invalid_value: bool, path: &str) -> Ve
             }
         }
     }
-    for (j, req) in arr(term, "matchFields").iter().enumerate() {
+    for (j, req) in list_of(term, "matchFields").iter().enumerate() {
         let p = index(&child(path, "matchFields"), j);
-        let values = arr(req, "values");
+        let values = list_of(req, "values");
         match str_of(req, "operator") {
             "In" | "NotIn" => {
                 if values.len() != 1 {
@@ -194,7 +193,7 @@ fn pod_affinity_term(term: &Value, path: &str) -> Vec<Cause> {
         get(term, "namespaceSelector"),
         &child(path, "namespaceSelector"),
     ));
-    for ns in arr(term, "namespaces") {
+    for ns in list_of(term, "namespaces") {
         let ns = ns.as_str().unwrap_or("");
         errs.extend(invalid_each(
             &child(path, "namespace"),
@@ -222,7 +221,7 @@ fn selector_keys(selector: &Value) -> Vec<&str> {
         .flat_map(|m| m.keys().map(String::as_str))
         .collect();
     keys.extend(
-        arr(selector, "matchExpressions")
+        list_of(selector, "matchExpressions")
             .iter()
             .map(|e| str_of(e, "key")),
     );
@@ -233,9 +232,9 @@ fn selector_keys(selector: &Value) -> Vec<&str> {
 fn match_label_keys(term: &Value, path: &str) -> Vec<Cause> {
     let mut errs = Vec::new();
     let selector = get(term, "labelSelector");
-    let match_keys = arr(term, "matchLabelKeys");
+    let match_keys = list_of(term, "matchLabelKeys");
     for field in ["matchLabelKeys", "mismatchLabelKeys"] {
-        let keys = arr(term, field);
+        let keys = list_of(term, field);
         if keys.is_empty() {
             continue;
         }
@@ -257,7 +256,7 @@ fn match_label_keys(term: &Value, path: &str) -> Vec<Cause> {
             .into_iter()
             .flat_map(|m| m.keys().map(String::as_str))
             .collect();
-        for expr in arr(selector, "matchExpressions") {
+        for expr in list_of(selector, "matchExpressions") {
             let k = str_of(expr, "key");
             let last = match_keys.iter().rposition(|m| m.as_str() == Some(k));
             if let Some(i) = last
@@ -272,7 +271,7 @@ fn match_label_keys(term: &Value, path: &str) -> Vec<Cause> {
             seen.insert(k);
         }
     }
-    let mismatch: HashSet<&str> = arr(term, "mismatchLabelKeys")
+    let mismatch: HashSet<&str> = list_of(term, "mismatchLabelKeys")
         .iter()
         .filter_map(Value::as_str)
         .collect();
@@ -355,7 +354,7 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
     let mut errs = Vec::new();
     for (i, c) in constraints.iter().enumerate() {
         let p = index(path, i);
-        let max_skew = int(c, "maxSkew").unwrap_or(0);
+        let max_skew = int_of(c, "maxSkew").unwrap_or(0);
         if max_skew <= 0 {
             errs.push(Cause::invalid(
                 &child(&p, "maxSkew"),
@@ -388,7 +387,7 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
                 &Value::from(format!("{{{topology_key}, {action}}}")),
             ));
         }
-        if let Some(min_domains) = int(c, "minDomains") {
+        if let Some(min_domains) = int_of(c, "minDomains") {
             let mp = child(&p, "minDomains");
             if min_domains <= 0 {
                 errs.push(Cause::invalid(
@@ -420,7 +419,7 @@ pub fn topology_spread_constraints(constraints: &[Value], path: &str) -> Vec<Cau
             }
         }
         let selector = get(c, "labelSelector");
-        let keys = arr(c, "matchLabelKeys");
+        let keys = list_of(c, "matchLabelKeys");
         if !keys.is_empty() {
             let kp = child(&p, "matchLabelKeys");
             let selector_keys = selector.map(selector_keys).unwrap_or_default();
@@ -490,7 +489,7 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
                 "must provide `dnsConfig` when `dnsPolicy` is None",
             )];
         };
-        if arr(config, "nameservers").is_empty() {
+        if list_of(config, "nameservers").is_empty() {
             return vec![Cause::required(
                 &child(path, "nameservers"),
                 "must provide at least one DNS nameserver when `dnsPolicy` is None",
@@ -500,7 +499,7 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
     let Some(config) = config else {
         return errs;
     };
-    let nameservers = arr(config, "nameservers");
+    let nameservers = list_of(config, "nameservers");
     if nameservers.len() > 3 {
         errs.push(Cause::invalid_shown(
             &child(path, "nameservers"),
@@ -508,7 +507,7 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
             "must not have more than 3 nameservers",
         ));
     }
-    let searches = arr(config, "searches");
+    let searches = list_of(config, "searches");
     let sp = child(path, "searches");
     if searches.len() > 32 {
         errs.push(Cause::invalid_shown(
@@ -540,7 +539,7 @@ pub fn dns_config(spec: &Value, path: &str) -> Vec<Cause> {
             ));
         }
     }
-    for (i, option) in arr(config, "options").iter().enumerate() {
+    for (i, option) in list_of(config, "options").iter().enumerate() {
         if str_of(option, "name").is_empty() {
             errs.push(Cause::required(
                 &index(&child(path, "options"), i),

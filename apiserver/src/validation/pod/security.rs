@@ -7,18 +7,17 @@
 
 use serde_json::Value;
 
-use super::util::{
-    arr, child, flag, get, index, int, local_descending_path, not_supported, str_of,
-};
+use super::util::{child, flag, index, local_descending_path, not_supported};
 use crate::error::Cause;
 use crate::names;
 use crate::validation::common::inclusive_range_error;
+use crate::validation::common::{get, int_of, list_of, str_of};
 
 const MAX_ID: i64 = 0xffff_ffff;
 
 /// `IsValidUserID` / `IsValidGroupID` on an optional field.
 fn id(v: &Value, field: &str, path: &str) -> Option<Cause> {
-    let value = int(v, field)?;
+    let value = int_of(v, field)?;
     (!(0..=MAX_ID).contains(&value)).then(|| {
         Cause::invalid(
             &child(path, field),
@@ -38,7 +37,7 @@ pub fn pod_security_context(spec: &Value, path: &str) -> Vec<Cause> {
     errs.extend(id(sc, "fsGroup", path));
     errs.extend(id(sc, "runAsUser", path));
     errs.extend(id(sc, "runAsGroup", path));
-    for (i, gid) in arr(sc, "supplementalGroups").iter().enumerate() {
+    for (i, gid) in list_of(sc, "supplementalGroups").iter().enumerate() {
         let gid = gid.as_i64().unwrap_or(0);
         if !(0..=MAX_ID).contains(&gid) {
             errs.push(Cause::invalid(
@@ -162,7 +161,7 @@ fn sysctl_namespace(name: &str) -> Option<&'static str> {
 fn sysctls(spec: &Value, sc: &Value, path: &str) -> Vec<Cause> {
     let mut errs = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (i, s) in arr(sc, "sysctls").iter().enumerate() {
+    for (i, s) in list_of(sc, "sysctls").iter().enumerate() {
         let p = child(&index(path, i), "name");
         let name = str_of(s, "name");
         if name.is_empty() {
@@ -225,7 +224,7 @@ pub fn container_security_context(sc: &Value, host_users: bool, path: &str) -> V
             ));
         }
         if let Some(caps) = get(sc, "capabilities") {
-            for cap in arr(caps, "add") {
+            for cap in list_of(caps, "add") {
                 if cap.as_str() == Some("CAP_SYS_ADMIN") {
                     errs.push(Cause::invalid(
                         path,
@@ -479,7 +478,7 @@ fn windows_options(options: Option<&Value>, path: &str) -> Vec<Cause> {
 pub fn visit_containers<'a>(spec: &'a Value, path: &str) -> Vec<(&'a Value, String)> {
     let mut out = Vec::new();
     for list in ["initContainers", "containers", "ephemeralContainers"] {
-        for (i, c) in arr(spec, list).iter().enumerate() {
+        for (i, c) in list_of(spec, list).iter().enumerate() {
             out.push((c, index(&child(path, list), i)));
         }
     }
@@ -615,7 +614,7 @@ fn windows(spec: &Value, path: &str) -> Vec<Cause> {
                 child(&scp, "fsGroupChangePolicy"),
             ),
             (
-                sc.is_some_and(|sc| !arr(sc, "sysctls").is_empty()),
+                sc.is_some_and(|sc| !list_of(sc, "sysctls").is_empty()),
                 child(&scp, "sysctls"),
             ),
             (

@@ -11,12 +11,13 @@
 
 use serde_json::{Map, Value};
 
-use super::util::{arr, child, get, index, int, obj, str_of};
+use super::util::{child, index};
 use super::{metadata_and_spec, pod_specific_annotations, scheduling};
 use crate::error::Cause;
 use crate::names;
 use crate::validation::common::{
-    go_string_map, inclusive_range_error, invalid_each, qualified_name,
+    get, go_string_map, inclusive_range_error, int_of, invalid_each, list_of, obj_of,
+    qualified_name, str_of,
 };
 
 const UPDATABLE: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
@@ -26,7 +27,7 @@ fn annotation_updates(new: &Value, old: &Value) -> Vec<Cause> {
     let path = "metadata.annotations";
     let annotations = |pod: &Value| {
         get(pod, "metadata")
-            .and_then(|m| obj(m, "annotations"))
+            .and_then(|m| obj_of(m, "annotations"))
             .cloned()
             .unwrap_or_default()
     };
@@ -112,8 +113,8 @@ pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
     let old_spec = get(old, "spec").unwrap_or(&empty);
     for list in ["containers", "initContainers"] {
         match container_updates(
-            arr(new_spec, list),
-            arr(old_spec, list),
+            list_of(new_spec, list),
+            list_of(old_spec, list),
             &child("spec", list),
         ) {
             Ok(e) => errs.extend(e),
@@ -125,8 +126,8 @@ pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
     }
     let deadline_path = "spec.activeDeadlineSeconds";
     match (
-        int(new_spec, "activeDeadlineSeconds"),
-        int(old_spec, "activeDeadlineSeconds"),
+        int_of(new_spec, "activeDeadlineSeconds"),
+        int_of(old_spec, "activeDeadlineSeconds"),
     ) {
         (Some(new_deadline), old_deadline) => {
             if !(0..=i64::from(i32::MAX)).contains(&new_deadline) {
@@ -154,12 +155,12 @@ pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
         (None, None) => {}
     }
     errs.extend(only_added_tolerations(
-        arr(new_spec, "tolerations"),
-        arr(old_spec, "tolerations"),
+        list_of(new_spec, "tolerations"),
+        list_of(old_spec, "tolerations"),
     ));
     errs.extend(only_deleted_scheduling_gates(
-        arr(new_spec, "schedulingGates"),
-        arr(old_spec, "schedulingGates"),
+        list_of(new_spec, "schedulingGates"),
+        list_of(old_spec, "schedulingGates"),
     ));
     if same(Some(new_spec), Some(old_spec)) {
         return errs;
@@ -167,7 +168,7 @@ pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
     let mut munged = new_spec.as_object().cloned().unwrap_or_default();
     for list in ["containers", "initContainers"] {
         if let Some(Value::Array(containers)) = munged.get_mut(list) {
-            for (c, old_c) in containers.iter_mut().zip(arr(old_spec, list)) {
+            for (c, old_c) in containers.iter_mut().zip(list_of(old_spec, list)) {
                 if let Some(c) = c.as_object_mut() {
                     match old_c.get("image") {
                         Some(image) => c.insert("image".into(), image.clone()),
@@ -183,7 +184,7 @@ pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
             None => munged.remove(field),
         };
     }
-    let old_grace = int(old_spec, "terminationGracePeriodSeconds");
+    let old_grace = int_of(old_spec, "terminationGracePeriodSeconds");
     if old_grace.is_some_and(|g| g < 0)
         && munged
             .get("terminationGracePeriodSeconds")
@@ -193,7 +194,7 @@ pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
     {
         munged.insert("terminationGracePeriodSeconds".into(), g.clone());
     }
-    if !arr(old_spec, "schedulingGates").is_empty() {
+    if !list_of(old_spec, "schedulingGates").is_empty() {
         errs.extend(gated_pod_mutations(&mut munged, old_spec));
     }
     let munged = Value::Object(munged);
@@ -267,7 +268,7 @@ fn gated_pod_mutations(munged: &mut Map<String, Value>, old_spec: &Value) -> Vec
     if !same(munged.get("nodeSelector"), old_selector) {
         let new_selector = munged.get("nodeSelector");
         let new_map = new_selector.and_then(Value::as_object);
-        let mutated = obj(old_spec, "nodeSelector")
+        let mutated = obj_of(old_spec, "nodeSelector")
             .into_iter()
             .flatten()
             .any(|(k, v)| new_map.and_then(|m| m.get(k)) != Some(v));
@@ -319,7 +320,7 @@ fn node_affinity_mutation<'a>(new: Option<&'a Value>, old: Option<&'a Value>) ->
     let path = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
     let terms = |na: Option<&'a Value>| {
         na.and_then(|na| get(na, "requiredDuringSchedulingIgnoredDuringExecution"))
-            .map(|required| arr(required, "nodeSelectorTerms"))
+            .map(|required| list_of(required, "nodeSelectorTerms"))
     };
     let Some(old_terms) = terms(old) else {
         return Vec::new();
@@ -335,14 +336,14 @@ fn node_affinity_mutation<'a>(new: Option<&'a Value>, old: Option<&'a Value>) ->
     let mut errs = Vec::new();
     for (i, (old_term, new_term)) in old_terms.iter().zip(new_terms).enumerate() {
         let only_additions = ["matchExpressions", "matchFields"].iter().all(|field| {
-            let o = arr(old_term, field);
-            let n = arr(new_term, field);
+            let o = list_of(old_term, field);
+            let n = list_of(new_term, field);
             o.is_empty() || (n.len() >= o.len() && n[..o.len()] == *o)
         });
-        let was_empty =
-            arr(old_term, "matchExpressions").is_empty() && arr(old_term, "matchFields").is_empty();
-        let gained = !arr(new_term, "matchExpressions").is_empty()
-            || !arr(new_term, "matchFields").is_empty();
+        let was_empty = list_of(old_term, "matchExpressions").is_empty()
+            && list_of(old_term, "matchFields").is_empty();
+        let gained = !list_of(new_term, "matchExpressions").is_empty()
+            || !list_of(new_term, "matchFields").is_empty();
         if !only_additions || (was_empty && gained) {
             errs.push(Cause::invalid(
                 &index(path, i),
@@ -421,7 +422,7 @@ pub fn status_update(new: &Value, old: &Value) -> Vec<Cause> {
     let new_spec = get(new, "spec").unwrap_or(&empty);
     let old_spec = get(old, "spec").unwrap_or(&empty);
     let system = ["PodScheduled", "Ready", "Initialized"];
-    for (i, condition) in arr(new_status, "conditions").iter().enumerate() {
+    for (i, condition) in list_of(new_status, "conditions").iter().enumerate() {
         let kind = str_of(condition, "type");
         if !system.contains(&kind) {
             errs.extend(qualified_name(
@@ -465,7 +466,7 @@ pub fn status_update(new: &Value, old: &Value) -> Vec<Cause> {
         old_status,
         "initContainerStatuses",
         restart_policy,
-        arr(old_spec, "initContainers"),
+        list_of(old_spec, "initContainers"),
     ));
     errs.extend(state_transitions(
         new_status,
@@ -497,22 +498,22 @@ fn state_transitions(
             .and_then(|st| get(st, "terminated"))
             .cloned()
     };
-    for (i, old) in arr(old_status, list).iter().enumerate() {
+    for (i, old) in list_of(old_status, list).iter().enumerate() {
         let Some(term) = terminated(old) else {
             continue;
         };
-        if int(&term, "exitCode").unwrap_or(0) != 0 && restart_policy == "OnFailure" {
+        if int_of(&term, "exitCode").unwrap_or(0) != 0 && restart_policy == "OnFailure" {
             continue;
         }
         let name = str_of(old, "name");
         let restartable = init_containers
             .iter()
-            .find(|c| str_of(c, "name") == name)
+            .find(|c| str_of(*c, "name") == name)
             .is_some_and(|c| str_of(c, "restartPolicy") == "Always");
         if restartable {
             continue;
         }
-        for new in arr(new_status, list) {
+        for new in list_of(new_status, list) {
             if str_of(new, "name") == name && terminated(new).is_none() {
                 errs.push(Cause::forbidden(
                     &format!("status.{list}[{i}].state"),
@@ -527,12 +528,12 @@ fn state_transitions(
 /// `validatePodResourceClaimStatuses`.
 fn resource_claim_statuses(status: &Value, spec: &Value) -> Vec<Cause> {
     let mut errs = Vec::new();
-    let claims: Vec<&str> = arr(spec, "resourceClaims")
+    let claims: Vec<&str> = list_of(spec, "resourceClaims")
         .iter()
         .map(|c| str_of(c, "name"))
         .collect();
     let mut seen = Vec::new();
-    for (i, s) in arr(status, "resourceClaimStatuses").iter().enumerate() {
+    for (i, s) in list_of(status, "resourceClaimStatuses").iter().enumerate() {
         let p = format!("status.resourceClaimStatuses[{i}].name");
         let name = str_of(s, "name");
         if !claims.contains(&name) {

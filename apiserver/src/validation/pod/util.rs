@@ -1,8 +1,9 @@
-//! What the pod validators share: `field.Path` building, reading the JSON form of the object
-//! (a missing or `null` field reads as Go's zero value), and the small checks of
+//! What the pod validators share beyond `common`'s JSON readers: `field.Path` building, the
+//! readers only pod fields need (a missing or `null` field reads as Go's zero value), and the
+//! small checks of
 //! `k8s.io/apimachinery/pkg/util/validation` and `apis/meta/v1/validation` they call.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::Cause;
 use crate::names;
@@ -26,34 +27,6 @@ pub fn index(path: &str, i: usize) -> String {
 /// `path.Key(k)`.
 pub fn key(path: &str, k: &str) -> String {
     format!("{path}[{k}]")
-}
-
-/// A field that is set: present and not `null`.
-pub fn get<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
-    v.get(k).filter(|v| !v.is_null())
-}
-
-/// A string field, `""` when unset.
-pub fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
-    v.get(k).and_then(Value::as_str).unwrap_or("")
-}
-
-/// A list field, empty when unset.
-pub fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-}
-
-/// An object field, `None` when unset.
-pub fn obj<'a>(v: &'a Value, k: &str) -> Option<&'a Map<String, Value>> {
-    v.get(k).and_then(Value::as_object)
-}
-
-/// An integer field, `None` when unset.
-pub fn int(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).and_then(Value::as_i64)
 }
 
 /// A boolean field, `false` when unset.

@@ -6,13 +6,13 @@ use serde_json::Value;
 
 use super::containers::{object_field_selector, pull_policy, resource_field_selector};
 use super::util::{
-    arr, child, get, index, int, key, local_descending_path, local_non_reserved_path,
-    path_no_backsteps, quantity, str_of,
+    child, index, key, local_descending_path, local_non_reserved_path, path_no_backsteps, quantity,
 };
 use crate::error::Cause;
 use crate::names;
 use crate::validation::common::{
-    dns1123_label, go_string_slice, host_path_type, inclusive_range_error, invalid_each,
+    dns1123_label, get, go_string_slice, host_path_type, inclusive_range_error, int_of,
+    invalid_each, list_of, str_of,
 };
 
 const FILE_MODE: &str = "must be a number between 0 and 0777 (octal), both inclusive";
@@ -75,7 +75,7 @@ pub fn volumes<'a>(
     let created_pvcs: HashSet<String> = match pod_name {
         Some(pod) => volumes
             .iter()
-            .filter(|v| get(v, "ephemeral").is_some())
+            .filter(|v| get(*v, "ephemeral").is_some())
             .map(|v| format!("{pod}-{}", str_of(v, "name")))
             .collect(),
         None => HashSet::new(),
@@ -155,7 +155,7 @@ fn source(
             "persistentVolumeClaim" => required(src, &["claimName"], &p),
             "rbd" => {
                 let mut e = Vec::new();
-                if arr(src, "monitors").is_empty() {
+                if list_of(src, "monitors").is_empty() {
                     e.push(Cause::required(&child(&p, "monitors"), ""));
                 }
                 e.extend(required(src, &["image"], &p));
@@ -167,7 +167,7 @@ fn source(
                 e
             }
             "cephfs" => {
-                if arr(src, "monitors").is_empty() {
+                if list_of(src, "monitors").is_empty() {
                     vec![Cause::required(
                         &child(&child(path, "cephfs"), "monitors"),
                         "",
@@ -253,7 +253,7 @@ fn host_path(src: &Value, path: &str) -> Vec<Cause> {
 /// GCE persistent disks and AWS EBS volumes: the id and the partition.
 fn disk(src: &Value, id: &str, path: &str) -> Vec<Cause> {
     let mut errs = required(src, &[id], path);
-    let partition = int(src, "partition").unwrap_or(0);
+    let partition = int_of(src, "partition").unwrap_or(0);
     if !(0..=255).contains(&partition) {
         errs.push(Cause::invalid(
             &child(path, "partition"),
@@ -266,7 +266,7 @@ fn disk(src: &Value, id: &str, path: &str) -> Vec<Cause> {
 
 /// A file mode field.
 fn mode(src: &Value, field: &str, path: &str) -> Option<Cause> {
-    let m = int(src, field)?;
+    let m = int_of(src, field)?;
     (!(0..=0o777).contains(&m))
         .then(|| Cause::invalid(&child(path, field), &Value::from(m), FILE_MODE))
 }
@@ -275,7 +275,7 @@ fn mode(src: &Value, field: &str, path: &str) -> Option<Cause> {
 fn key_to_paths(src: &Value, name_field: &str, path: &str) -> Vec<Cause> {
     let mut errs = required(src, &[name_field], path);
     errs.extend(mode(src, "defaultMode", path));
-    for (i, item) in arr(src, "items").iter().enumerate() {
+    for (i, item) in list_of(src, "items").iter().enumerate() {
         errs.extend(key_to_path(item, &index(&child(path, "items"), i)));
     }
     errs
@@ -373,7 +373,7 @@ fn downward_api_file(file: &Value, path: &str) -> Vec<Cause> {
 
 fn downward_api(src: &Value, path: &str) -> Vec<Cause> {
     let mut errs: Vec<Cause> = mode(src, "defaultMode", path).into_iter().collect();
-    for file in arr(src, "items") {
+    for file in list_of(src, "items") {
         errs.extend(downward_api_file(file, path));
     }
     errs
@@ -381,8 +381,8 @@ fn downward_api(src: &Value, path: &str) -> Vec<Cause> {
 
 fn fc(src: &Value, path: &str) -> Vec<Cause> {
     let mut errs = Vec::new();
-    let wwns = arr(src, "targetWWNs");
-    let wwids = arr(src, "wwids");
+    let wwns = list_of(src, "targetWWNs");
+    let wwids = list_of(src, "wwids");
     let p = child(path, "targetWWNs");
     if wwns.is_empty() && wwids.is_empty() {
         errs.push(Cause::required(
@@ -398,7 +398,7 @@ fn fc(src: &Value, path: &str) -> Vec<Cause> {
         ));
     }
     if !wwns.is_empty() {
-        match int(src, "lun") {
+        match int_of(src, "lun") {
             None => errs.push(Cause::required(
                 &child(path, "lun"),
                 "lun is required if targetWWNs is specified",
@@ -517,7 +517,7 @@ fn projected(src: &Value, path: &str) -> Vec<Cause> {
     let mut paths = HashSet::new();
     let conflict =
         |value: &str| Cause::invalid(path, &Value::from(value), "conflicting duplicate paths");
-    for (i, source) in arr(src, "sources").iter().enumerate() {
+    for (i, source) in list_of(src, "sources").iter().enumerate() {
         let sp = index(&child(path, "sources"), i);
         let mut count = 0;
         for kind in ["secret", "configMap"] {
@@ -528,7 +528,7 @@ fn projected(src: &Value, path: &str) -> Vec<Cause> {
             if name.is_empty() {
                 errs.push(Cause::required(&child(&kp, "name"), ""));
             }
-            for (j, item) in arr(s, "items").iter().enumerate() {
+            for (j, item) in list_of(s, "items").iter().enumerate() {
                 errs.extend(key_to_path(item, &index(&child(&kp, "items"), j)));
                 let item_path = str_of(item, "path");
                 if !item_path.is_empty() && !paths.insert(item_path.to_owned()) {
@@ -539,7 +539,7 @@ fn projected(src: &Value, path: &str) -> Vec<Cause> {
         if let Some(d) = get(source, "downwardAPI") {
             count += 1;
             let dp = child(&sp, "downwardAPI");
-            for file in arr(d, "items") {
+            for file in list_of(d, "items") {
                 errs.extend(downward_api_file(file, &dp));
                 let file_path = str_of(file, "path");
                 if !file_path.is_empty() && !paths.insert(file_path.to_owned()) {
@@ -550,7 +550,7 @@ fn projected(src: &Value, path: &str) -> Vec<Cause> {
         if let Some(token) = get(source, "serviceAccountToken") {
             count += 1;
             let tp = child(&sp, "serviceAccountToken");
-            let expiration = int(token, "expirationSeconds").unwrap_or(0);
+            let expiration = int_of(token, "expirationSeconds").unwrap_or(0);
             if expiration < 600 {
                 errs.push(Cause::invalid(
                     &child(&tp, "expirationSeconds"),
