@@ -54,23 +54,14 @@ pub struct Cause {
 impl Cause {
     /// `field.Invalid(path, value, detail)`.
     pub fn invalid(field: &str, value: &Value, detail: &str) -> Self {
-        Self {
-            reason: "FieldValueInvalid",
-            message: format!("Invalid value: {}: {detail}", render_value(value)),
-            field: field.to_owned(),
-        }
+        Self::invalid_shown(field, &render_value(value), detail)
     }
 
     /// `field.Required(path, detail)`.
     pub fn required(field: &str, detail: &str) -> Self {
-        let message = if detail.is_empty() {
-            "Required value".to_owned()
-        } else {
-            format!("Required value: {detail}")
-        };
         Self {
             reason: "FieldValueRequired",
-            message,
+            message: with_detail("Required value".to_owned(), detail),
             field: field.to_owned(),
         }
     }
@@ -86,33 +77,45 @@ impl Cause {
 
     /// `field.NotSupported(path, value, supported)`.
     pub fn not_supported(field: &str, value: &Value, supported: &[&str]) -> Self {
-        let supported: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
+        Self::not_supported_shown(field, &render_value(value), supported)
+    }
+
+    /// `field.NotSupported(path, value, supported)` for a value already printed as Go prints it
+    /// (a struct's `%#v`).
+    pub fn not_supported_shown(field: &str, shown: &str, supported: &[&str]) -> Self {
+        let supported: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
         Self {
             reason: "FieldValueNotSupported",
             message: format!(
-                "Unsupported value: {}: supported values: {}",
-                render_value(value),
+                "Unsupported value: {shown}: supported values: {}",
                 supported.join(", ")
             ),
             field: field.to_owned(),
         }
     }
 
-    /// `field.Invalid(path, value, detail)` for a value Go prints through its `String()` method
-    /// (a `resource.Quantity`, a `core.ResourceName`): `shown` as is, unquoted.
+    /// `field.Invalid(path, value, detail)` for a value already printed as Go prints it: through
+    /// its `String()` method (a `resource.Quantity`, a `core.ResourceName`) or as a struct's or
+    /// map's `%#v`; `shown` as is, unquoted.
     pub fn invalid_shown(field: &str, shown: &str, detail: &str) -> Self {
         Self {
             reason: "FieldValueInvalid",
-            message: format!("Invalid value: {shown}: {detail}"),
+            message: with_detail(format!("Invalid value: {shown}"), detail),
             field: field.to_owned(),
         }
     }
 
     /// `field.Duplicate(path, value)`.
     pub fn duplicate(field: &str, value: &Value) -> Self {
+        Self::duplicate_shown(field, &render_value(value), "")
+    }
+
+    /// `field.Duplicate(path, value)` for a value already printed as Go prints it (a struct's
+    /// `%#v`), with the detail some callers set afterwards.
+    pub fn duplicate_shown(field: &str, shown: &str, detail: &str) -> Self {
         Self {
             reason: "FieldValueDuplicate",
-            message: format!("Duplicate value: {}", render_value(value)),
+            message: with_detail(format!("Duplicate value: {shown}"), detail),
             field: field.to_owned(),
         }
     }
@@ -150,6 +153,15 @@ impl Cause {
     pub fn full(&self) -> String {
         format!("{}: {}", self.field, self.message)
     }
+}
+
+/// `field.Error.ErrorBody`'s tail: `: <detail>` when there is a detail.
+fn with_detail(mut body: String, detail: &str) -> String {
+    if !detail.is_empty() {
+        body.push_str(": ");
+        body.push_str(detail);
+    }
+    body
 }
 
 /// How `field.Error` prints a bad value: strings quoted, numbers and booleans bare.

@@ -5,9 +5,8 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    IMMUTABLE, at, get, go_label_selector, has_label, int_of, invalid_go,
-    label_selector_as_selector, list_of, nonnegative_at, plain, qualified_name, str_of,
-    validate_label_selector,
+    IMMUTABLE, at, get, go_label_selector, has_label, int_of, label_selector_as_selector, list_of,
+    nonnegative_at, plain, qualified_name, str_of, validate_label_selector,
 };
 use super::cron::parse_standard;
 use super::pod::validate_pod_template_spec;
@@ -105,7 +104,7 @@ fn generated_selector(obj: &Map<String, Value>, validate_batch_labels: bool) -> 
     if label_selector_as_selector(Some(selector))
         .is_ok_and(|s| !s.matches(Some(&Value::Object(expected))))
     {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             "spec.selector",
             &go_label_selector(Some(selector)),
             "`selector` not auto-generated",
@@ -533,7 +532,7 @@ fn on_exit_codes_requirement(req: &Value, path: &str, container_names: &[&str]) 
         .map(|v| v.as_i64().unwrap_or(0))
         .collect();
     if values.is_empty() {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             &values_path,
             &go_int32_slice(values_json),
             "at least one value is required",
@@ -562,7 +561,7 @@ fn on_exit_codes_requirement(req: &Value, path: &str, container_names: &[&str]) 
         }
     }
     if values.windows(2).any(|w| w[0] > w[1]) {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             &values_path,
             &go_int32_slice(values_json),
             "must be ordered",
@@ -700,7 +699,7 @@ fn job_spec_update(spec: Option<&Value>, old: &Map<String, Value>) -> Vec<Cause>
     let mut causes = validate_job_spec(spec);
     causes.extend(completions_update(spec, old_spec));
     if get(spec, "selector") != get(old_spec, "selector") {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             "spec.selector",
             &go_label_selector(get(spec, "selector")),
             IMMUTABLE,
@@ -732,7 +731,11 @@ fn job_spec_update(spec: Option<&Value>, old: &Map<String, Value>) -> Vec<Cause>
     ] {
         let new = get(spec, field);
         if new != get(old_spec, field) {
-            causes.push(invalid_go(&format!("spec.{field}"), &plain(new), IMMUTABLE));
+            causes.push(Cause::invalid_shown(
+                &format!("spec.{field}"),
+                &plain(new),
+                IMMUTABLE,
+            ));
         }
     }
     causes
@@ -747,7 +750,7 @@ fn completions_update(spec: Option<&Value>, old_spec: Option<&Value>) -> Option<
     }
     let field = "spec.completions";
     if str_of(spec, "completionMode") != "Indexed" {
-        return Some(invalid_go(
+        return Some(Cause::invalid_shown(
             field,
             &new.map_or("null".to_owned(), |n| n.to_string()),
             IMMUTABLE,
@@ -886,7 +889,7 @@ fn cron_job_spec(spec: Option<&Value>, old: Option<Option<&Value>>) -> Vec<Cause
     let job_spec = at(spec, &["jobTemplate", "spec"]);
     causes.extend(job_spec_fields(job_spec, "spec.jobTemplate.spec"));
     if let Some(selector) = get(job_spec, "selector") {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             "spec.jobTemplate.spec.selector",
             &go_label_selector(Some(selector)),
             "`selector` will be auto-generated",

@@ -4,8 +4,8 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    dns1123_label, duplicate_go, get, go_string_slice, int_of, invalid_go, list_of, protocol,
-    qualified_name, str_of, valid_cidr, valid_ip, valid_port_num,
+    dns1123_label, get, go_string_slice, int_of, list_of, protocol, qualified_name, str_of,
+    valid_cidr, valid_ip, valid_port_num,
 };
 use crate::error::{Cause, go_quote};
 use crate::names;
@@ -31,7 +31,7 @@ pub fn node(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
                     .filter(|c| c.as_str().is_some_and(|c| c.contains(':')))
                     .count();
                 if cidrs.len() > 2 || v6 != 1 {
-                    causes.push(invalid_go(
+                    causes.push(Cause::invalid_shown(
                         "spec.podCIDRs",
                         &go_string_slice(get(spec, "podCIDRs")),
                         "may specify no more than one CIDR for each IP family",
@@ -51,7 +51,7 @@ pub fn node(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
             let addresses = list_of(obj.get("status"), "addresses");
             for (i, address) in addresses.iter().enumerate() {
                 if addresses[..i].contains(address) {
-                    causes.push(duplicate_go(
+                    causes.push(Cause::duplicate_shown(
                         &format!("status.addresses[{i}]"),
                         &format!(
                             "core.NodeAddress{{Type:{}, Address:{}}}",
@@ -130,7 +130,7 @@ fn taints(spec: Option<&Value>) -> Vec<Cause> {
                 None => "(*v1.Time)(nil)",
                 Some(_) => "(*v1.Time)(0xc000000000)",
             };
-            causes.push(duplicate_go(
+            causes.push(Cause::duplicate_shown(
                 &path,
                 &format!(
                     "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:{time_added}}}",

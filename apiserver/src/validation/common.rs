@@ -61,48 +61,6 @@ pub fn string_pairs(v: Option<&Value>) -> Vec<(&str, &str)> {
     pairs
 }
 
-/// `field.Invalid` whose value is printed as the given Go `%#v` rendering.
-pub fn invalid_go(field: &str, rendered: &str, detail: &str) -> Cause {
-    let message = if detail.is_empty() {
-        format!("Invalid value: {rendered}")
-    } else {
-        format!("Invalid value: {rendered}: {detail}")
-    };
-    Cause {
-        reason: "FieldValueInvalid",
-        message,
-        field: field.to_owned(),
-    }
-}
-
-/// `field.NotSupported` whose value is printed as the given Go `%#v` rendering.
-pub fn not_supported_go(field: &str, rendered: &str, supported: &[&str]) -> Cause {
-    let supported: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
-    Cause {
-        reason: "FieldValueNotSupported",
-        message: format!(
-            "Unsupported value: {rendered}: supported values: {}",
-            supported.join(", ")
-        ),
-        field: field.to_owned(),
-    }
-}
-
-/// `field.Duplicate` whose value is printed as the given Go `%#v` rendering, with the detail
-/// some callers set afterwards.
-pub fn duplicate_go(field: &str, rendered: &str, detail: &str) -> Cause {
-    let message = if detail.is_empty() {
-        format!("Duplicate value: {rendered}")
-    } else {
-        format!("Duplicate value: {rendered}: {detail}")
-    };
-    Cause {
-        reason: "FieldValueDuplicate",
-        message,
-        field: field.to_owned(),
-    }
-}
-
 /// `ValidateNonnegativeField`.
 pub fn nonnegative(value: i64, field: &str) -> Option<Cause> {
     (value < 0).then(|| Cause::invalid(field, &Value::from(value), NEGATIVE))
@@ -505,7 +463,7 @@ pub fn has_label(meta: Option<&Value>, path: &str, key: &str, expected: &str) ->
     let field = format!("{path}.labels[{key}]");
     match get(labels, key).and_then(Value::as_str) {
         None => Some(Cause::required(&field, expected)),
-        Some(actual) if actual != expected => Some(invalid_go(
+        Some(actual) if actual != expected => Some(Cause::invalid_shown(
             &field,
             &go_string_map(labels),
             &format!("must be '{expected}'"),

@@ -6,9 +6,9 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    dns1123_label, dns1123_subdomain, duplicate_go, get, go_int_or_string, go_string_slice,
-    go_strings, int_of, invalid_go, list_of, port_num_or_name, protocol, qualified_name, str_of,
-    string_pairs, valid_cidr, valid_ip, valid_port_num,
+    dns1123_label, dns1123_subdomain, get, go_int_or_string, go_string_slice, go_strings, int_of,
+    list_of, port_num_or_name, protocol, qualified_name, str_of, string_pairs, valid_cidr,
+    valid_ip, valid_port_num,
 };
 use crate::error::{Cause, go_quote};
 use crate::names;
@@ -224,7 +224,7 @@ fn validate_service(obj: &Map<String, Value>) -> Vec<Cause> {
     for (i, port) in ports.iter().enumerate() {
         let key = (str_of(port, "protocol"), int_of(port, "port").unwrap_or(0));
         if seen_ports.contains(&key) {
-            causes.push(duplicate_go(
+            causes.push(Cause::duplicate_shown(
                 &format!("spec.ports[{i}]"),
                 &format!(
                     "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:{}, NodePort:0}}",
@@ -429,14 +429,14 @@ fn cluster_ips_related_fields(spec: Option<&Value>) -> Vec<Cause> {
         if ips.is_empty() {
             causes.push(Cause::required(field, ""));
         } else if ips[0] != cluster_ip {
-            causes.push(invalid_go(
+            causes.push(Cause::invalid_shown(
                 field,
                 &ips_value(),
                 "first value must match `clusterIP`",
             ));
         }
     } else if !ips.is_empty() {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             field,
             &ips_value(),
             "must be empty when `clusterIP` is not specified",
@@ -474,7 +474,7 @@ fn cluster_ips_related_fields(spec: Option<&Value>) -> Vec<Cause> {
         if i == 0 && *ip == "None" {
             if ips.len() > 1 {
                 invalid_ips = true;
-                causes.push(invalid_go(
+                causes.push(Cause::invalid_shown(
                     field,
                     &ips_value(),
                     "'None' must be the first and only value",
@@ -488,7 +488,7 @@ fn cluster_ips_related_fields(spec: Option<&Value>) -> Vec<Cause> {
         }
     }
     if ips.len() > 2 {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             field,
             &ips_value(),
             "may only hold up to 2 values",
@@ -501,7 +501,7 @@ fn cluster_ips_related_fields(spec: Option<&Value>) -> Vec<Cause> {
     if ips.len() > 1 {
         let v6 = ips.iter().filter(|ip| is_v6(ip)).count();
         if ips.len() != 2 || v6 != 1 {
-            causes.push(invalid_go(
+            causes.push(Cause::invalid_shown(
                 field,
                 &ips_value(),
                 "may specify no more than one IP for each IP family",
@@ -541,7 +541,7 @@ fn upgrade_downgrade_cluster_ips(old: &Map<String, Value>, new: &Map<String, Val
     let (old_ips, new_ips) = (cluster_ips(old_spec), cluster_ips(new_spec));
     let rendered = go_string_slice(get(new_spec, "clusterIPs"));
     let changed = |i: usize| {
-        invalid_go(
+        Cause::invalid_shown(
             &format!("spec.clusterIPs[{i}]"),
             &rendered,
             "may not change once set",
@@ -556,7 +556,7 @@ fn upgrade_downgrade_cluster_ips(old: &Map<String, Value>, new: &Map<String, Val
         }
     } else if old_ips.len() > new_ips.len() {
         if new_ips.is_empty() {
-            causes.push(invalid_go(
+            causes.push(Cause::invalid_shown(
                 "spec.clusterIPs[0]",
                 &rendered,
                 "primary clusterIP can not be unset",
@@ -604,19 +604,27 @@ fn upgrade_downgrade_ip_families(old: &Map<String, Value>, new: &Map<String, Val
     if old_families.len() == new_families.len() {
         for (old_family, new_family) in old_families.iter().zip(&new_families) {
             if old_family != new_family {
-                causes.push(invalid_go(path, &families_value, "may not change once set"));
+                causes.push(Cause::invalid_shown(
+                    path,
+                    &families_value,
+                    "may not change once set",
+                ));
             }
         }
     } else if old_families.len() > new_families.len() {
         if cluster_ips(new_spec).is_empty() {
-            causes.push(invalid_go(
+            causes.push(Cause::invalid_shown(
                 path,
                 &families_value,
                 "primary ipFamily can not be unset",
             ));
         }
         if !new_families.is_empty() && new_families[0] != old_families[0] {
-            causes.push(invalid_go(path, &ips_value, "may not change once set"));
+            causes.push(Cause::invalid_shown(
+                path,
+                &ips_value,
+                "may not change once set",
+            ));
         }
         if new_families.len() == 1 && str_of(new_spec, "ipFamilyPolicy") != "SingleStack" {
             causes.push(Cause::invalid(
@@ -626,7 +634,11 @@ fn upgrade_downgrade_ip_families(old: &Map<String, Value>, new: &Map<String, Val
             ));
         }
     } else if !old_families.is_empty() && new_families[0] != old_families[0] {
-        causes.push(invalid_go(path, &ips_value, "may not change once set"));
+        causes.push(Cause::invalid_shown(
+            path,
+            &ips_value,
+            "may not change once set",
+        ));
     }
     causes
 }

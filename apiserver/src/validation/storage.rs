@@ -4,8 +4,7 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    IMMUTABLE, get, host_path_type, invalid_go, list_of, not_supported_go, obj_of, plain, str_of,
-    validate_label_selector,
+    IMMUTABLE, get, host_path_type, list_of, obj_of, plain, str_of, validate_label_selector,
 };
 use crate::error::Cause;
 use crate::names;
@@ -181,7 +180,11 @@ fn persistent_volume_spec(spec: Option<&Value>) -> Vec<Cause> {
             None => "core.ResourceList(nil)".to_owned(),
             Some(capacity) => capacity.to_string(),
         };
-        causes.push(not_supported_go("spec.capacity", &rendered, &["storage"]));
+        causes.push(Cause::not_supported_shown(
+            "spec.capacity",
+            &rendered,
+            &["storage"],
+        ));
     }
     let mut resources: Vec<(&String, &Value)> = capacity.into_iter().flatten().collect();
     resources.sort_by_key(|(k, _)| k.as_str());
@@ -319,7 +322,7 @@ pub fn persistent_volume(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Caus
             }
             let mode = get(spec, "volumeMode");
             if mode != get(old_spec, "volumeMode") {
-                causes.push(invalid_go("volumeMode", &plain(mode), IMMUTABLE));
+                causes.push(Cause::invalid_shown("volumeMode", &plain(mode), IMMUTABLE));
             }
             if get(old_spec, "nodeAffinity").is_some()
                 && get(spec, "nodeAffinity") != get(old_spec, "nodeAffinity")
@@ -506,7 +509,7 @@ pub fn persistent_volume_claim(obj: &Map<String, Value>, write: Write<'_>) -> Ve
     }
     let mode = get(spec, "volumeMode");
     if mode != get(old_spec, "volumeMode") {
-        causes.push(invalid_go("volumeMode", &plain(mode), IMMUTABLE));
+        causes.push(Cause::invalid_shown("volumeMode", &plain(mode), IMMUTABLE));
     }
     if get(old_spec, "volumeAttributesClassName").is_some() {
         match get(spec, "volumeAttributesClassName").and_then(Value::as_str) {

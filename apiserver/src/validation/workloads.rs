@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use super::Write;
 use super::common::{
     IMMUTABLE, Selector, at, dns1123_label, get, go_int_or_string, go_label_selector,
-    go_string_map, int_of, invalid_go, label_selector_as_selector, map_selector, nonnegative,
-    nonnegative_at, not_supported_go, selector_size, str_of, validate_label_selector,
+    go_string_map, int_of, label_selector_as_selector, map_selector, nonnegative, nonnegative_at,
+    selector_size, str_of, validate_label_selector,
 };
 use super::pod::validate_pod_template_spec;
 use crate::error::Cause;
@@ -119,7 +119,7 @@ fn spec_with_immutable_selector(
 fn selector_immutable(obj: &Map<String, Value>, old: &Map<String, Value>) -> Option<Cause> {
     let new = at(obj.get("spec"), &["selector"]);
     let old = at(old.get("spec"), &["selector"]);
-    (new != old).then(|| invalid_go("spec.selector", &go_label_selector(new), IMMUTABLE))
+    (new != old).then(|| Cause::invalid_shown("spec.selector", &go_label_selector(new), IMMUTABLE))
 }
 
 /// The selector checks of the Deployment and ReplicaSet specs (and StatefulSet's, with its
@@ -137,7 +137,7 @@ fn required_selector(
         Some(s) => {
             causes.extend(validate_label_selector(Some(s), "spec.selector"));
             if selector_size(s) == 0 {
-                causes.push(invalid_go(
+                causes.push(Cause::invalid_shown(
                     "spec.selector",
                     &go_label_selector(Some(s)),
                     &format!("empty selector is invalid for {what}"),
@@ -148,7 +148,7 @@ fn required_selector(
     match label_selector_as_selector(selector) {
         Ok(matcher) => (causes, Some(matcher)),
         Err(()) => {
-            causes.push(invalid_go(
+            causes.push(Cause::invalid_shown(
                 "spec.selector",
                 &go_label_selector(selector),
                 invalid_detail,
@@ -184,7 +184,7 @@ fn template_for_replicas(
 
 /// ``Invalid(<path>.metadata.labels, labels, "`selector` does not match template `labels`")``.
 pub fn does_not_match(template_path: &str, labels: Option<&Value>) -> Cause {
-    invalid_go(
+    Cause::invalid_shown(
         &format!("{template_path}.metadata.labels"),
         &go_string_map(labels),
         "`selector` does not match template `labels`",
@@ -268,7 +268,7 @@ fn deployment_strategy(strategy: Option<&Value>) -> Vec<Cause> {
             )],
             Some(rolling) => rolling_update_deployment(rolling, "spec.strategy.rollingUpdate"),
         },
-        other => vec![not_supported_go(
+        other => vec![Cause::not_supported_shown(
             "spec.strategy",
             &format!(
                 "apps.DeploymentStrategy{{Type:{}, RollingUpdate:{}}}",
@@ -296,7 +296,7 @@ fn rolling_update_deployment(rolling: &Value, path: &str) -> Vec<Cause> {
     let mut causes = positive_int_or_percent(unavailable, &format!("{path}.maxUnavailable"));
     causes.extend(positive_int_or_percent(surge, &format!("{path}.maxSurge")));
     if int_or_percent_value(unavailable) == 0 && int_or_percent_value(surge) == 0 {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             &format!("{path}.maxUnavailable"),
             &go_int_or_string(unavailable),
             "may not be 0 when `maxSurge` is 0",
@@ -312,7 +312,7 @@ fn rolling_update_deployment(rolling: &Value, path: &str) -> Vec<Cause> {
 /// `ValidatePositiveIntOrPercent`.
 fn positive_int_or_percent(v: Option<&Value>, path: &str) -> Vec<Cause> {
     match v {
-        Some(Value::String(s)) if percent(s).is_none() => vec![invalid_go(
+        Some(Value::String(s)) if percent(s).is_none() => vec![Cause::invalid_shown(
             path,
             &go_int_or_string(v),
             &crate::names::regex_error(
@@ -352,7 +352,8 @@ fn not_more_than_100_percent(v: Option<&Value>, path: &str) -> Option<Cause> {
         Some(Value::String(s)) => percent(s)?,
         _ => return None,
     };
-    (value > 100).then(|| invalid_go(path, &go_int_or_string(v), "must not be greater than 100%"))
+    (value > 100)
+        .then(|| Cause::invalid_shown(path, &go_int_or_string(v), "must not be greater than 100%"))
 }
 
 /// `ValidateReplicaSetSpec`.
@@ -379,7 +380,7 @@ fn daemon_set_spec(spec: Option<&Value>) -> Vec<Cause> {
         causes.push(does_not_match("spec.template", labels));
     }
     if let Some(s) = selector.filter(|s| selector_size(s) == 0) {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             "spec.selector",
             &go_label_selector(Some(s)),
             "empty selector is invalid for daemonset",
@@ -418,7 +419,7 @@ fn daemon_set_update_strategy(strategy: Option<&Value>) -> Vec<Cause> {
                 rolling_update_daemon_set(rolling, "spec.updateStrategy.rollingUpdate")
             }
         },
-        other => vec![not_supported_go(
+        other => vec![Cause::not_supported_shown(
             "spec.updateStrategy",
             &format!(
                 "apps.DaemonSetUpdateStrategy{{Type:{}, RollingUpdate:{}}}",
@@ -443,7 +444,7 @@ fn rolling_update_daemon_set(rolling: &Value, path: &str) -> Vec<Cause> {
     let has_unavailable = int_or_percent_value(unavailable) != 0;
     let has_surge = int_or_percent_value(surge) != 0;
     if has_unavailable && has_surge {
-        causes.push(invalid_go(
+        causes.push(Cause::invalid_shown(
             &surge_path,
             &go_int_or_string(surge),
             "may not be set when maxUnavailable is non-zero",
@@ -480,7 +481,7 @@ fn stateful_set_spec(spec: Option<&Value>, create: bool) -> Vec<Cause> {
         "" => causes.push(Cause::required("spec.updateStrategy", "")),
         "OnDelete" => {
             if let Some(rolling) = rolling {
-                causes.push(invalid_go(
+                causes.push(Cause::invalid_shown(
                     "spec.updateStrategy.rollingUpdate",
                     &go_rolling_update_stateful_set(rolling),
                     "only allowed for updateStrategy 'RollingUpdate'",
@@ -495,7 +496,7 @@ fn stateful_set_spec(spec: Option<&Value>, create: bool) -> Vec<Cause> {
                 ));
             }
         }
-        other => causes.push(invalid_go(
+        other => causes.push(Cause::invalid_shown(
             "spec.updateStrategy",
             &format!(
                 "apps.StatefulSetUpdateStrategy{{Type:{}, RollingUpdate:{}}}",
@@ -568,7 +569,7 @@ fn rolling_update_stateful_set(rolling: &Value, path: &str) -> Vec<Cause> {
         let field = format!("{path}.maxUnavailable");
         causes.extend(positive_int_or_percent(Some(unavailable), &field));
         if int_or_percent_value(Some(unavailable)) == 0 {
-            causes.push(invalid_go(
+            causes.push(Cause::invalid_shown(
                 &field,
                 &go_int_or_string(Some(unavailable)),
                 "cannot be 0",
