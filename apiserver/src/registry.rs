@@ -625,10 +625,20 @@ impl Registry {
             } else {
                 Grace::No
             };
-            if grace == Grace::Pending {
-                return Ok(deleted_answer(kind, &current, &old));
-            }
-            if let Grace::Mark { timestamp, period } = grace {
+            let mark = match grace {
+                Grace::Pending => return Ok(deleted_answer(kind, &current, &old)),
+                Grace::Mark { timestamp, period } => Some((timestamp, period)),
+                // `markAsDeleting`: a held object of a kind without graceful deletion is marked
+                // once, with no grace period.
+                Grace::No if kind.is_held(&old) || finalizer.is_some() => {
+                    if !meta_str(&old, "deletionTimestamp").is_empty() {
+                        return Ok(kind.served(&current.value, current.mod_revision));
+                    }
+                    Some((clock::now_unix(), 0))
+                }
+                Grace::No => None,
+            };
+            if let Some((timestamp, period)) = mark {
                 // Marked first (a MODIFIED event); gone only when nothing holds it and no
                 // grace is left, on the next round, as kube's store deletes after its update.
                 let mut marked = old.clone();
@@ -636,16 +646,18 @@ impl Registry {
                 if let Some(finalizer) = finalizer {
                     add_finalizer(meta, finalizer);
                 }
+                // The first mark bumps a tracked generation (`BeforeDelete`, `markAsDeleting`).
+                if !meta.contains_key("deletionTimestamp")
+                    && let Some(generation) = meta.get("generation").and_then(Value::as_i64)
+                    && generation > 0
+                {
+                    meta.insert("generation".into(), json!(generation + 1));
+                }
                 meta.insert(
                     "deletionTimestamp".into(),
                     Value::String(clock::rfc3339(timestamp)),
                 );
                 meta.insert("deletionGracePeriodSeconds".into(), json!(period));
-                if let Some(generation) = meta.get("generation").and_then(Value::as_i64)
-                    && generation > 0
-                {
-                    meta.insert("generation".into(), json!(generation + 1));
-                }
                 let held = kind.is_held(&marked);
                 match self
                     .write_over(kind, &current, &old, marked, options.dry_run, false)
@@ -655,28 +667,6 @@ impl Registry {
                         return Ok(written.body);
                     }
                     _ => continue,
-                }
-            }
-            if kind.is_held(&old) || finalizer.is_some() {
-                if !meta_str(&old, "deletionTimestamp").is_empty() {
-                    return Ok(kind.served(&current.value, current.mod_revision));
-                }
-                let mut marked = old.clone();
-                let meta = meta_mut(&mut marked);
-                if let Some(finalizer) = finalizer {
-                    add_finalizer(meta, finalizer);
-                }
-                meta.insert(
-                    "deletionTimestamp".into(),
-                    Value::String(clock::now_rfc3339()),
-                );
-                meta.insert("deletionGracePeriodSeconds".into(), json!(0));
-                match self
-                    .write_over(kind, &current, &old, marked, options.dry_run, false)
-                    .await?
-                {
-                    Some(written) => return Ok(written.body),
-                    None => continue,
                 }
             }
             if !options.dry_run {

@@ -2281,6 +2281,11 @@ async fn pods_are_deleted_gracefully_when_bound_to_a_node() {
         .await
         .json();
     assert_eq!(shorter["metadata"]["deletionGracePeriodSeconds"], 10);
+    // Only the first mark bumps the generation.
+    assert_eq!(
+        shorter["metadata"]["generation"],
+        marked["metadata"]["generation"]
+    );
     assert_eq!(at(&shorter), first - 20);
 
     let forced = app
@@ -2603,4 +2608,37 @@ async fn repeated_yaml_keys_are_reported_with_their_lines() {
     assert_eq!(warned.status, StatusCode::CREATED, "{}", warned.text());
     assert_eq!(warned.warnings().len(), 6);
     assert_eq!(warned.json()["spec"]["paused"], false);
+}
+
+/// `markAsDeleting`: an object held by a finalizer is marked once, bumping its generation;
+/// deleting it again changes nothing.
+#[tokio::test]
+async fn a_held_object_is_marked_once_with_its_generation_bumped() {
+    let app = app().await;
+    let uri = "/apis/apps/v1/namespaces/default/deployments";
+    let created = app
+        .call(
+            Method::POST,
+            uri,
+            Some(
+                json!({"metadata": {"name": "held", "finalizers": ["example.com/hold"]},
+                "spec": workload_spec(1)}),
+            ),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.json()["metadata"]["generation"], 1);
+    let marked = app
+        .call(Method::DELETE, &format!("{uri}/held"), None)
+        .await
+        .json();
+    assert_eq!(marked["metadata"]["generation"], 2);
+    assert_eq!(marked["metadata"]["deletionGracePeriodSeconds"], 0);
+    let revision = app.revision().await;
+    let again = app
+        .call(Method::DELETE, &format!("{uri}/held"), None)
+        .await
+        .json();
+    assert_eq!(again["metadata"]["generation"], 2);
+    assert_eq!(app.revision().await, revision);
 }
