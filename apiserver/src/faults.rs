@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -33,18 +34,21 @@ pub enum WatchFault {
 /// The faults armed on one server.
 #[derive(Debug)]
 pub struct Faults {
+    /// Whether a conflict or a latency was ever armed: until then requests pay one atomic load.
+    armed: AtomicBool,
     /// `(group, resource)` → how many more writes get a 409.
     conflicts: Mutex<HashMap<(String, String), u32>>,
     /// Verb (`get`, `list`, `watch`, `create`, `update`, `patch`, `delete`,
     /// `deletecollection`) → added latency.
     latency: Mutex<HashMap<String, Duration>>,
-    /// Bumped with each watch fault; every open watch follows it.
-    watches: tokio::sync::watch::Sender<Option<(u64, WatchFault)>>,
+    /// The last watch fault; every open watch reacts to each one sent after it opened.
+    watches: tokio::sync::watch::Sender<Option<WatchFault>>,
 }
 
 impl Default for Faults {
     fn default() -> Self {
         Self {
+            armed: AtomicBool::new(false),
             conflicts: Mutex::default(),
             latency: Mutex::default(),
             watches: tokio::sync::watch::Sender::new(None),
@@ -55,6 +59,7 @@ impl Default for Faults {
 impl Faults {
     /// The next `count` writes to `group/resource` answer 409 Conflict.
     pub fn conflict_next_writes(&self, group: &str, resource: &str, count: u32) {
+        self.armed.store(true, Ordering::Relaxed);
         self.conflicts
             .lock()
             .insert((group.to_owned(), resource.to_owned()), count);
@@ -74,6 +79,7 @@ impl Faults {
 
     /// Every request of `verb` waits `delay` first (`Duration::ZERO` clears it).
     pub fn set_latency(&self, verb: &str, delay: Duration) {
+        self.armed.store(true, Ordering::Relaxed);
         let mut latency = self.latency.lock();
         if delay.is_zero() {
             latency.remove(verb);
@@ -82,20 +88,22 @@ impl Faults {
         }
     }
 
+    /// Whether any request fault (conflicts, latency) was ever armed.
+    pub fn armed(&self) -> bool {
+        self.armed.load(Ordering::Relaxed)
+    }
+
     pub fn latency(&self, verb: &str) -> Option<Duration> {
         self.latency.lock().get(verb).copied()
     }
 
     /// Applies `fault` to every watch open now.
     pub fn watches(&self, fault: WatchFault) {
-        self.watches.send_modify(|current| {
-            let generation = current.map_or(1, |(g, _)| g + 1);
-            *current = Some((generation, fault));
-        });
+        self.watches.send_replace(Some(fault));
     }
 
     /// What a watch opening now follows: it reacts to faults injected after this.
-    pub fn watch_faults(&self) -> tokio::sync::watch::Receiver<Option<(u64, WatchFault)>> {
+    pub fn watch_faults(&self) -> tokio::sync::watch::Receiver<Option<WatchFault>> {
         let mut receiver = self.watches.subscribe();
         receiver.mark_unchanged();
         receiver
@@ -145,7 +153,9 @@ mod tests {
     #[test]
     fn conflicts_count_down_per_resource() {
         let faults = Faults::default();
+        assert!(!faults.armed());
         faults.conflict_next_writes("", "configmaps", 2);
+        assert!(faults.armed());
         assert!(!faults.take_conflict("apps", "configmaps"));
         assert!(faults.take_conflict("", "configmaps"));
         assert!(faults.take_conflict("", "configmaps"));
@@ -170,6 +180,6 @@ mod tests {
         assert!(!receiver.has_changed().unwrap());
         faults.watches(WatchFault::Expire);
         assert!(receiver.has_changed().unwrap());
-        assert_eq!(*receiver.borrow_and_update(), Some((2, WatchFault::Expire)));
+        assert_eq!(*receiver.borrow_and_update(), Some(WatchFault::Expire));
     }
 }

@@ -298,6 +298,9 @@ async fn inject_faults(
     named: bool,
     uri: &Uri,
 ) -> ApiResult<()> {
+    if !state.faults.armed() {
+        return Ok(());
+    }
     let verb = match (method, named) {
         (&Method::GET, _) if target.watch_path || query_flag(uri, "watch") => "watch",
         (&Method::GET, true) => "get",

@@ -39,7 +39,7 @@ pub struct WatchRequest {
     /// Flips to true when the server shuts down; open watches then end.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Injected watch faults (`faults`): expire or drop this watch.
-    pub faults: tokio::sync::watch::Receiver<Option<(u64, WatchFault)>>,
+    pub faults: tokio::sync::watch::Receiver<Option<WatchFault>>,
     /// How event objects are written (as themselves, as Tables, as partial metadata).
     pub presenter: Presenter,
 }
@@ -185,12 +185,12 @@ async fn next_chunk(mut st: State) -> Option<(Result<Bytes, Infallible>, State)>
             Ok(()) = faults.changed() => {
                 st.req.faults.mark_unchanged();
                 match *faults.borrow() {
-                    Some((_, WatchFault::Expire)) => {
+                    Some(WatchFault::Expire) => {
                         st.done = true;
                         let revision = st.watcher.revision();
                         return Some((Ok(error_event(revision, revision + 1)), st));
                     }
-                    Some((_, WatchFault::Drop)) => return None,
+                    Some(WatchFault::Drop) => return None,
                     None => {}
                 }
             }

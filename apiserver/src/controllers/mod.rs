@@ -100,28 +100,58 @@ pub async fn start(state: &Arc<AppState>) {
     }
     if controllers.root_ca_cert_publisher {
         root_ca_pass(state).await;
-        spawn(state, "/registry/namespaces/", root_ca_pass);
-        spawn(state, "/registry/configmaps/", root_ca_pass);
+        spawn(state, "/registry/namespaces/", any_change, root_ca_pass);
+        // Only the publisher's own ConfigMaps, not every ConfigMap write.
+        spawn(
+            state,
+            "/registry/configmaps/",
+            |e| e.kv.key.ends_with(b"/kube-root-ca.crt"),
+            root_ca_pass,
+        );
     }
     if controllers.namespace {
-        spawn(state, "/registry/namespaces/", namespace_pass);
+        spawn(state, "/registry/namespaces/", any_change, namespace_pass);
     }
     if controllers.serviceaccount {
-        spawn(state, "/registry/namespaces/", serviceaccount_pass);
-        spawn(state, "/registry/serviceaccounts/", serviceaccount_pass);
+        spawn(
+            state,
+            "/registry/namespaces/",
+            any_change,
+            serviceaccount_pass,
+        );
+        spawn(
+            state,
+            "/registry/serviceaccounts/",
+            any_change,
+            serviceaccount_pass,
+        );
     }
     if controllers.garbagecollector {
         gc::start(state);
     }
     if controllers.podgc {
-        spawn(state, "/registry/pods/", podgc_pass);
+        // Only pods being deleted (a node that goes away is noticed on the resync tick).
+        spawn(
+            state,
+            "/registry/pods/",
+            |e| e.kind == kubemem_store::EventKind::Put && is_deleting(&e.kv.value),
+            podgc_pass,
+        );
     }
 }
 
 type Pass = for<'a> fn(&'a AppState) -> crate::backend::BackendFuture<'a, ()>;
 
-/// Runs `pass` at start, after every change under `prefix`, and on every resync tick.
-fn spawn(state: &Arc<AppState>, prefix: &'static str, pass: Pass) {
+/// Which changes under a controller's prefix call for a pass.
+type Interest = fn(&kubemem_store::Event) -> bool;
+
+fn any_change(_: &kubemem_store::Event) -> bool {
+    true
+}
+
+/// Runs `pass` at start, after every change under `prefix` that `interest` picks, and on every
+/// resync tick.
+fn spawn(state: &Arc<AppState>, prefix: &'static str, interest: Interest, pass: Pass) {
     let state = Arc::clone(state);
     tokio::spawn(async move {
         let mut shutdown = state.shutdown();
@@ -134,20 +164,25 @@ fn spawn(state: &Arc<AppState>, prefix: &'static str, pass: Pass) {
             return;
         };
         let mut tick = tokio::time::interval(RESYNC);
+        let mut due = true;
         loop {
-            pass(&state).await;
+            if due {
+                pass(&state).await;
+            }
             tokio::select! {
-                changed = watcher.next() => {
-                    if changed.is_err() {
+                changed = watcher.next() => match changed {
+                    Ok(batch) => due = batch.events.iter().any(interest),
+                    Err(_) => {
                         // Compacted past this watcher: follow from now on.
                         let now = state.registry.backend().current_revision() + 1;
                         match state.registry.backend().watch(Bytes::from_static(prefix.as_bytes()), now) {
                             Ok(w) => watcher = w,
                             Err(_) => return,
                         }
+                        due = true;
                     }
-                }
-                _ = tick.tick() => {}
+                },
+                _ = tick.tick() => due = true,
                 _ = shutdown.wait_for(|stopped| *stopped) => return,
             }
         }
@@ -239,6 +274,13 @@ async fn finalize_namespace(state: &AppState, namespace: &str) -> Result<(), Api
         Ok(_) | Err(ApiError::NotFound { .. } | ApiError::Conflict { .. }) => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Whether stored object bytes carry a `deletionTimestamp` (without decoding them).
+fn is_deleting(stored: &[u8]) -> bool {
+    stored
+        .windows(b"\"deletionTimestamp\"".len())
+        .any(|w| w == b"\"deletionTimestamp\"")
 }
 
 /// Force-deletes the pods being deleted gracefully whose node does not exist.
