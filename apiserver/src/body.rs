@@ -6,7 +6,7 @@ use http::HeaderMap;
 use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 
-use kubemem_openapi::{Decoder, Duplicate};
+use kubemem_openapi::{Decoder, Duplicate, Finding};
 
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
@@ -170,7 +170,7 @@ pub fn decode_object(
         duplicates,
         yaml_repeats,
     } = decode_noting_duplicates(headers, bytes, kind.info.kind)?;
-    let Value::Object(mut obj) = value else {
+    let Value::Object(obj) = value else {
         let found = match value {
             Value::Array(_) => "array",
             Value::String(_) => "string",
@@ -184,6 +184,17 @@ pub fn decode_object(
             summarize(bytes)
         )));
     };
+    decode_map(obj, &duplicates, yaml_repeats, kind, validation)
+}
+
+/// [`decode_object`] of an already parsed object (its repeated keys as the parser saw them).
+pub fn decode_map(
+    mut obj: Map<String, Value>,
+    duplicates: &[Duplicate],
+    yaml_repeats: Vec<String>,
+    kind: &Kind,
+    validation: FieldValidation,
+) -> ApiResult<Decoded> {
     let expected_version = kind.api_version();
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let object_kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -212,7 +223,7 @@ pub fn decode_object(
     }
     // Checked in the body's own key order, which the duplicates' positions count in.
     let name = kind.info.kind;
-    let unknown = check_fields(kind, &mut obj, &duplicates, Decoder::Json).map_err(|error| {
+    let unknown = check_fields(kind, &mut obj, duplicates, Decoder::Json).map_err(|error| {
         ApiError::BadRequest(format!(
             "{name} in version {:?} cannot be handled as a {name}: {error}",
             kind.info.version
@@ -277,10 +288,17 @@ pub fn check_fields(
     if let Value::Object(pruned) = value {
         *obj = pruned;
     }
-    Ok(findings
-        .iter()
-        .map(|f| format!("{} field {}", f.word(), crate::error::go_quote(f.path())))
-        .collect())
+    Ok(findings.iter().map(finding_message).collect())
+}
+
+/// kube's words for a strict-decoding finding: `unknown field "<path>"`,
+/// `duplicate field "<path>"`.
+pub fn finding_message(finding: &Finding) -> String {
+    format!(
+        "{} field {}",
+        finding.word(),
+        crate::error::go_quote(finding.path())
+    )
 }
 
 /// `runtime.NewStrictDecodingError(...).Error()`.

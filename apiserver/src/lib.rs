@@ -130,12 +130,20 @@ impl AppState {
             dry_run: false,
             manager: Some("kubemem".to_owned()),
         };
-        for (i, document) in documents.into_iter().enumerate() {
-            if document.is_null() {
-                continue;
-            }
-            let api_version = document["apiVersion"].as_str().unwrap_or("");
-            let object_kind = document["kind"].as_str().unwrap_or("");
+        for (i, mut document) in documents.into_iter().enumerate() {
+            object::drop_nulls(&mut document);
+            let map = match document {
+                Value::Null => continue,
+                Value::Object(map) => map,
+                _ => {
+                    return Err(ApiError::BadRequest(format!(
+                        "manifest document {}: not an object",
+                        i + 1
+                    )));
+                }
+            };
+            let field = |name: &str| map.get(name).and_then(Value::as_str).unwrap_or("");
+            let (api_version, object_kind) = (field("apiVersion"), field("kind"));
             let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
             let Some(kind) = self
                 .kinds
@@ -150,20 +158,19 @@ impl AppState {
                     i + 1
                 )));
             };
-            let namespace = kind.info.namespaced.then(|| {
-                document["metadata"]["namespace"]
-                    .as_str()
-                    .unwrap_or("default")
-                    .to_owned()
-            });
-            let bytes =
-                serde_json::to_vec(&document).map_err(|e| ApiError::Internal(e.to_string()))?;
-            let decoded = body::decode_object(
-                &http::HeaderMap::new(),
-                &bytes,
-                &kind,
-                patch::FieldValidation::Strict,
-            )?;
+            let namespace = kind
+                .info
+                .namespaced
+                .then(|| object::meta_str(&map, "namespace").to_owned())
+                .map(|ns| {
+                    if ns.is_empty() {
+                        "default".to_owned()
+                    } else {
+                        ns
+                    }
+                });
+            let decoded =
+                body::decode_map(map, &[], Vec::new(), &kind, patch::FieldValidation::Strict)?;
             self.registry
                 .create(&kind, namespace.as_deref(), decoded.object, &write)
                 .await?;

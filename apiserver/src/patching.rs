@@ -135,12 +135,9 @@ fn apply(
         })?;
         let mut strict: Vec<String> = Vec::new();
         if validation != FieldValidation::Ignore {
-            for d in duplicates {
-                let path = match d.parent.as_str() {
-                    "" => d.key,
-                    parent => format!("{parent}.{}", d.key),
-                };
-                let message = format!("duplicate field {}", crate::error::go_quote(&path));
+            for d in &duplicates {
+                let message =
+                    crate::body::finding_message(&kubemem_openapi::Finding::Duplicate(d.path()));
                 if strict.len() < 100 && !strict.contains(&message) {
                     strict.push(message);
                 }

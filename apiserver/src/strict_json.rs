@@ -2,7 +2,7 @@
 //! repeated within one object: serde_json keeps the last value silently, kube-apiserver's
 //! strict decoding (`sigs.k8s.io/json`) reports `duplicate field "<path>"`.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use kubemem_openapi::Duplicate;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -73,7 +73,8 @@ impl<'de> Visitor<'de> for Seed<'_> {
         let mut items = Vec::new();
         loop {
             let len = self.0.path.len();
-            self.0.path.push_str(&format!("[{}]", items.len()));
+            // Writing to a String cannot fail.
+            let _ = write!(self.0.path, "[{}]", items.len());
             let item = seq.next_element_seed(Seed(self.0));
             self.0.path.truncate(len);
             match item? {

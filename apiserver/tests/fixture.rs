@@ -109,6 +109,15 @@ async fn a_bad_manifest_fails_the_start_with_kubes_error() {
         unknown.err().map(|e| e.to_string()).as_deref(),
         Some("manifest document 1: no resource for \"example.com/v1\", Kind=\"Widget\"")
     );
+    let scalar = TestServer::start_with(Config {
+        manifests: vec!["---\n42\n".into()],
+        ..bare()
+    })
+    .await;
+    assert_eq!(
+        scalar.err().map(|e| e.to_string()).as_deref(),
+        Some("manifest document 1: not an object")
+    );
     let invalid = TestServer::start_with(Config {
         manifests: vec!["apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n".into()],
         ..bare()

@@ -15,6 +15,8 @@
 //! anything. A value whose JSON type does not match is not walked (that is a type error, not an
 //! unknown field).
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 use crate::definitions::{SchemaRef, definitions};
@@ -27,6 +29,15 @@ pub struct Duplicate {
     pub parent: String,
     pub position: usize,
     pub key: String,
+}
+
+impl Duplicate {
+    /// The repeated key's path (`spec.paused`).
+    pub fn path(&self) -> String {
+        let mut path = self.parent.clone();
+        push_field(&mut path, &self.key);
+        path
+    }
 }
 
 /// One strict-decoding finding, with its path.
@@ -120,7 +131,8 @@ impl Prune<'_> {
                 if let Some(element) = schema.items() {
                     for (i, child) in items.iter_mut().enumerate() {
                         let len = self.path.len();
-                        self.path.push_str(&format!("[{i}]"));
+                        // Writing to a String cannot fail.
+                        let _ = write!(self.path, "[{i}]");
                         self.value(element, child);
                         self.path.truncate(len);
                     }
@@ -134,9 +146,7 @@ impl Prune<'_> {
     fn repeats_at(&mut self, position: usize, known: &dyn Fn(&str) -> bool) {
         for d in self.duplicates {
             if d.position == position && d.parent == self.path && known(&d.key) {
-                let len = push_field(&mut self.path, &d.key);
-                self.out.push(Finding::Duplicate(self.path.clone()));
-                self.path.truncate(len);
+                self.out.push(Finding::Duplicate(d.path()));
             }
         }
     }
