@@ -11,20 +11,16 @@ use super::time;
 use crate::quantity;
 
 pub(crate) fn replication_controller(o: &Value, now: i64) -> Vec<Value> {
-    let (names, images) = containers(at(o, &["spec", "template", "spec"]));
-    vec![
-        json!(name(o)),
-        json!(int_at(o, &["spec", "replicas"])),
-        json!(int_at(o, &["status", "replicas"])),
-        json!(int_at(o, &["status", "readyReplicas"])),
-        json!(time::age(o, now)),
-        json!(names),
-        json!(images),
-        json!(format_labels(obj(o, &["spec", "selector"]))),
-    ]
+    replicas_row(o, now, format_labels(obj(o, &["spec", "selector"])))
 }
 
 pub(crate) fn replica_set(o: &Value, now: i64) -> Vec<Value> {
+    replicas_row(o, now, format_label_selector(at(o, &["spec", "selector"])))
+}
+
+/// The row `printReplicationController` and `printReplicaSet` share: they differ only in how
+/// the selector (a map, a `LabelSelector`) prints.
+fn replicas_row(o: &Value, now: i64, selector: String) -> Vec<Value> {
     let (names, images) = containers(at(o, &["spec", "template", "spec"]));
     vec![
         json!(name(o)),
@@ -34,7 +30,7 @@ pub(crate) fn replica_set(o: &Value, now: i64) -> Vec<Value> {
         json!(time::age(o, now)),
         json!(names),
         json!(images),
-        json!(format_label_selector(at(o, &["spec", "selector"]))),
+        json!(selector),
     ]
 }
 
