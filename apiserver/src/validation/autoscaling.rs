@@ -369,10 +369,7 @@ fn metric_target(target: Option<&Value>, path: &str) -> Vec<Cause> {
         let Some(q) = get(target, field).and_then(Quantity::from_json) else {
             continue;
         };
-        if Quantity::parse("0")
-            .and_then(|zero| q.cmp(&zero))
-            .is_some_and(|o| o.is_le())
-        {
+        if q.sign() <= 0 {
             causes.push(Cause::invalid(
                 &format!("{path}.{field}"),
                 &Value::from(q.string().unwrap_or_default()),

@@ -161,10 +161,7 @@ fn node_resources(status: Option<&Value>) -> Vec<Cause> {
             let Some(q) = Quantity::from_json(qty) else {
                 continue;
             };
-            if Quantity::parse("0")
-                .and_then(|zero| q.cmp(&zero))
-                .is_some_and(|o| o.is_lt())
-            {
+            if q.sign() < 0 {
                 causes.push(Cause::invalid(
                     &format!("status.{field}.{name}"),
                     &Value::from(q.string().unwrap_or_default()),

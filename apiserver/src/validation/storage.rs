@@ -85,10 +85,8 @@ fn class_name(spec: Option<&Value>, key: &str) -> Vec<Cause> {
 }
 
 /// `ValidatePositiveQuantityValue`.
-fn positive_quantity(v: &Value, path: &str) -> Option<Cause> {
-    let q = Quantity::from_json(v)?;
-    let zero = Quantity::parse("0")?;
-    q.cmp(&zero).is_some_and(|o| o.is_le()).then(|| {
+fn positive_quantity(q: &Quantity, path: &str) -> Option<Cause> {
+    (q.sign() <= 0).then(|| {
         Cause::invalid(
             path,
             &Value::from(q.string().unwrap_or_default()),
@@ -190,18 +188,17 @@ fn persistent_volume_spec(spec: Option<&Value>) -> Vec<Cause> {
     resources.sort_by_key(|(k, _)| k.as_str());
     for (name, qty) in resources {
         let path = format!("spec.capacity[{name}]");
-        if let Some(q) = Quantity::from_json(qty)
-            && Quantity::parse("0")
-                .and_then(|zero| q.cmp(&zero))
-                .is_some_and(|o| o.is_lt())
-        {
+        let Some(q) = Quantity::from_json(qty) else {
+            continue;
+        };
+        if q.sign() < 0 {
             causes.push(Cause::invalid(
                 &path,
                 &Value::from(q.string().unwrap_or_default()),
                 "must be a valid resource quantity",
             ));
         }
-        causes.extend(positive_quantity(qty, &path));
+        causes.extend(positive_quantity(&q, &path));
     }
     let policy = str_of(spec, "persistentVolumeReclaimPolicy");
     const POLICIES: [&str; 3] = ["Delete", "Recycle", "Retain"];
@@ -364,7 +361,8 @@ fn claim_spec(spec: Option<&Value>) -> Vec<Cause> {
     let storage_path = "spec.resources[storage]";
     match get(get(get(spec, "resources"), "requests"), "storage") {
         None => causes.push(Cause::required(storage_path, "")),
-        Some(storage) => causes.extend(positive_quantity(storage, storage_path)),
+        Some(storage) => causes
+            .extend(Quantity::from_json(storage).and_then(|q| positive_quantity(&q, storage_path))),
     }
     causes.extend(class_name(spec, "storageClassName"));
     causes.extend(volume_mode(spec));
