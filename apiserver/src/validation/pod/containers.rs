@@ -10,11 +10,12 @@ use super::probes;
 use super::resources::resource_requirements;
 use super::security;
 use super::util::{
-    child, env_var_name_errors, index, local_descending_path, non_empty, not_supported, quantity,
+    child, env_var_name_errors, index, local_descending_path, non_empty, not_supported,
     quantity_string,
 };
 use crate::error::Cause;
 use crate::names;
+use crate::quantity::Quantity;
 use crate::validation::common::{
     config_map_key_errors, get, int_of, invalid_each, list_of, port_name_errors, protocol, str_of,
     valid_port_num,
@@ -528,7 +529,7 @@ pub fn resource_field_selector(fs: &Value, volume: bool, path: &str) -> Vec<Caus
             &RESOURCE_FIELD_PATHS,
         ));
     }
-    if let Some(divisor) = get(fs, "divisor").and_then(quantity)
+    if let Some(divisor) = get(fs, "divisor").and_then(Quantity::from_json)
         && divisor.sign() != 0
     {
         let shown = quantity_string(&divisor);

@@ -1,11 +1,11 @@
 //! Compute resources: `ValidateContainerResourceRequirements` with the resource name and
 //! quantity rules of `pkg/apis/core/helper`, and the container's resource claims.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::util::{child, index, key, quantity, quantity_string};
+use super::util::{child, index, key, quantity_string};
 use crate::error::Cause;
 use crate::names;
 use crate::quantity::Quantity;
@@ -152,31 +152,36 @@ pub fn resource_requirements(
     let mut errs = Vec::new();
     let lim_path = child(path, "limits");
     let req_path = child(path, "requests");
-    let limits = obj_of(requirements, "limits");
+    let mut limits = BTreeMap::new();
     let mut cpu_or_memory = false;
     let mut huge_pages = false;
-    for (name, value) in limits.into_iter().flatten() {
+    for (name, value) in obj_of(requirements, "limits").into_iter().flatten() {
         let p = key(&lim_path, name);
         errs.extend(container_resource_name(name, &p));
-        let Some(q) = quantity(value) else { continue };
+        let Some(q) = Quantity::from_json(value) else {
+            continue;
+        };
         errs.extend(resource_quantity_value(name, &q, &p));
         if is_huge_page(name) {
             huge_pages = true;
             errs.extend(huge_page_value(name, &q, &p));
         }
         cpu_or_memory |= name == "cpu" || name == "memory";
+        limits.insert(name.as_str(), q);
     }
     for (name, value) in obj_of(requirements, "requests").into_iter().flatten() {
         let p = key(&req_path, name);
         errs.extend(container_resource_name(name, &p));
-        let Some(q) = quantity(value) else { continue };
+        let Some(q) = Quantity::from_json(value) else {
+            continue;
+        };
         errs.extend(resource_quantity_value(name, &q, &p));
         let overcommit = is_native_resource(name) && !is_huge_page(name);
-        match limits.and_then(|l| l.get(name)).and_then(quantity) {
+        match limits.get(name.as_str()) {
             Some(limit) => {
-                let ord = q.cmp(&limit);
+                let ord = q.cmp(limit);
                 let shown = Value::from(quantity_string(&q));
-                let limit_shown = quantity_string(&limit);
+                let limit_shown = quantity_string(limit);
                 if ord.is_some_and(|o| o.is_ne()) && !overcommit {
                     errs.push(Cause::invalid(
                         &req_path,

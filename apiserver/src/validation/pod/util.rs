@@ -45,11 +45,6 @@ pub fn non_empty(v: &Value, k: &str) -> bool {
     }
 }
 
-/// A quantity field, `None` when unset or unparsable (decoding refuses unparsable ones).
-pub fn quantity(v: &Value) -> Option<Quantity> {
-    Quantity::from_json(v)
-}
-
 /// `Quantity.String()` of a parsed quantity.
 pub fn quantity_string(q: &Quantity) -> String {
     q.string().unwrap_or_default()

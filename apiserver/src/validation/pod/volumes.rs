@@ -6,10 +6,11 @@ use serde_json::Value;
 
 use super::containers::{object_field_selector, pull_policy, resource_field_selector};
 use super::util::{
-    child, index, key, local_descending_path, local_non_reserved_path, path_no_backsteps, quantity,
+    child, index, key, local_descending_path, local_non_reserved_path, path_no_backsteps,
 };
 use crate::error::Cause;
 use crate::names;
+use crate::quantity::Quantity;
 use crate::validation::common::{
     dns1123_label, get, go_string_slice, host_path_type, inclusive_range_error, int_of,
     invalid_each, list_of, str_of,
@@ -231,7 +232,7 @@ fn secret_ref_name(src: &Value, path: &str) -> Vec<Cause> {
 }
 
 fn empty_dir(src: &Value, path: &str) -> Vec<Cause> {
-    match get(src, "sizeLimit").and_then(quantity) {
+    match get(src, "sizeLimit").and_then(Quantity::from_json) {
         Some(q) if q.sign() < 0 => vec![Cause::forbidden(
             &child(path, "sizeLimit"),
             "SizeLimit field must be a valid resource quantity",
