@@ -25,6 +25,7 @@ mod volumes;
 mod tests;
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
@@ -40,12 +41,22 @@ use util::{child, index, key, local_descending_path, not_supported};
 /// `ValidatePodCreate`, `ValidatePodUpdate` or `ValidatePodStatusUpdate`, after the metadata
 /// checks.
 pub fn validate_pod(pod: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
-    let pod = Value::Object(pod.clone());
     match write {
-        Write::Create => create(&pod),
-        Write::Update { old } => update::update(&pod, &Value::Object(old.clone())),
-        Write::Status { old } => update::status_update(&pod, &Value::Object(old.clone())),
+        Write::Create => create(pod),
+        Write::Update { old } => update::update(pod, old),
+        Write::Status { old } => update::status_update(pod, old),
     }
+}
+
+/// The pod's `metadata`; `null` when unset.
+fn metadata(pod: &Map<String, Value>) -> &Value {
+    pod.get("metadata").unwrap_or(&Value::Null)
+}
+
+/// The pod's `spec` or `status`; an empty object when unset (Go's zero struct).
+fn section<'a>(pod: &'a Map<String, Value>, key: &str) -> &'a Value {
+    static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::Object(Map::new()));
+    pod.get(key).filter(|v| !v.is_null()).unwrap_or(&EMPTY)
 }
 
 /// `ValidatePodTemplateSpec`: the template's metadata (labels, annotations) and
@@ -78,10 +89,9 @@ pub fn validate_pod_template_spec(template: &Value, path: &str) -> Vec<Cause> {
 }
 
 /// `ValidatePodCreate`.
-fn create(pod: &Value) -> Vec<Cause> {
-    let meta = get(pod, "metadata").unwrap_or(&Value::Null);
-    let empty = Value::Object(Map::new());
-    let spec = get(pod, "spec").unwrap_or(&empty);
+fn create(pod: &Map<String, Value>) -> Vec<Cause> {
+    let meta = metadata(pod);
+    let spec = section(pod, "spec");
     let mut errs = metadata_and_spec(pod);
     if !list_of(spec, "ephemeralContainers").is_empty() {
         errs.push(Cause::forbidden(
@@ -101,10 +111,9 @@ fn create(pod: &Value) -> Vec<Cause> {
 }
 
 /// `validatePodMetadataAndSpec` without `ValidateObjectMeta` (the registry's).
-fn metadata_and_spec(pod: &Value) -> Vec<Cause> {
-    let meta = get(pod, "metadata").unwrap_or(&Value::Null);
-    let empty = Value::Object(Map::new());
-    let spec = get(pod, "spec").unwrap_or(&empty);
+fn metadata_and_spec(pod: &Map<String, Value>) -> Vec<Cause> {
+    let meta = metadata(pod);
+    let spec = section(pod, "spec");
     let mut errs = pod_specific_annotations(meta, spec, "metadata.annotations");
     errs.extend(pod_spec(spec, Some(str_of(meta, "name")), true, "spec"));
     if str_of(spec, "serviceAccountName").is_empty() {

@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::util::{child, index};
-use super::{metadata_and_spec, pod_specific_annotations, scheduling};
+use super::{metadata, metadata_and_spec, pod_specific_annotations, scheduling, section};
 use crate::error::Cause;
 use crate::names;
 use crate::validation::common::{
@@ -23,15 +23,11 @@ use crate::validation::common::{
 const UPDATABLE: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
 /// `ValidatePodSpecificAnnotationUpdates`.
-fn annotation_updates(new: &Value, old: &Value) -> Vec<Cause> {
+fn annotation_updates(new: &Map<String, Value>, old: &Map<String, Value>) -> Vec<Cause> {
     let path = "metadata.annotations";
-    let annotations = |pod: &Value| {
-        get(pod, "metadata")
-            .and_then(|m| obj_of(m, "annotations"))
-            .cloned()
-            .unwrap_or_default()
-    };
-    let (new_a, old_a) = (annotations(new), annotations(old));
+    let none = Map::new();
+    let new_a = obj_of(metadata(new), "annotations").unwrap_or(&none);
+    let old_a = obj_of(metadata(old), "annotations").unwrap_or(&none);
     let mut errs = Vec::new();
     let mut old_keys: Vec<&String> = old_a.keys().collect();
     old_keys.sort();
@@ -71,10 +67,11 @@ fn annotation_updates(new: &Value, old: &Value) -> Vec<Cause> {
             ));
         }
     }
-    let meta = get(new, "metadata").unwrap_or(&Value::Null);
-    let empty = Value::Object(Map::new());
-    let spec = get(new, "spec").unwrap_or(&empty);
-    errs.extend(pod_specific_annotations(meta, spec, path));
+    errs.extend(pod_specific_annotations(
+        metadata(new),
+        section(new, "spec"),
+        path,
+    ));
     errs
 }
 
@@ -105,12 +102,11 @@ fn container_updates(new: &[Value], old: &[Value], path: &str) -> Result<Vec<Cau
 }
 
 /// `ValidatePodUpdate`.
-pub fn update(new: &Value, old: &Value) -> Vec<Cause> {
+pub fn update(new: &Map<String, Value>, old: &Map<String, Value>) -> Vec<Cause> {
     let mut errs = metadata_and_spec(new);
     errs.extend(annotation_updates(new, old));
-    let empty = Value::Object(Map::new());
-    let new_spec = get(new, "spec").unwrap_or(&empty);
-    let old_spec = get(old, "spec").unwrap_or(&empty);
+    let new_spec = section(new, "spec");
+    let old_spec = section(old, "spec");
     for list in ["containers", "initContainers"] {
         match container_updates(
             list_of(new_spec, list),
@@ -414,13 +410,12 @@ fn spec_diff(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Str
 }
 
 /// `ValidatePodStatusUpdate`.
-pub fn status_update(new: &Value, old: &Value) -> Vec<Cause> {
+pub fn status_update(new: &Map<String, Value>, old: &Map<String, Value>) -> Vec<Cause> {
     let mut errs = annotation_updates(new, old);
-    let empty = Value::Object(Map::new());
-    let new_status = get(new, "status").unwrap_or(&empty);
-    let old_status = get(old, "status").unwrap_or(&empty);
-    let new_spec = get(new, "spec").unwrap_or(&empty);
-    let old_spec = get(old, "spec").unwrap_or(&empty);
+    let new_status = section(new, "status");
+    let old_status = section(old, "status");
+    let new_spec = section(new, "spec");
+    let old_spec = section(old, "spec");
     let system = ["PodScheduled", "Ready", "Initialized"];
     for (i, condition) in list_of(new_status, "conditions").iter().enumerate() {
         let kind = str_of(condition, "type");
