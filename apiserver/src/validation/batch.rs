@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::Write;
 use super::common::{
     IMMUTABLE, at, get, go_label_selector, has_label, int_of, label_selector_as_selector, list_of,
-    nonnegative_at, plain, qualified_name, str_of, validate_label_selector,
+    nonnegative_at, plain, qualified_name, set_or_remove, str_of, validate_label_selector,
 };
 use super::cron::parse_standard;
 use super::pod::validate_pod_template_spec;
@@ -812,13 +812,6 @@ fn with_scheduling_directives(mut old: Value, new: Option<&Value>) -> Value {
         (None, None) => {}
     }
     old
-}
-
-fn set_or_remove(map: &mut Map<String, Value>, key: &str, value: Option<&Value>) {
-    match value {
-        Some(v) => map.insert(key.to_owned(), v.clone()),
-        None => map.remove(key),
-    };
 }
 
 /// `ValidateCronJobCreate` / `ValidateCronJobUpdate`.

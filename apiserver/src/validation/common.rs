@@ -48,6 +48,15 @@ pub fn list_of<'a>(v: impl Into<Option<&'a Value>>, key: &str) -> &'a [Value] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// Sets `key` of `map` to a copy of `value`, or removes it when `value` is `None` (how the update
+/// validators carry the fields a write may change from one version into the other).
+pub fn set_or_remove(map: &mut Map<String, Value>, key: &str, value: Option<&Value>) {
+    match value {
+        Some(v) => map.insert(key.to_owned(), v.clone()),
+        None => map.remove(key),
+    };
+}
+
 /// A `map[string]string` field as sorted pairs (Go iterates maps randomly; sorted gives kube's
 /// messages in one of its orders).
 pub fn string_pairs(v: Option<&Value>) -> Vec<(&str, &str)> {

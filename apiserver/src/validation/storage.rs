@@ -4,7 +4,8 @@ use serde_json::{Map, Value};
 
 use super::Write;
 use super::common::{
-    IMMUTABLE, get, host_path_type, list_of, obj_of, plain, str_of, validate_label_selector,
+    IMMUTABLE, get, host_path_type, list_of, obj_of, plain, set_or_remove, str_of,
+    validate_label_selector,
 };
 use crate::error::Cause;
 use crate::names;
@@ -527,9 +528,6 @@ pub fn persistent_volume_claim(obj: &Map<String, Value>, write: Write<'_>) -> Ve
 
 fn set(target: &mut Value, key: &str, value: Option<&Value>) {
     if let Some(map) = target.as_object_mut() {
-        match value {
-            Some(v) => map.insert(key.to_owned(), v.clone()),
-            None => map.remove(key),
-        };
+        set_or_remove(map, key, value);
     }
 }

@@ -17,7 +17,7 @@ use crate::error::Cause;
 use crate::names;
 use crate::validation::common::{
     get, go_string_map, inclusive_range_error, int_of, invalid_each, list_of, obj_of,
-    qualified_name, str_of,
+    qualified_name, set_or_remove, str_of,
 };
 
 const UPDATABLE: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
@@ -166,19 +166,13 @@ pub fn update(new: &Map<String, Value>, old: &Map<String, Value>) -> Vec<Cause> 
         if let Some(Value::Array(containers)) = munged.get_mut(list) {
             for (c, old_c) in containers.iter_mut().zip(list_of(old_spec, list)) {
                 if let Some(c) = c.as_object_mut() {
-                    match old_c.get("image") {
-                        Some(image) => c.insert("image".into(), image.clone()),
-                        None => c.remove("image"),
-                    };
+                    set_or_remove(c, "image", old_c.get("image"));
                 }
             }
         }
     }
     for field in ["activeDeadlineSeconds", "schedulingGates", "tolerations"] {
-        match old_spec.get(field) {
-            Some(v) => munged.insert(field.into(), v.clone()),
-            None => munged.remove(field),
-        };
+        set_or_remove(&mut munged, field, old_spec.get(field));
     }
     let old_grace = int_of(old_spec, "terminationGracePeriodSeconds");
     if old_grace.is_some_and(|g| g < 0)
@@ -275,10 +269,7 @@ fn gated_pod_mutations(munged: &mut Map<String, Value>, old_spec: &Value) -> Vec
                 "only additions to spec.nodeSelector are allowed (no mutations or deletions)",
             ));
         }
-        match old_selector {
-            Some(v) => munged.insert("nodeSelector".into(), v.clone()),
-            None => munged.remove("nodeSelector"),
-        };
+        set_or_remove(munged, "nodeSelector", old_selector);
     }
     let old_na = get(old_spec, "affinity").and_then(|a| get(a, "nodeAffinity"));
     let new_na = munged.get("affinity").and_then(|a| get(a, "nodeAffinity"));
@@ -301,12 +292,7 @@ fn gated_pod_mutations(munged: &mut Map<String, Value>, old_spec: &Value) -> Vec
         {
             munged.remove("affinity");
         }
-        Some(affinity) => {
-            match old_na {
-                Some(na) => affinity.insert("nodeAffinity".into(), na.clone()),
-                None => affinity.remove("nodeAffinity"),
-            };
-        }
+        Some(affinity) => set_or_remove(affinity, "nodeAffinity", old_na),
     }
     errs
 }
