@@ -38,27 +38,24 @@ pub fn stateful_set(obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
         Write::Create => stateful_set_spec(obj.get("spec"), true),
         Write::Update { old } => {
             let mut causes = stateful_set_spec(obj.get("spec"), false);
-            let mut new_spec = obj.get("spec").cloned().unwrap_or(Value::Null);
-            let old_spec = old.get("spec").cloned().unwrap_or(Value::Null);
-            if let (Some(new_spec), Some(old_map)) =
-                (new_spec.as_object_mut(), old_spec.as_object())
-            {
-                for field in [
-                    "replicas",
-                    "template",
-                    "updateStrategy",
-                    "minReadySeconds",
-                    "ordinals",
-                    "revisionHistoryLimit",
-                    "persistentVolumeClaimRetentionPolicy",
-                ] {
-                    match old_map.get(field) {
-                        Some(v) => new_spec.insert(field.to_owned(), v.clone()),
-                        None => new_spec.remove(field),
-                    };
-                }
-            }
-            if new_spec != old_spec {
+            const UPDATABLE: [&str; 7] = [
+                "replicas",
+                "template",
+                "updateStrategy",
+                "minReadySeconds",
+                "ordinals",
+                "revisionHistoryLimit",
+                "persistentVolumeClaimRetentionPolicy",
+            ];
+            let changed = match (obj.get("spec"), old.get("spec")) {
+                (Some(Value::Object(new)), Some(Value::Object(old))) => new
+                    .keys()
+                    .chain(old.keys())
+                    .filter(|k| !UPDATABLE.contains(&k.as_str()))
+                    .any(|k| new.get(k) != old.get(k)),
+                (new, old) => new.unwrap_or(&Value::Null) != old.unwrap_or(&Value::Null),
+            };
+            if changed {
                 causes.push(Cause::forbidden(
                     "spec",
                     "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
