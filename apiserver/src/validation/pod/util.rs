@@ -1,7 +1,7 @@
 //! What the pod validators share beyond `common`'s JSON readers: `field.Path` building, the
 //! readers only pod fields need (a missing or `null` field reads as Go's zero value), and the
-//! small checks of
-//! `k8s.io/apimachinery/pkg/util/validation` and `apis/meta/v1/validation` they call.
+//! small checks of `k8s.io/apimachinery/pkg/util/validation` and `apis/meta/v1/validation` they
+//! call.
 
 use serde_json::Value;
 
