@@ -708,14 +708,16 @@ fn job_spec_update(spec: Option<&Value>, old: &Map<String, Value>) -> Vec<Cause>
     let suspended = get(old_spec, "suspend").and_then(Value::as_bool) == Some(true);
     let not_started = at(old.get("status"), &["startTime"]).is_none();
     let template = get(spec, "template");
-    let mut old_template = get(old_spec, "template").cloned();
-    if suspended && not_started {
-        old_template = Some(with_scheduling_directives(
-            old_template.unwrap_or(Value::Null),
-            template,
-        ));
-    }
-    if template != old_template.as_ref().filter(|t| !t.is_null()) {
+    let old_template = get(old_spec, "template");
+    let patched;
+    let old_template = if suspended && not_started {
+        patched =
+            with_scheduling_directives(old_template.cloned().unwrap_or(Value::Null), template);
+        Some(&patched).filter(|t| !t.is_null())
+    } else {
+        old_template
+    };
+    if template != old_template {
         causes.push(Cause::invalid(
             "spec.template",
             template.unwrap_or(&NULL),
