@@ -1,4 +1,131 @@
-//! Raft replication of the `kubemem-store` keyspace.
+//! Raft replication of the `kubemem-store` keyspace with openraft 0.9.
 //!
-//! Empty until the Raft issue (#5) lands: the single-node backend in `kubemem-apiserver` applies
-//! commands directly to a `kubemem_store::Store`.
+//! A [`RaftNode`] owns one replica: the openraft core, its log ([`log_store`]), the state
+//! machine that owns a [`kubemem_store::Store`] ([`state_machine`]) and the peer network over
+//! HTTP on its own listener ([`network`], [`server`]). The API server on top talks to it through
+//! three calls:
+//!
+//! - [`RaftNode::propose`]: a txn, committed on a quorum and applied on every node in log
+//!   order, answered once it is applied on *this* node (so this node's reads and watches already
+//!   show it). A follower forwards the proposal to the leader, one hop. Every proposal carries a
+//!   request id; a retry after a leader change reuses it, and the state machine answers a
+//!   repeated id with the first answer instead of applying it twice.
+//! - [`RaftNode::read_barrier`]: the read index — the leader confirms its leadership with a
+//!   quorum and names its applied revision; this node waits until it has applied as much. A read
+//!   after the barrier never returns state older than a write acknowledged before it began.
+//! - [`RaftNode::store`]: the local store, for reads after the barrier and for watches, which
+//!   every node serves from its own applies (revisions are the store's, identical everywhere:
+//!   the same log applied in the same order).
+//!
+//! ```text
+//!  client ─► follower API ─► RaftNode::propose ─ POST /raft/forward ─► leader: client_write
+//!                                  ▲                                     │ append, replicate,
+//!                                  │ wait until applied here             │ commit on a quorum
+//!                                  └──────── response (revision) ◄───────┘ apply (every node)
+//! ```
+
+pub mod log_store;
+pub mod network;
+mod node;
+mod persist;
+mod server;
+pub mod state_machine;
+
+use std::fmt;
+
+use bytes::Bytes;
+use kubemem_store::{Revision, StoreError, Txn, TxnResponse};
+use serde::{Deserialize, Serialize};
+
+pub use node::{NodeConfig, ProposeError, RaftNode, Status, Timing};
+pub use openraft;
+
+openraft::declare_raft_types!(
+    /// kubemem's openraft types: log entries carry a [`Request`], applying one answers a
+    /// [`Response`], nodes are `u64` ids with a [`PeerNode`] address pair.
+    pub TypeConfig:
+        D = Request,
+        R = Response,
+        NodeId = u64,
+        Node = PeerNode,
+        SnapshotData = std::io::Cursor<Vec<u8>>,
+);
+
+/// The openraft handle with kubemem's types.
+pub type Raft = openraft::Raft<TypeConfig>;
+
+/// A node's addresses, recorded in the membership so every node can reach every other.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerNode {
+    /// The peer listener (Raft RPCs, forwarded proposals), `host:port`.
+    pub peer_addr: String,
+    /// The Kubernetes API listener, `host:port` (informational: status and the CLI).
+    pub api_addr: String,
+}
+
+impl fmt::Display for PeerNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "peer={} api={}", self.peer_addr, self.api_addr)
+    }
+}
+
+/// One log entry's payload: a command and the id that makes retries idempotent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// Unique per proposal (random); a retried proposal keeps it.
+    pub id: u128,
+    pub command: Command,
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.command {
+            Command::Txn(txn) => write!(
+                f,
+                "txn {:032x} ({} compares, {} ops)",
+                self.id,
+                txn.compares.len(),
+                txn.success.len()
+            ),
+            Command::Compact(revision) => write!(f, "compact {:032x} to {revision}", self.id),
+            Command::Restore(bytes) => {
+                write!(f, "restore {:032x} ({} bytes)", self.id, bytes.len())
+            }
+        }
+    }
+}
+
+/// What the state machine does with an entry; everything it needs travels in it (DESIGN.md
+/// invariant 3: apply is deterministic).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    /// A keyspace transaction.
+    Txn(Txn),
+    /// Compacts history up to a revision.
+    Compact(Revision),
+    /// Replaces the whole keyspace with a store snapshot (`Store::snapshot` bytes).
+    Restore(Bytes),
+}
+
+/// The answer of applying one entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Response {
+    /// Blank and membership entries answer nothing.
+    #[default]
+    None,
+    Txn(TxnResponse),
+    Compact(Result<(), StoreError>),
+    Restore(Result<(), StoreError>),
+}
+
+/// Encodes a message for the peer network and the files under `--data-dir`.
+pub(crate) fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    // postcard fails only on types serde cannot describe (none here) or a full buffer (a Vec
+    // grows).
+    postcard::to_stdvec(value).expect("postcard encodes kubemem's raft types")
+}
+
+/// Decodes what [`encode`] wrote.
+pub(crate) fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, postcard::Error> {
+    postcard::from_bytes(bytes)
+}

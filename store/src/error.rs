@@ -4,6 +4,7 @@ use crate::Revision;
 
 /// Why a read, compaction, watch or restore was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum StoreError {
     /// The requested revision's history has been dropped by compaction (for a watcher: it fell
     /// so far behind that compaction passed its cursor). The apiserver maps this to

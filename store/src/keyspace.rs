@@ -28,6 +28,7 @@ use crate::key_history::KeyHistory;
 
 /// A key as it was at some revision — what reads, txn results and watch events return.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KeyValue {
     /// The key.
     pub key: Bytes,

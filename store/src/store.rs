@@ -79,6 +79,14 @@ impl Store {
         self.shared.keyspace.read().current
     }
 
+    /// Waits until the store has reached `revision` (at once if it has): what a replica does
+    /// before answering a write it forwarded, so its own reads and watches already show it.
+    pub async fn wait_for_revision(&self, revision: Revision) {
+        let mut revisions = self.shared.revisions.subscribe();
+        // The sender lives as long as `self`, so this cannot fail.
+        let _ = revisions.wait_for(|current| *current >= revision).await;
+    }
+
     /// The revision the store was last compacted to (0 if never); reads below it fail.
     pub fn compacted_revision(&self) -> Revision {
         self.shared.keyspace.read().compacted
@@ -202,6 +210,25 @@ mod tests {
         assert_eq!(store.current_revision(), 1);
         let read = store.range(&RangeRequest::key("k")).expect("range");
         assert_eq!(read.kvs[0].value, "v");
+    }
+
+    #[tokio::test]
+    async fn wait_for_revision_returns_once_reached() {
+        let store = Store::new(StoreConfig::default());
+        store.txn(Txn::unconditional(vec![Op::put("k", "v")]));
+        store.wait_for_revision(1).await;
+        let waiting = tokio::spawn({
+            let store = store.clone();
+            async move { store.wait_for_revision(3).await }
+        });
+        store.txn(Txn::unconditional(vec![Op::put("k", "v2")]));
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "revision 2 is not 3");
+        store.txn(Txn::unconditional(vec![Op::put("k", "v3")]));
+        tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("woken at revision 3")
+            .expect("task");
     }
 
     #[test]

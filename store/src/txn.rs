@@ -39,6 +39,7 @@ use crate::{KeyValue, Revision};
 /// versions; a delete then a put starts a new generation; a put then a delete of a key that did
 /// not exist records nothing but still consumes the revision the put reported.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Txn {
     /// Conditions on the committed state; all must hold for `success` to run.
     pub compares: Vec<Compare>,
@@ -60,6 +61,7 @@ impl Txn {
 
 /// A condition on one key's revisions. A missing key has `create_revision` and `mod_revision` 0.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Compare {
     /// Compares the revision of the key's last write.
     ModRevision {
@@ -103,6 +105,7 @@ impl Compare {
 
 /// How the key's revision must relate to the compare's revision (`key's <op> given`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CompareOp {
     /// `==`
     Equal,
@@ -127,6 +130,7 @@ impl CompareOp {
 
 /// One step of a txn.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Op {
     /// Reads the key as the txn has left it so far.
     Get {
@@ -169,6 +173,7 @@ impl Op {
 
 /// What a txn did.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TxnResponse {
     /// Whether every compare held (and `success` ran).
     pub succeeded: bool,
@@ -180,6 +185,7 @@ pub struct TxnResponse {
 
 /// The result of one [`Op`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum OpResult {
     /// The key as the txn had left it, if it existed.
     Get(Option<KeyValue>),

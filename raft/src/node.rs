@@ -1,0 +1,615 @@
+//! [`RaftNode`]: one replica, and the calls the API server makes on it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use kubemem_store::{Store, StoreConfig, Txn, TxnResponse};
+use openraft::error::{ClientWriteError, InitializeError, RaftError};
+use openraft::{ChangeMembers, ServerState, SnapshotPolicy};
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use crate::log_store::LogStore;
+use crate::network::{Faults, Network, PeerClient};
+use crate::persist::{DataDir, Loaded};
+use crate::state_machine::StateMachine;
+use crate::{Command, PeerNode, Raft, Request, Response, server};
+
+/// Raft timings; the defaults suit nodes on one machine.
+#[derive(Clone, Debug)]
+pub struct Timing {
+    pub heartbeat: Duration,
+    pub election_min: Duration,
+    pub election_max: Duration,
+    /// How long a proposal or read barrier keeps retrying (through leader changes) before it
+    /// answers "unavailable".
+    pub request_timeout: Duration,
+    /// A snapshot is built after this many entries since the last one.
+    pub snapshot_every: u64,
+    /// Entries kept in the log behind a snapshot (a follower further behind gets the snapshot).
+    pub logs_kept: u64,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            // openraft also gives an append this long to answer.
+            heartbeat: Duration::from_millis(100),
+            election_min: Duration::from_millis(500),
+            election_max: Duration::from_millis(1000),
+            request_timeout: Duration::from_secs(5),
+            snapshot_every: 10_000,
+            logs_kept: 1_000,
+        }
+    }
+}
+
+/// How to start a node.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    pub id: u64,
+    /// This node's addresses, as the others reach it.
+    pub node: PeerNode,
+    /// The initial voters, this node among them; empty for a node that will be added to a
+    /// running cluster (`cluster add-node`).
+    pub initial_members: BTreeMap<u64, PeerNode>,
+    /// Where vote, log and snapshots are kept; `None`: in memory only (a restart is then a new
+    /// node).
+    pub data_dir: Option<PathBuf>,
+    pub store: StoreConfig,
+    pub timing: Timing,
+}
+
+/// Why a proposal or read could not be served; both are worth retrying.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProposeError {
+    /// No leader could be reached, or it could not reach a quorum, within the request timeout.
+    /// A proposal may still commit later.
+    #[error("raft: no quorum within {timeout:?}: {reason}")]
+    Unavailable { timeout: Duration, reason: String },
+    /// The node is shutting down.
+    #[error("raft: this node is shutting down")]
+    Stopped,
+}
+
+/// What a leader answers a forwarded proposal, read-index request or membership change.
+#[derive(Serialize, Deserialize)]
+pub(crate) enum Forwarded<T> {
+    Done(T),
+    /// Not (or no longer) the leader; try this one.
+    NotLeader(Option<u64>),
+    Failed(String),
+}
+
+/// A membership change asked of the leader.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) enum MembersChange {
+    Add(u64, PeerNode),
+    Remove(u64),
+}
+
+/// One node's view of the cluster, for `/raft/status` and `kubemem cluster status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    pub id: u64,
+    pub peer_addr: String,
+    pub api_addr: String,
+    /// `Leader`, `Follower`, `Candidate`, `Learner` or `Shutdown`.
+    pub role: String,
+    pub term: u64,
+    pub leader: Option<u64>,
+    pub last_log_index: Option<u64>,
+    pub committed_index: Option<u64>,
+    pub applied_index: Option<u64>,
+    /// The keyspace revision applied here (the resourceVersion of the newest write).
+    pub applied_revision: i64,
+    pub snapshot_index: Option<u64>,
+    pub voters: Vec<u64>,
+    pub learners: Vec<u64>,
+    pub nodes: BTreeMap<u64, PeerNode>,
+}
+
+#[derive(Default)]
+pub(crate) struct Counters {
+    pub proposals: AtomicU64,
+    pub forwarded: AtomicU64,
+    pub retries: AtomicU64,
+    pub read_barriers: AtomicU64,
+}
+
+/// What the node's handles and its peer server share.
+pub(crate) struct Shared {
+    pub id: u64,
+    pub node: PeerNode,
+    pub raft: Raft,
+    pub store: Store,
+    pub log: LogStore,
+    pub client: PeerClient,
+    pub faults: Arc<Faults>,
+    pub timing: Timing,
+    pub counters: Counters,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// One replica of the keyspace. Cheap to clone.
+#[derive(Clone)]
+pub struct RaftNode {
+    shared: Arc<Shared>,
+}
+
+/// What the leader runs for a request it received itself.
+type Here<Req, T> = for<'a> fn(
+    &'a Shared,
+    Req,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Forwarded<T>> + Send + 'a>,
+>;
+
+/// How long a membership change may take: a new member first catches up, maybe by a large
+/// snapshot.
+const MEMBERSHIP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long to wait between attempts when no leader is known or it did not answer.
+const RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+impl RaftNode {
+    /// Starts a node serving its peers on `peer_listener`. A node listed in its own
+    /// `initial_members` whose log is empty initializes the cluster with them (every initial
+    /// node does so with the same list, which openraft accepts once per node).
+    pub async fn start(
+        config: NodeConfig,
+        peer_listener: tokio::net::TcpListener,
+    ) -> std::io::Result<RaftNode> {
+        let (mut loaded, disk) = match &config.data_dir {
+            Some(dir) => {
+                let (disk, loaded) = DataDir::open(dir)?;
+                (loaded, Some(disk))
+            }
+            None => (Loaded::default(), None),
+        };
+        let store = Store::new(config.store.clone());
+        let snapshot = loaded.snapshot.take();
+        let machine = StateMachine::new(store.clone(), snapshot, config.data_dir.clone())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let log = LogStore::with(loaded, disk);
+        let timing = config.timing.clone();
+        let raft_config = openraft::Config {
+            cluster_name: "kubemem".into(),
+            heartbeat_interval: millis(timing.heartbeat),
+            election_timeout_min: millis(timing.election_min),
+            election_timeout_max: millis(timing.election_max),
+            install_snapshot_timeout: 10_000,
+            // Bounded appends, so a heartbeat behind one is never late by a whole backlog.
+            max_payload_entries: 64,
+            snapshot_policy: SnapshotPolicy::LogsSinceLast(timing.snapshot_every),
+            max_in_snapshot_log_to_keep: timing.logs_kept,
+            ..openraft::Config::default()
+        }
+        .validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+        let faults = Arc::new(Faults::default());
+        let client = PeerClient::new(config.id, Arc::clone(&faults));
+        let raft = Raft::new(
+            config.id,
+            Arc::new(raft_config),
+            Network {
+                client: client.clone(),
+            },
+            log.clone(),
+            machine,
+        )
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let shared = Arc::new(Shared {
+            id: config.id,
+            node: config.node.clone(),
+            raft,
+            store,
+            log,
+            client,
+            faults,
+            timing,
+            counters: Counters::default(),
+            stop,
+        });
+        server::spawn(Arc::clone(&shared), peer_listener, stopped);
+        if config.initial_members.contains_key(&config.id) {
+            match shared.raft.initialize(config.initial_members.clone()).await {
+                Ok(()) | Err(RaftError::APIError(InitializeError::NotAllowed(_))) => {}
+                Err(e) => return Err(std::io::Error::other(e.to_string())),
+            }
+        }
+        Ok(RaftNode { shared })
+    }
+
+    pub fn id(&self) -> u64 {
+        self.shared.id
+    }
+
+    /// This node's replica of the keyspace: read it after [`RaftNode::read_barrier`], watch it
+    /// freely.
+    pub fn store(&self) -> &Store {
+        &self.shared.store
+    }
+
+    /// The openraft handle (metrics, membership, triggers).
+    pub fn raft(&self) -> &Raft {
+        &self.shared.raft
+    }
+
+    /// The network faults armed on this node.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Whether this node is the leader now.
+    pub fn is_leader(&self) -> bool {
+        self.shared.raft.metrics().borrow().state == ServerState::Leader
+    }
+
+    /// Waits until some leader is known, up to `timeout`; answers its id.
+    pub async fn wait_for_leader(&self, timeout: Duration) -> Result<u64, ProposeError> {
+        let mut metrics = self.shared.raft.metrics();
+        let found = tokio::time::timeout(timeout, async {
+            loop {
+                if let Some(leader) = metrics.borrow_and_update().current_leader {
+                    return Ok(leader);
+                }
+                if metrics.changed().await.is_err() {
+                    return Err(ProposeError::Stopped);
+                }
+            }
+        })
+        .await;
+        found.unwrap_or_else(|_| {
+            Err(ProposeError::Unavailable {
+                timeout,
+                reason: "no leader elected".into(),
+            })
+        })
+    }
+
+    /// Commits a txn and answers once it is applied on this node.
+    pub async fn propose_txn(&self, txn: Txn) -> Result<TxnResponse, ProposeError> {
+        match self.propose(Command::Txn(txn)).await? {
+            Response::Txn(response) => Ok(response),
+            other => unreachable_response(other),
+        }
+    }
+
+    /// Commits a command (through the leader, one hop away) and answers its response once it is
+    /// applied on this node. Retries through leader changes until the request timeout, keeping
+    /// the request id, so a command is applied at most once however often it is sent.
+    pub async fn propose(&self, command: Command) -> Result<Response, ProposeError> {
+        let shared = &self.shared;
+        shared.counters.proposals.fetch_add(1, Ordering::Relaxed);
+        let request = Request {
+            id: fastrand::u128(..),
+            command,
+        };
+        let (index, response) = self
+            .with_leader(
+                shared.timing.request_timeout,
+                "/raft/forward",
+                &request,
+                |shared, request| Box::pin(write_here(shared, request)),
+            )
+            .await?;
+        self.wait_applied(index).await?;
+        Ok(response)
+    }
+
+    /// Returns once this node has applied every write acknowledged (anywhere) before the call:
+    /// the leader confirms its leadership with a quorum and names its commit point (the read
+    /// index), and this node waits until it has applied that far.
+    pub async fn read_barrier(&self) -> Result<(), ProposeError> {
+        self.shared
+            .counters
+            .read_barriers
+            .fetch_add(1, Ordering::Relaxed);
+        let index = self
+            .with_leader(
+                self.shared.timing.request_timeout,
+                "/raft/read-index",
+                &(),
+                |shared, ()| Box::pin(read_index_here(shared)),
+            )
+            .await?;
+        self.wait_applied(index).await
+    }
+
+    /// Adds a node: first as a learner that catches up (by log or snapshot), then as a voter.
+    pub async fn add_member(&self, id: u64, node: PeerNode) -> Result<(), ProposeError> {
+        self.with_leader(
+            MEMBERSHIP_TIMEOUT,
+            "/raft/members",
+            &MembersChange::Add(id, node),
+            |shared, c| Box::pin(change_members_here(shared, c)),
+        )
+        .await
+    }
+
+    /// Removes a voter (or learner) from the cluster.
+    pub async fn remove_member(&self, id: u64) -> Result<(), ProposeError> {
+        self.with_leader(
+            MEMBERSHIP_TIMEOUT,
+            "/raft/members",
+            &MembersChange::Remove(id),
+            |shared, c| Box::pin(change_members_here(shared, c)),
+        )
+        .await
+    }
+
+    /// Runs `here` if this node leads, or sends `request` to the leader's `path`; retries
+    /// through leader changes until the request timeout.
+    async fn with_leader<Req, T>(
+        &self,
+        timeout: Duration,
+        path: &str,
+        request: &Req,
+        here: Here<Req, T>,
+    ) -> Result<T, ProposeError>
+    where
+        Req: Clone + Serialize,
+        T: serde::de::DeserializeOwned,
+    {
+        let shared = &self.shared;
+        let deadline = Instant::now() + timeout;
+        let mut reason = String::from("no leader known");
+        let mut first = true;
+        loop {
+            if !first {
+                shared.counters.retries.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(RETRY_PAUSE).await;
+            }
+            first = false;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(ProposeError::Unavailable { timeout, reason });
+            }
+            if *shared.stop.borrow() {
+                return Err(ProposeError::Stopped);
+            }
+            let metrics = shared.raft.metrics().borrow().clone();
+            let Some(leader) = metrics.current_leader else {
+                continue;
+            };
+            let answer = if leader == shared.id {
+                match tokio::time::timeout(remaining, here(shared, request.clone())).await {
+                    Ok(answer) => answer,
+                    Err(_) => Forwarded::Failed("the leader did not commit in time".into()),
+                }
+            } else {
+                let Some(node) = metrics
+                    .membership_config
+                    .nodes()
+                    .find(|(id, _)| **id == leader)
+                    .map(|(_, node)| node.clone())
+                else {
+                    continue;
+                };
+                shared.counters.forwarded.fetch_add(1, Ordering::Relaxed);
+                match shared
+                    .client
+                    .call(leader, &node.peer_addr, path, request, remaining)
+                    .await
+                {
+                    Ok(answer) => answer,
+                    Err(e) => Forwarded::Failed(e.to_string()),
+                }
+            };
+            match answer {
+                Forwarded::Done(value) => return Ok(value),
+                Forwarded::NotLeader(hint) => {
+                    reason = format!("node {leader} is no longer the leader (hint: {hint:?})");
+                }
+                Forwarded::Failed(why) => reason = why,
+            }
+        }
+    }
+
+    /// Waits until this node has applied log index `index`.
+    async fn wait_applied(&self, index: u64) -> Result<(), ProposeError> {
+        let timeout = self.shared.timing.request_timeout;
+        self.shared
+            .raft
+            .wait(Some(timeout))
+            .applied_index_at_least(Some(index), "applied here")
+            .await
+            .map(|_| ())
+            .map_err(|e| ProposeError::Unavailable {
+                timeout,
+                reason: format!("not applied on node {}: {e}", self.shared.id),
+            })
+    }
+
+    /// What `/raft/status` shows.
+    pub fn status(&self) -> Status {
+        status(&self.shared)
+    }
+
+    /// Raft metrics in the Prometheus text format.
+    pub fn metrics_text(&self) -> String {
+        let s = status(&self.shared);
+        let c = &self.shared.counters;
+        let opt = |v: Option<u64>| v.map_or(-1, |v| v as i64);
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: i64| {
+            out.push_str(&format!(
+                "# HELP kubemem_raft_{name} {help}\n# TYPE kubemem_raft_{name} {kind}\nkubemem_raft_{name} {value}\n"
+            ));
+        };
+        metric("node_id", "gauge", "This node's id.", s.id as i64);
+        metric("term", "gauge", "The current term.", s.term as i64);
+        metric(
+            "is_leader",
+            "gauge",
+            "1 if this node is the leader.",
+            i64::from(s.role == "Leader"),
+        );
+        metric(
+            "leader_id",
+            "gauge",
+            "The leader's id (-1: none known).",
+            opt(s.leader),
+        );
+        metric(
+            "last_log_index",
+            "gauge",
+            "The last index in this node's log.",
+            opt(s.last_log_index),
+        );
+        metric(
+            "committed_index",
+            "gauge",
+            "The highest index known committed.",
+            opt(s.committed_index),
+        );
+        metric(
+            "applied_index",
+            "gauge",
+            "The highest index applied to the keyspace.",
+            opt(s.applied_index),
+        );
+        metric(
+            "applied_revision",
+            "gauge",
+            "The keyspace revision applied here.",
+            s.applied_revision,
+        );
+        metric(
+            "voters",
+            "gauge",
+            "Voters in the membership.",
+            s.voters.len() as i64,
+        );
+        for (name, help, counter) in [
+            (
+                "proposals_total",
+                "Proposals made through this node.",
+                &c.proposals,
+            ),
+            (
+                "forwarded_total",
+                "Requests forwarded to the leader.",
+                &c.forwarded,
+            ),
+            (
+                "retries_total",
+                "Attempts repeated after a leader change or failure.",
+                &c.retries,
+            ),
+            (
+                "read_barriers_total",
+                "Linearizable read barriers.",
+                &c.read_barriers,
+            ),
+        ] {
+            metric(
+                name,
+                "counter",
+                help,
+                counter.load(Ordering::Relaxed) as i64,
+            );
+        }
+        out
+    }
+
+    /// Stops the node: its peer listener closes and openraft shuts down.
+    pub async fn shutdown(&self) {
+        self.shared.stop.send_replace(true);
+        if let Err(e) = self.shared.raft.shutdown().await {
+            tracing::warn!(error = %e, "raft shutdown");
+        }
+    }
+}
+
+fn unreachable_response(other: Response) -> Result<TxnResponse, ProposeError> {
+    Err(ProposeError::Unavailable {
+        timeout: Duration::ZERO,
+        reason: format!("a txn was answered with {other:?}"),
+    })
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn not_leader<T>(error: Option<u64>) -> Forwarded<T> {
+    Forwarded::NotLeader(error)
+}
+
+/// On the leader: appends, commits and applies a request; answers its log index and response.
+pub(crate) async fn write_here(shared: &Shared, request: Request) -> Forwarded<(u64, Response)> {
+    match shared.raft.client_write(request).await {
+        Ok(written) => Forwarded::Done((written.log_id.index, written.data)),
+        Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => not_leader(f.leader_id),
+        Err(e) => Forwarded::Failed(e.to_string()),
+    }
+}
+
+/// On the leader: confirms leadership with a quorum; answers the read index.
+pub(crate) async fn read_index_here(shared: &Shared) -> Forwarded<u64> {
+    match shared.raft.ensure_linearizable().await {
+        Ok(read) => Forwarded::Done(read.map_or(0, |id| id.index)),
+        Err(RaftError::APIError(openraft::error::CheckIsLeaderError::ForwardToLeader(f))) => {
+            not_leader(f.leader_id)
+        }
+        Err(e) => Forwarded::Failed(e.to_string()),
+    }
+}
+
+/// On the leader: a membership change, a learner first caught up.
+pub(crate) async fn change_members_here(shared: &Shared, change: MembersChange) -> Forwarded<()> {
+    let result = match change {
+        MembersChange::Add(id, node) => match shared.raft.add_learner(id, node, true).await {
+            Ok(_) => {
+                shared
+                    .raft
+                    .change_membership(ChangeMembers::AddVoterIds(BTreeSet::from([id])), false)
+                    .await
+            }
+            Err(e) => Err(e),
+        },
+        MembersChange::Remove(id) => {
+            shared
+                .raft
+                .change_membership(ChangeMembers::RemoveVoters(BTreeSet::from([id])), false)
+                .await
+        }
+    };
+    match result {
+        Ok(_) => Forwarded::Done(()),
+        Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => not_leader(f.leader_id),
+        Err(e) => Forwarded::Failed(e.to_string()),
+    }
+}
+
+pub(crate) fn status(shared: &Shared) -> Status {
+    let metrics = shared.raft.metrics().borrow().clone();
+    let membership = metrics.membership_config.membership();
+    Status {
+        id: shared.id,
+        peer_addr: shared.node.peer_addr.clone(),
+        api_addr: shared.node.api_addr.clone(),
+        role: format!("{:?}", metrics.state),
+        term: metrics.current_term,
+        leader: metrics.current_leader,
+        last_log_index: metrics.last_log_index,
+        committed_index: shared.log.committed_index(),
+        applied_index: metrics.last_applied.map(|id| id.index),
+        applied_revision: shared.store.current_revision(),
+        snapshot_index: metrics.snapshot.map(|id| id.index),
+        voters: membership.voter_ids().collect(),
+        learners: membership.learner_ids().collect(),
+        nodes: membership
+            .nodes()
+            .map(|(id, node)| (*id, node.clone()))
+            .collect(),
+    }
+}

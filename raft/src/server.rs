@@ -1,0 +1,131 @@
+//! The peer listener: openraft's RPCs, proposals forwarded by followers, read-index requests,
+//! membership changes (`kubemem cluster add-node`/`remove-node`) and `/raft/status`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use openraft::raft::{AppendEntriesRequest, InstallSnapshotRequest, VoteRequest};
+
+use crate::network::FROM_HEADER;
+use crate::node::{self, MembersChange, Shared};
+use crate::{Request, TypeConfig, decode, encode};
+
+/// Serves the peer listener until `stopped` flips to true.
+pub(crate) fn spawn(
+    shared: Arc<Shared>,
+    listener: tokio::net::TcpListener,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let app = Router::new()
+        .route("/raft/append", post(append))
+        .route("/raft/vote", post(vote))
+        .route("/raft/snapshot", post(snapshot))
+        .route("/raft/forward", post(forward))
+        .route("/raft/read-index", post(read_index))
+        .route("/raft/members", post(members))
+        .route("/raft/status", get(status))
+        // Appends and snapshot chunks are bounded by the Raft config, not by a body limit.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(shared);
+    tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::warn!(error = %e, "peer listener");
+        }
+    });
+}
+
+/// Refuses a message from a peer this node is cut off from (fault injection), as a dropped
+/// packet would: the sender sees a failure.
+fn refused(shared: &Shared, headers: &HeaderMap) -> Option<Response> {
+    let from = headers
+        .get(FROM_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())?;
+    shared
+        .faults
+        .blocks(from)
+        .then(|| (StatusCode::SERVICE_UNAVAILABLE, "cut off").into_response())
+}
+
+fn bad(e: postcard::Error) -> Response {
+    (StatusCode::BAD_REQUEST, e.to_string()).into_response()
+}
+
+fn reply<T: serde::Serialize>(value: &T) -> Response {
+    encode(value).into_response()
+}
+
+async fn append(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused(&shared, &headers) {
+        return r;
+    }
+    match decode::<AppendEntriesRequest<TypeConfig>>(&body) {
+        Ok(rpc) => reply(&shared.raft.append_entries(rpc).await),
+        Err(e) => bad(e),
+    }
+}
+
+async fn vote(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused(&shared, &headers) {
+        return r;
+    }
+    match decode::<VoteRequest<u64>>(&body) {
+        Ok(rpc) => reply(&shared.raft.vote(rpc).await),
+        Err(e) => bad(e),
+    }
+}
+
+async fn snapshot(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused(&shared, &headers) {
+        return r;
+    }
+    match decode::<InstallSnapshotRequest<TypeConfig>>(&body) {
+        Ok(rpc) => reply(&shared.raft.install_snapshot(rpc).await),
+        Err(e) => bad(e),
+    }
+}
+
+async fn forward(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused(&shared, &headers) {
+        return r;
+    }
+    match decode::<Request>(&body) {
+        Ok(request) => reply(&node::write_here(&shared, request).await),
+        Err(e) => bad(e),
+    }
+}
+
+async fn read_index(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(r) = refused(&shared, &headers) {
+        return r;
+    }
+    reply(&node::read_index_here(&shared).await)
+}
+
+async fn members(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(r) = refused(&shared, &headers) {
+        return r;
+    }
+    match decode::<MembersChange>(&body) {
+        Ok(change) => reply(&node::change_members_here(&shared, change).await),
+        Err(e) => bad(e),
+    }
+}
+
+async fn status(State(shared): State<Arc<Shared>>) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        serde_json::to_vec(&node::status(&shared)).unwrap_or_default(),
+    )
+        .into_response()
+}

@@ -1,0 +1,468 @@
+//! Raft clusters in one process: the store conformance suite through a follower, partitions,
+//! restarts from `--data-dir`, and a 50 MB snapshot sent to a new member.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use kubemem_raft::{Command, NodeConfig, PeerNode, ProposeError, RaftNode, Response, Timing};
+use kubemem_store::{
+    Op, RangeRequest, RangeResponse, Revision, StoreConfig, StoreError, Txn, TxnResponse, Watcher,
+    testing,
+};
+
+fn timing() -> Timing {
+    Timing {
+        request_timeout: Duration::from_secs(3),
+        ..Timing::default()
+    }
+}
+
+struct Cluster {
+    nodes: BTreeMap<u64, RaftNode>,
+    members: BTreeMap<u64, PeerNode>,
+    listeners: BTreeMap<u64, Option<tokio::net::TcpListener>>,
+    dirs: Option<tempfile::TempDir>,
+    timing: Timing,
+}
+
+async fn listener() -> (tokio::net::TcpListener, String) {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = l.local_addr().expect("addr").to_string();
+    (l, addr)
+}
+
+impl Cluster {
+    async fn start(n: u64, persistent: bool, timing: Timing) -> Cluster {
+        let mut members = BTreeMap::new();
+        let mut listeners = BTreeMap::new();
+        for id in 1..=n {
+            let (l, addr) = listener().await;
+            members.insert(
+                id,
+                PeerNode {
+                    peer_addr: addr,
+                    api_addr: String::new(),
+                },
+            );
+            listeners.insert(id, Some(l));
+        }
+        let mut cluster = Cluster {
+            nodes: BTreeMap::new(),
+            members,
+            listeners,
+            dirs: persistent.then(|| tempfile::tempdir().expect("tempdir")),
+            timing,
+        };
+        for id in 1..=n {
+            cluster.boot(id, true).await;
+        }
+        cluster.nodes[&1]
+            .wait_for_leader(Duration::from_secs(10))
+            .await
+            .expect("leader");
+        cluster
+    }
+
+    fn dir(&self, id: u64) -> Option<PathBuf> {
+        self.dirs
+            .as_ref()
+            .map(|d| d.path().join(format!("node-{id}")))
+    }
+
+    /// Starts node `id` on its address (again, after a stop).
+    async fn boot(&mut self, id: u64, initial: bool) {
+        let listener = match self.listeners.get_mut(&id).and_then(Option::take) {
+            Some(l) => l,
+            None => tokio::net::TcpListener::bind(&self.members[&id].peer_addr)
+                .await
+                .expect("rebind"),
+        };
+        let node = RaftNode::start(
+            NodeConfig {
+                id,
+                node: self.members[&id].clone(),
+                initial_members: if initial {
+                    self.members.clone()
+                } else {
+                    BTreeMap::new()
+                },
+                data_dir: self.dir(id),
+                store: StoreConfig {
+                    auto_compact_retention: None,
+                },
+                timing: self.timing.clone(),
+            },
+            listener,
+        )
+        .await
+        .expect("start");
+        self.nodes.insert(id, node);
+    }
+
+    async fn stop(&mut self, id: u64) {
+        let node = self.nodes.remove(&id).expect("running");
+        node.shutdown().await;
+        // Let the listener's socket go before it is bound again.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    async fn leader(&self) -> u64 {
+        let any = self.nodes.values().next().expect("a node");
+        any.wait_for_leader(Duration::from_secs(10))
+            .await
+            .expect("leader")
+    }
+
+    /// Waits until every running node has applied the same revision, and compares keyspaces.
+    async fn converged(&self) -> Revision {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let revisions: Vec<Revision> = self
+                .nodes
+                .values()
+                .map(|n| n.store().current_revision())
+                .collect();
+            if revisions.windows(2).all(|w| w[0] == w[1]) {
+                let all: Vec<RangeResponse> = self
+                    .nodes
+                    .values()
+                    .map(|n| n.store().range(&RangeRequest::prefix("")).expect("range"))
+                    .collect();
+                if all.windows(2).all(|w| w[0] == w[1]) {
+                    return revisions[0];
+                }
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no convergence: {revisions:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn shutdown(self) {
+        for node in self.nodes.values() {
+            node.shutdown().await;
+        }
+    }
+}
+
+/// Runs futures concurrently and collects their outputs in order.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut out = Vec::new();
+    let mut pending: Vec<_> = set.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        results[i] = Some(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => done = false,
+                }
+            }
+        }
+        if done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    out.extend(results.into_iter().flatten());
+    out
+}
+
+fn put(key: &str, value: impl Into<Bytes>) -> Txn {
+    Txn::unconditional(vec![Op::Put {
+        key: Bytes::copy_from_slice(key.as_bytes()),
+        value: value.into(),
+    }])
+}
+
+/// The conformance suite's view of a cluster: everything goes through node 2, a follower or
+/// the leader as the election went, so forwarding and read-your-writes are exercised.
+struct Through(Cluster);
+
+impl testing::Backend for Through {
+    async fn txn(&self, txn: Txn) -> TxnResponse {
+        self.0.nodes[&2].propose_txn(txn).await.expect("txn")
+    }
+
+    async fn range(&self, request: RangeRequest) -> Result<RangeResponse, StoreError> {
+        let node = &self.0.nodes[&2];
+        if request.revision <= 0 {
+            node.read_barrier().await.expect("read barrier");
+        }
+        node.store().range(&request)
+    }
+
+    async fn compact(&self, revision: Revision) -> Result<(), StoreError> {
+        match self.0.nodes[&2].propose(Command::Compact(revision)).await {
+            Ok(Response::Compact(result)) => result,
+            other => panic!("compact answered {other:?}"),
+        }
+    }
+
+    async fn watch(&self, prefix: Bytes, start_revision: Revision) -> Result<Watcher, StoreError> {
+        self.0.nodes[&2].store().watch(prefix, start_revision)
+    }
+
+    async fn snapshot(&self) -> Bytes {
+        self.0.nodes[&2].store().snapshot()
+    }
+
+    async fn restore(&self, snapshot: Bytes) -> Result<(), StoreError> {
+        match self.0.nodes[&2].propose(Command::Restore(snapshot)).await {
+            Ok(Response::Restore(result)) => result,
+            other => panic!("restore answered {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_conformance_suite_passes_on_three_nodes() {
+    testing::run_all(|| async { Through(Cluster::start(3, false, timing()).await) }).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_node_applies_the_same_revisions() {
+    let cluster = Cluster::start(3, false, timing()).await;
+    let mut watchers: Vec<Watcher> = cluster
+        .nodes
+        .values()
+        .map(|n| n.store().watch(Bytes::new(), 1).expect("watch"))
+        .collect();
+    for (i, node) in cluster.nodes.values().cycle().take(30).enumerate() {
+        let response = node
+            .propose_txn(put(&format!("k{}", i % 7), format!("v{i}")))
+            .await
+            .expect("propose");
+        assert_eq!(response.revision, i as i64 + 1);
+        // Read-your-writes: the node that answered has applied it.
+        assert!(node.store().current_revision() >= response.revision);
+    }
+    assert_eq!(cluster.converged().await, 30);
+    let mut seen = Vec::new();
+    for watcher in &mut watchers {
+        let mut events = Vec::new();
+        while events.len() < 30 {
+            let batch = tokio::time::timeout(Duration::from_secs(5), watcher.next())
+                .await
+                .expect("event")
+                .expect("batch");
+            events.extend(batch.events);
+        }
+        seen.push(events);
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0] == w[1]),
+        "identical watch streams"
+    );
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_off_leader_commits_nothing_and_the_majority_goes_on() {
+    let cluster = Cluster::start(3, false, timing()).await;
+    cluster.nodes[&1]
+        .propose_txn(put("before", "x"))
+        .await
+        .expect("write");
+    let old = cluster.leader().await;
+    let others: Vec<u64> = cluster
+        .nodes
+        .keys()
+        .copied()
+        .filter(|id| *id != old)
+        .collect();
+    cluster.nodes[&old].faults().block(others.clone());
+    for id in &others {
+        cluster.nodes[id].faults().block([old]);
+    }
+    // The minority's clients get errors; nothing they sent commits.
+    let minority = cluster.nodes[&old]
+        .propose_txn(put("minority", "lost"))
+        .await;
+    assert!(
+        matches!(minority, Err(ProposeError::Unavailable { .. })),
+        "{minority:?}"
+    );
+    // The majority elects a leader and commits.
+    let response = cluster.nodes[&others[0]]
+        .propose_txn(put("majority", "kept"))
+        .await
+        .expect("majority write");
+    let new = cluster.nodes[&others[1]]
+        .wait_for_leader(Duration::from_secs(5))
+        .await
+        .expect("leader");
+    assert_ne!(new, old);
+    assert!(response.succeeded);
+    for node in cluster.nodes.values() {
+        node.faults().heal();
+    }
+    let revision = cluster.converged().await;
+    let keys = cluster.nodes[&old]
+        .store()
+        .range(&RangeRequest::prefix(""))
+        .expect("range");
+    let names: Vec<&[u8]> = keys.kvs.iter().map(|kv| kv.key.as_ref()).collect();
+    assert_eq!(names, vec![&b"before"[..], b"majority"], "at {revision}");
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_node_catches_up_by_log_and_by_snapshot() {
+    let timing = Timing {
+        snapshot_every: 50,
+        logs_kept: 0,
+        ..timing()
+    };
+    let mut cluster = Cluster::start(3, true, timing).await;
+    for i in 0..10 {
+        cluster.nodes[&1]
+            .propose_txn(put("a", format!("{i}")))
+            .await
+            .expect("write");
+    }
+    // By log: a short absence.
+    cluster.stop(3).await;
+    for i in 0..10 {
+        cluster.nodes[&1]
+            .propose_txn(put("b", format!("{i}")))
+            .await
+            .expect("write");
+    }
+    cluster.boot(3, true).await;
+    assert_eq!(cluster.converged().await, 20);
+    // By snapshot: the others snapshot and purge their logs while it is away.
+    cluster.stop(3).await;
+    for i in 0..200 {
+        cluster.nodes[&1]
+            .propose_txn(put("c", format!("{i}")))
+            .await
+            .expect("write");
+    }
+    let purged = cluster.nodes[&1].raft().metrics().borrow().purged;
+    assert!(purged.is_some_and(|p| p.index > 30), "purged {purged:?}");
+    cluster.boot(3, true).await;
+    assert_eq!(cluster.converged().await, 220);
+    let snapshot = cluster.nodes[&3].raft().metrics().borrow().snapshot;
+    assert!(snapshot.is_some(), "node 3 installed a snapshot");
+    // Every node restarts from its files with nothing lost.
+    for id in [1, 2, 3] {
+        cluster.stop(id).await;
+    }
+    for id in [1, 2, 3] {
+        cluster.boot(id, true).await;
+    }
+    cluster.nodes[&2].read_barrier().await.expect("barrier");
+    assert_eq!(cluster.converged().await, 220);
+    cluster.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_member_gets_a_50_mb_snapshot_and_a_member_leaves() {
+    // Appends of 4 MB in an unoptimized build: slower heartbeats, so none times out.
+    let timing = Timing {
+        snapshot_every: 100,
+        logs_kept: 0,
+        heartbeat: Duration::from_millis(500),
+        election_min: Duration::from_millis(2000),
+        election_max: Duration::from_millis(3000),
+        request_timeout: Duration::from_secs(15),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+    let mut cluster = Cluster::start(3, false, timing).await;
+    let value = Bytes::from(vec![b'x'; 64 * 1024]);
+    for batch in 0..50 {
+        let writes = (0..16).map(|i| {
+            let key = format!("big/{:03}", batch * 16 + i);
+            cluster.nodes[&1].propose_txn(put(&key, value.clone()))
+        });
+        for written in futures_join(writes).await {
+            written.expect("write");
+        }
+    }
+    let leader = cluster.leader().await;
+    cluster.nodes[&leader]
+        .raft()
+        .trigger()
+        .snapshot()
+        .await
+        .expect("snapshot");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while cluster.nodes[&leader]
+        .raft()
+        .metrics()
+        .borrow()
+        .purged
+        .is_none_or(|p| p.index < 700)
+    {
+        assert!(tokio::time::Instant::now() < deadline, "no purge");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (l, addr) = listener().await;
+    cluster.members.insert(
+        4,
+        PeerNode {
+            peer_addr: addr,
+            api_addr: String::new(),
+        },
+    );
+    cluster.listeners.insert(4, Some(l));
+    cluster.boot(4, false).await;
+    if let Err(e) = cluster.nodes[&2]
+        .add_member(4, cluster.members[&4].clone())
+        .await
+    {
+        for n in cluster.nodes.values() {
+            eprintln!("{:?}\n{:?}", n.status(), n.raft().metrics().borrow());
+        }
+        panic!("add node 4: {e}");
+    }
+    assert_eq!(cluster.converged().await, 800);
+    let status = cluster.nodes[&4].status();
+    assert_eq!(status.voters, vec![1, 2, 3, 4]);
+    assert!(
+        status.snapshot_index.is_some(),
+        "node 4 was sent a snapshot"
+    );
+    let size: usize = cluster.nodes[&4]
+        .store()
+        .range(&RangeRequest::prefix("big/"))
+        .expect("range")
+        .kvs
+        .iter()
+        .map(|kv| kv.value.len())
+        .sum();
+    assert!(size >= 50 * 1024 * 1024, "{size} bytes");
+    // Node 1 leaves; the other three keep committing.
+    cluster.nodes[&4]
+        .remove_member(1)
+        .await
+        .expect("remove node 1");
+    cluster.stop(1).await;
+    cluster.nodes[&3]
+        .propose_txn(put("after", "x"))
+        .await
+        .expect("write");
+    assert_eq!(cluster.nodes[&4].status().voters, vec![2, 3, 4]);
+    assert_eq!(cluster.converged().await, 801);
+    cluster.shutdown().await;
+}
