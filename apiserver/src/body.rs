@@ -254,6 +254,13 @@ pub fn decode_map(
         kind.info.resource,
         &mut ordered,
     );
+    if let Some(schema) = kind.custom.as_ref().and_then(|c| c.schema.as_ref()) {
+        let mut value = Value::Object(ordered);
+        crate::crd::schema::default(schema, &mut value);
+        ordered = crate::crd::as_map(value);
+    } else if crate::crd::is_crd(kind) {
+        crate::crd::validation::default(&mut ordered);
+    }
     Ok(Decoded {
         object: ordered,
         warnings,
@@ -276,6 +283,13 @@ pub fn check_fields(
     duplicates: &[Duplicate],
     decoder: Decoder,
 ) -> Result<Vec<String>, String> {
+    if let Some(schema) = kind.custom.as_ref().and_then(|c| c.schema.as_ref()) {
+        let pruned = crate::crd::schema::prune(schema, obj);
+        return Ok(pruned
+            .iter()
+            .map(|path| format!("unknown field {}", crate::error::go_quote(path)))
+            .collect());
+    }
     let mut value = Value::Object(std::mem::take(obj));
     let (group, version, name) = (kind.info.group, kind.info.version, kind.info.kind);
     if let Some(error) = kubemem_openapi::type_error(group, version, name, &value, decoder) {

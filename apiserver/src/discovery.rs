@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
-use crate::catalog::{self, GROUPS, RESOURCES, ResourceInfo};
+use crate::catalog::{GROUPS, RESOURCES, ResourceInfo};
 use crate::error::ApiError;
 use crate::handlers::json_response;
 use sha2::{Digest, Sha512};
@@ -134,7 +134,8 @@ fn aggregated(headers: &HeaderMap) -> Option<&'static str> {
 
 pub async fn api(State(_state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     if let Some(version) = aggregated(&headers) {
-        return aggregated_response(version, &[""], if_none_match(&headers));
+        let served = Served::built_in();
+        return aggregated_response(version, &served, &[""], if_none_match(&headers));
     }
     let host = headers
         .get(header::HOST)
@@ -147,16 +148,81 @@ pub async fn api(State(_state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     }))
 }
 
-pub async fn apis(headers: HeaderMap) -> Response {
-    if let Some(version) = aggregated(&headers) {
-        let groups: Vec<&str> = GROUPS.iter().map(|g| g.name).collect();
-        return aggregated_response(version, &groups, if_none_match(&headers));
+/// A group as discovery lists it.
+struct Group {
+    name: String,
+    versions: Vec<String>,
+    preferred_version: String,
+}
+
+/// What discovery lists: the built-in groups and resources, then the groups of established
+/// CRDs (after every built-in group, in name order, as their APIServices' priorities put them).
+struct Served {
+    groups: Vec<Group>,
+    resources: Vec<&'static ResourceInfo>,
+}
+
+impl Served {
+    fn built_in() -> Self {
+        Self {
+            groups: GROUPS
+                .iter()
+                .map(|g| Group {
+                    name: g.name.to_owned(),
+                    versions: g.versions.iter().map(|v| (*v).to_owned()).collect(),
+                    preferred_version: g.preferred_version.to_owned(),
+                })
+                .collect(),
+            resources: RESOURCES.iter().collect(),
+        }
     }
-    let groups: Vec<Value> = GROUPS.iter().map(group_value).collect();
+
+    /// The built-ins and what the stored CRDs serve now.
+    async fn now(state: &AppState) -> Result<Self, ApiError> {
+        let mut served = Self::built_in();
+        let crds = crate::crd::list(&state.registry).await?;
+        let mut custom = std::collections::BTreeMap::<String, Vec<String>>::new();
+        let mut resources = Vec::new();
+        for kind in crate::crd::served_kinds(&crds) {
+            let versions = custom.entry(kind.info.group.to_owned()).or_default();
+            if !versions.iter().any(|v| v == kind.info.version) {
+                versions.push(kind.info.version.to_owned());
+            }
+            resources.push(kind.info);
+        }
+        // A CRD group's resources are listed in name order, as kube's discovery sorts them.
+        resources.sort_by_key(|r| (r.group, r.resource));
+        served.resources.extend(resources);
+        for (name, mut versions) in custom {
+            versions.sort_by(|a, b| crate::crd::compare_versions(a, b));
+            served.groups.push(Group {
+                name,
+                preferred_version: versions[0].clone(),
+                versions,
+            });
+        }
+        Ok(served)
+    }
+
+    fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+}
+
+pub async fn apis(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let served = match Served::now(&state).await {
+        Ok(served) => served,
+        Err(e) => return e.into_response(),
+    };
+    if let Some(version) = aggregated(&headers) {
+        let groups: Vec<&str> = served.groups.iter().map(|g| g.name.as_str()).collect();
+        return aggregated_response(version, &served, &groups, if_none_match(&headers));
+    }
+    let groups: Vec<Value> = served.groups.iter().map(group_value).collect();
     json(&json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
 }
 
-fn group_value(g: &catalog::GroupInfo) -> Value {
+fn group_value(g: &Group) -> Value {
     let versions: Vec<Value> = g
         .versions
         .iter()
@@ -169,8 +235,12 @@ fn group_value(g: &catalog::GroupInfo) -> Value {
     })
 }
 
-pub async fn group(Path(group): Path<String>) -> Response {
-    match GROUPS.iter().find(|g| g.name == group) {
+pub async fn group(State(state): State<Arc<AppState>>, Path(group): Path<String>) -> Response {
+    let served = match Served::now(&state).await {
+        Ok(served) => served,
+        Err(e) => return e.into_response(),
+    };
+    match served.group(&group) {
         Some(g) => {
             let mut v = group_value(g);
             if let Value::Object(m) = &mut v {
@@ -187,27 +257,35 @@ pub async fn group(Path(group): Path<String>) -> Response {
 }
 
 pub async fn core_v1() -> Response {
-    resource_list("", "v1")
+    resource_list(&Served::built_in(), "", "v1")
 }
 
-pub async fn group_version(Path((group, version)): Path<(String, String)>) -> Response {
-    if !GROUPS
-        .iter()
-        .any(|g| g.name == group && g.versions.contains(&version.as_str()))
+pub async fn group_version(
+    State(state): State<Arc<AppState>>,
+    Path((group, version)): Path<(String, String)>,
+) -> Response {
+    let served = match Served::now(&state).await {
+        Ok(served) => served,
+        Err(e) => return e.into_response(),
+    };
+    if !served
+        .group(&group)
+        .is_some_and(|g| g.versions.contains(&version))
     {
         return ApiError::NoRoute.into_response();
     }
-    resource_list(&group, &version)
+    resource_list(&served, &group, &version)
 }
 
-fn resource_list(group: &str, version: &str) -> Response {
+fn resource_list(served: &Served, group: &str, version: &str) -> Response {
     let group_version = if group.is_empty() {
         version.to_owned()
     } else {
         format!("{group}/{version}")
     };
     let mut resources = Vec::new();
-    for info in RESOURCES
+    for info in served
+        .resources
         .iter()
         .filter(|r| r.group == group && r.version == version)
     {
@@ -266,25 +344,30 @@ fn set(response: &mut Response, name: header::HeaderName, value: &str) {
 
 /// `APIGroupDiscoveryList` for `groups` ("" is the core group, served at `/api`), with the
 /// ETag kube-apiserver computes (SHA-512 of the body, upper-case hex).
-fn aggregated_response(version: &str, groups: &[&str], if_none_match: Option<&str>) -> Response {
+fn aggregated_response(
+    version: &str,
+    served: &Served,
+    groups: &[&str],
+    if_none_match: Option<&str>,
+) -> Response {
     let mut items = Vec::new();
     for group in groups {
         let versions: Vec<&str> = if group.is_empty() {
             vec!["v1"]
         } else {
-            GROUPS
-                .iter()
-                .find(|g| g.name == *group)
-                .map(|g| g.versions.to_vec())
+            served
+                .group(group)
+                .map(|g| g.versions.iter().map(String::as_str).collect())
                 .unwrap_or_default()
         };
         let version_items: Vec<Value> = versions
             .iter()
             .map(|v| {
-                let resources: Vec<Value> = RESOURCES
+                let resources: Vec<Value> = served
+                    .resources
                     .iter()
                     .filter(|r| r.group == *group && r.version == *v)
-                    .map(aggregated_resource)
+                    .map(|r| aggregated_resource(r))
                     .collect();
                 json!({"version": v, "resources": resources, "freshness": "Current"})
             })

@@ -182,7 +182,8 @@ async fn dispatch(
         Err(body) => body,
     };
     let kind = state
-        .kind(target.group, target.version, target.resource)
+        .resolve_kind(target.group, target.version, target.resource)
+        .await?
         .ok_or(ApiError::PathNotFound)?;
     if target.namespace.is_some() && !kind.info.namespaced {
         return Err(ApiError::PathNotFound);

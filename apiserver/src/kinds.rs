@@ -45,13 +45,44 @@ pub struct Kind {
     zero: std::sync::OnceLock<Value>,
     /// Converts between the stored and the served form, when they differ.
     conversion: Option<Conversion>,
+    /// The CRD version this kind comes from, for custom resources.
+    pub custom: Option<std::sync::Arc<crate::crd::Served>>,
 }
 
 /// The two directions of a version conversion.
 #[derive(Debug)]
-struct Conversion {
-    to_served: fn(&Map<String, Value>) -> Map<String, Value>,
-    to_storage: fn(&Map<String, Value>) -> Map<String, Value>,
+enum Conversion {
+    /// Built-in conversion functions.
+    Functions {
+        to_served: fn(&Map<String, Value>) -> Map<String, Value>,
+        to_storage: fn(&Map<String, Value>) -> Map<String, Value>,
+    },
+    /// A CRD's conversion `None`: only `apiVersion` changes.
+    ApiVersion { served: String, storage: String },
+}
+
+impl Conversion {
+    fn to_served(&self, obj: &Map<String, Value>) -> Map<String, Value> {
+        match self {
+            Conversion::Functions { to_served, .. } => to_served(obj),
+            Conversion::ApiVersion { served, .. } => with_api_version(obj, served),
+        }
+    }
+
+    fn to_storage(&self, obj: &Map<String, Value>) -> Map<String, Value> {
+        match self {
+            Conversion::Functions { to_storage, .. } => to_storage(obj),
+            Conversion::ApiVersion { storage, .. } => with_api_version(obj, storage),
+        }
+    }
+}
+
+fn with_api_version(obj: &Map<String, Value>, api_version: &str) -> Map<String, Value> {
+    let mut out = obj.clone();
+    if out.contains_key("apiVersion") {
+        out.insert("apiVersion".into(), Value::String(api_version.to_owned()));
+    }
+    out
 }
 
 impl Kind {
@@ -74,6 +105,7 @@ impl Kind {
                 | ("autoscaling", "horizontalpodautoscalers")
                 | ("networking.k8s.io", "ingresses" | "networkpolicies")
                 | ("policy", "poddisruptionbudgets")
+                | ("apiextensions.k8s.io", "customresourcedefinitions")
         );
         let status_subresource = info.subresources.iter().any(|s| s.name == "status");
         let create_on_update = matches!(
@@ -88,14 +120,14 @@ impl Kind {
         let (storage_api_version, conversion) = match (group, info.version, resource) {
             ("autoscaling", "v1", "horizontalpodautoscalers") => (
                 "autoscaling/v2".to_owned(),
-                Some(Conversion {
+                Some(Conversion::Functions {
                     to_served: crate::hpa::v2_to_v1,
                     to_storage: crate::hpa::v1_to_v2,
                 }),
             ),
             ("events.k8s.io", "v1", "events") => (
                 "v1".to_owned(),
-                Some(Conversion {
+                Some(Conversion::Functions {
                     to_served: crate::events::to_events_v1,
                     to_storage: crate::events::to_core,
                 }),
@@ -112,6 +144,30 @@ impl Kind {
             storage_api_version,
             zero: std::sync::OnceLock::new(),
             conversion,
+            custom: None,
+        }
+    }
+
+    /// A custom resource kind: one served version of a CRD (`info` made from it).
+    pub fn custom(info: &'static ResourceInfo, served: std::sync::Arc<crate::crd::Served>) -> Self {
+        let storage_api_version = format!("{}/{}", served.group, served.storage_version);
+        let served_api_version = api_version(info);
+        let conversion =
+            (storage_api_version != served_api_version).then(|| Conversion::ApiVersion {
+                served: served_api_version,
+                storage: storage_api_version.clone(),
+            });
+        Self {
+            info,
+            name_rule: NameRule::Subdomain,
+            tracks_generation: true,
+            status_subresource: served.status,
+            create_on_update: false,
+            prefix: format!("/registry/{}/{}/", info.group, info.resource),
+            storage_api_version,
+            zero: std::sync::OnceLock::new(),
+            conversion,
+            custom: Some(served),
         }
     }
 
@@ -136,7 +192,7 @@ impl Kind {
     /// An object as received at this kind's version, in its stored form.
     pub fn to_storage(&self, obj: Map<String, Value>) -> Map<String, Value> {
         match &self.conversion {
-            Some(c) => (c.to_storage)(&obj),
+            Some(c) => c.to_storage(&obj),
             None => obj,
         }
     }
@@ -152,7 +208,7 @@ impl Kind {
                 crate::object::write_served(stored, revision, out)
             };
         };
-        let mut served = (conversion.to_served)(&crate::object::decode(stored, revision));
+        let mut served = conversion.to_served(&crate::object::decode(stored, revision));
         if item {
             served.remove("kind");
             served.remove("apiVersion");
@@ -163,7 +219,7 @@ impl Kind {
     /// A decoded stored object, converted to this kind's version.
     pub fn served_object(&self, obj: Map<String, Value>) -> Map<String, Value> {
         match &self.conversion {
-            Some(c) => (c.to_served)(&obj),
+            Some(c) => c.to_served(&obj),
             None => obj,
         }
     }

@@ -14,6 +14,7 @@ mod ca;
 pub mod catalog;
 pub mod clock;
 pub mod controllers;
+mod crd;
 mod defaults;
 mod discovery;
 pub mod error;
@@ -98,6 +99,8 @@ impl Default for Config {
 pub struct AppState {
     pub registry: Registry,
     kinds: HashMap<(&'static str, &'static str, &'static str), Arc<Kind>>,
+    /// The kinds stored CRDs define.
+    custom_kinds: crd::CustomKinds,
     pub config: Config,
     /// The cluster CA certificate (PEM), which `kube-root-ca.crt` publishes.
     pub root_ca: String,
@@ -196,6 +199,7 @@ impl AppState {
         let state = Self {
             registry: Registry::new(backend),
             kinds,
+            custom_kinds: crd::CustomKinds::default(),
             config,
             root_ca,
             faults: faults::Faults::default(),
@@ -208,6 +212,22 @@ impl AppState {
     /// The kind served at `/apis/<group>/<version>/<resource>`.
     pub fn kind(&self, group: &str, version: &str, resource: &str) -> Option<Arc<Kind>> {
         self.kinds.get(&(group, version, resource)).cloned()
+    }
+
+    /// The kind served at `/apis/<group>/<version>/<resource>`: a built-in one, or one an
+    /// established CRD defines.
+    pub async fn resolve_kind(
+        &self,
+        group: &str,
+        version: &str,
+        resource: &str,
+    ) -> ApiResult<Option<Arc<Kind>>> {
+        if let Some(kind) = self.kind(group, version, resource) {
+            return Ok(Some(kind));
+        }
+        self.custom_kinds
+            .resolve(&self.registry, group, version, resource)
+            .await
     }
 
     fn shutdown(&self) -> tokio::sync::watch::Receiver<bool> {

@@ -264,6 +264,8 @@ fn canonical_fields(kind: &Kind, fields: &FieldSelector) -> Result<FieldSelector
             || kind.info.field_selectors.contains(&field);
         if accepted {
             Ok((canonical.to_owned(), value.to_owned()))
+        } else if kind.custom.is_some() && !kind.info.field_selectors.is_empty() {
+            Err(format!("field label not supported: {field}"))
         } else {
             Err(spec
                 .map_or(FieldLabelError::DefaultMeta, |s| s.error)
@@ -288,6 +290,13 @@ pub fn field_value(kind: &Kind, obj: &Value, field: &str) -> Option<String> {
     match field {
         "metadata.name" | "metadata.namespace" => return text(at(field)),
         _ => {}
+    }
+    if kind.custom.is_some() {
+        return kind
+            .info
+            .field_selectors
+            .contains(&field)
+            .then(|| text(at(field)).unwrap_or_default());
     }
     let spec = catalog::field_selector_spec(kind.info.group, kind.info.resource)?;
     let selectable = spec.selectable.iter().find(|s| s.label == field)?;

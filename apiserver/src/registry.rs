@@ -272,6 +272,10 @@ impl Registry {
                 .await?;
         }
         self.prepare_create(kind, namespace, &mut obj);
+        if crate::crd::is_crd(kind) {
+            let others = crate::crd::list(self).await?;
+            crate::crd::status::compute(&mut obj, None, false, &others, &clock::now_rfc3339());
+        }
         if let (true, Some(ns)) = (is(kind, "", "pods"), namespace) {
             self.admit_pod(ns, &mut obj).await?;
         }
@@ -497,6 +501,16 @@ impl Registry {
                     defaults::service_ip_families(&mut new, Some(&old));
                 }
             }
+            if crate::crd::is_crd(kind) && mode != UpdateMode::System {
+                let others = crate::crd::list(self).await?;
+                crate::crd::status::compute(
+                    &mut new,
+                    old.get("status"),
+                    mode == UpdateMode::Status,
+                    &others,
+                    &clock::now_rfc3339(),
+                );
+            }
             if kind.tracks_generation
                 && mode != UpdateMode::Status
                 && Kind::spec_changed(&new, &old)
@@ -678,6 +692,9 @@ impl Registry {
                         .into_iter()
                         .map(|k| Op::Delete { key: k.into() }),
                 );
+                if crate::crd::is_crd(kind) {
+                    success.extend(self.custom_resource_keys(&old).await?);
+                }
                 let response = self
                     .backend
                     .txn(Txn {
@@ -696,6 +713,42 @@ impl Registry {
             }
             return Ok(deleted_answer(kind, &current, &old));
         }
+    }
+}
+
+impl Registry {
+    /// The deletions of every custom resource a CRD defines, which go in the CRD's own delete
+    /// (kube's `customresourcecleanup` finalizer and controller, in one transaction).
+    async fn custom_resource_keys(&self, crd: &Map<String, Value>) -> ApiResult<Vec<Op>> {
+        let spec = crd.get("spec").unwrap_or(&Value::Null);
+        let field = |path: &[&str]| {
+            path.iter()
+                .try_fold(spec, |v, k| v.get(*k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let (group, plural) = (field(&["group"]), field(&["names", "plural"]));
+        if group.is_empty() || plural.is_empty() {
+            return Ok(Vec::new());
+        }
+        let response = self
+            .backend
+            .range(RangeRequest {
+                key: Bytes::from(format!("/registry/{group}/{plural}/")),
+                end: RangeEnd::Prefix,
+                revision: 0,
+                limit: 0,
+                after: None,
+                count_only: false,
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(response
+            .kvs
+            .into_iter()
+            .map(|kv| Op::Delete { key: kv.key })
+            .collect())
     }
 }
 
@@ -719,6 +772,27 @@ fn deleted_answer(kind: &Kind, current: &KeyValue, old: &Map<String, Value>) -> 
 }
 
 impl Registry {
+    /// Every object under a key prefix, decoded, in key order.
+    pub async fn list_prefix(&self, prefix: &str) -> ApiResult<Vec<Map<String, Value>>> {
+        let response = self
+            .backend
+            .range(RangeRequest {
+                key: Bytes::copy_from_slice(prefix.as_bytes()),
+                end: RangeEnd::Prefix,
+                revision: 0,
+                limit: 0,
+                after: None,
+                count_only: false,
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(response
+            .kvs
+            .iter()
+            .map(|kv| object::decode(&kv.value, kv.mod_revision))
+            .collect())
+    }
+
     /// Every object of `kind` (in `namespace`, or everywhere), decoded.
     pub async fn list_objects(
         &self,

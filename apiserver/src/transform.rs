@@ -111,9 +111,13 @@ impl Presenter {
 
     fn table(&mut self, kind: &Kind, version: &str, metadata: Value, rows: Vec<Value>) -> Value {
         let columns = if std::mem::replace(&mut self.headers, false) {
-            let columns = crate::table::columns(kind.info.group, kind.info.resource)
-                .unwrap_or_else(crate::table::default_columns);
-            Value::Array(columns.iter().map(crate::table::Column::to_json).collect())
+            if let Some(custom) = &kind.custom {
+                crate::crd::printer::definitions(&custom.columns)
+            } else {
+                let columns = crate::table::columns(kind.info.group, kind.info.resource)
+                    .unwrap_or_else(crate::table::default_columns);
+                Value::Array(columns.iter().map(crate::table::Column::to_json).collect())
+            }
         } else {
             Value::Null
         };
@@ -128,7 +132,12 @@ impl Presenter {
 
     fn row(&self, kind: &Kind, obj: &Value, version: &str) -> Value {
         let (group, resource) = (kind.info.group, kind.info.resource);
-        let cells = crate::table::cells(group, resource, obj, crate::clock::now_unix());
+        let cells = match &kind.custom {
+            Some(custom) => {
+                crate::crd::printer::cells(&custom.columns, obj, crate::clock::now_unix())
+            }
+            None => crate::table::cells(group, resource, obj, crate::clock::now_unix()),
+        };
         let mut row = Map::new();
         row.insert("cells".into(), Value::Array(cells));
         if let Some(conditions) = crate::table::row_conditions(group, resource, obj) {

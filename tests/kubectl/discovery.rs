@@ -5,6 +5,7 @@ use super::{each_kubectl, lines, texts};
 
 /// The group-versions kubemem serves, as `kubectl api-versions` prints them (sorted).
 const API_VERSIONS: &[&str] = &[
+    "apiextensions.k8s.io/v1",
     "apps/v1",
     "autoscaling/v1",
     "autoscaling/v2",
@@ -52,6 +53,13 @@ const API_RESOURCES: &[&[&str]] = &[
     &["secrets", "v1", "true", "Secret"],
     &["serviceaccounts", "sa", "v1", "true", "ServiceAccount"],
     &["services", "svc", "v1", "true", "Service"],
+    &[
+        "customresourcedefinitions",
+        "crd,crds",
+        "apiextensions.k8s.io/v1",
+        "false",
+        "CustomResourceDefinition",
+    ],
     &[
         "controllerrevisions",
         "apps/v1",

@@ -9,6 +9,7 @@
 //! through `create -f` / `replace -f` / `apply -f` as YAML.
 
 mod apply;
+mod crd;
 mod create;
 mod delete;
 mod diff;

@@ -12,12 +12,12 @@
 //! `spec.replicas`, a CronJob's `suspend`, ...) prints as its zero value here if it is missing.
 
 mod cluster;
-mod columns;
+pub(crate) mod columns;
 mod json;
 mod network;
 mod pods;
 pub(crate) mod selector;
-mod time;
+pub(crate) mod time;
 mod workloads;
 
 #[cfg(test)]

@@ -37,7 +37,20 @@ pub enum Write<'a> {
 
 /// The causes for `obj` beyond `ValidateObjectMeta` / `ValidateObjectMetaUpdate`.
 pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
+    if let Some(custom) = &kind.custom {
+        return custom
+            .schema
+            .as_ref()
+            .map(|schema| crate::crd::schema::validate(schema, obj))
+            .unwrap_or_default();
+    }
     match (kind.info.group, kind.info.resource) {
+        ("apiextensions.k8s.io", "customresourcedefinitions") => match write {
+            Write::Create => crate::crd::validation::validate(obj, None),
+            Write::Update { old } | Write::Status { old } => {
+                crate::crd::validation::validate(obj, Some(old))
+            }
+        },
         ("", "pods") => pod::validate_pod(obj, write),
         ("", "podtemplates") if !matches!(write, Write::Status { .. }) => {
             pod::validate_pod_template_spec(obj.get("template").unwrap_or(&Value::Null), "template")

@@ -1,0 +1,380 @@
+//! CustomResourceDefinitions (`apiextensions.k8s.io/v1`) and the custom resources they define.
+//!
+//! The set of served kinds is the static catalog plus what the stored CRDs define. Nothing is
+//! kept in step with watch events: a request for `/apis/<group>/<version>/<plural>` that the
+//! catalog does not serve reads the CRD named `<plural>.<group>` from the keyspace (the name is
+//! forced to be that by validation), and serves it if the CRD is `Established` and serves that
+//! version. Every node reading the same keyspace at the same revision therefore serves the same
+//! kinds, and a CRD is served from the revision that established it. Built kinds are cached by
+//! the CRD's `mod_revision`, so a changed CRD is rebuilt on the next request.
+//!
+//! * [`status`]: what kube-apiserver's naming and establishing controllers write into a CRD's
+//!   status, computed in the CRD's own write (see `docs/DESIGN.md`, decision 19).
+//! * [`validation`]: `ValidateCustomResourceDefinition` and its structural-schema rules.
+//! * [`schema`]: custom resources against their schema: pruning, defaulting, validation.
+//! * [`printer`]: `additionalPrinterColumns` in Table output.
+
+pub mod printer;
+pub mod schema;
+pub mod status;
+pub mod validation;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Map, Value};
+
+use crate::catalog::{ResourceInfo, SubresourceInfo};
+use crate::error::ApiResult;
+use crate::kinds::Kind;
+use crate::object;
+use crate::registry::Registry;
+
+/// Where CRDs are stored.
+pub const PREFIX: &str = "/registry/apiextensions.k8s.io/customresourcedefinitions/";
+
+/// Whether a kind is the CRD kind itself.
+pub fn is_crd(kind: &Kind) -> bool {
+    kind.info.group == "apiextensions.k8s.io" && kind.info.resource == "customresourcedefinitions"
+}
+
+/// One served version of a CRD: what its custom resources' endpoint needs.
+#[derive(Debug)]
+pub struct Served {
+    /// The CRD's name, `<plural>.<group>`.
+    pub crd_name: String,
+    pub group: String,
+    pub version: String,
+    pub storage_version: String,
+    pub kind: String,
+    pub list_kind: String,
+    /// `spec.versions[].schema.openAPIV3Schema`, if any.
+    pub schema: Option<Value>,
+    /// Status is a subresource.
+    pub status: bool,
+    /// The scale subresource's paths.
+    pub scale: Option<ScalePaths>,
+    /// `additionalPrinterColumns`.
+    pub columns: Vec<printer::PrinterColumn>,
+}
+
+/// `spec.versions[].subresources.scale`: JSON paths (`.spec.replicas`).
+#[derive(Debug, Clone)]
+pub struct ScalePaths {
+    pub spec_replicas: String,
+    pub status_replicas: String,
+    pub label_selector: Option<String>,
+}
+
+/// The fields of a JSON value as strings.
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+    path.iter()
+        .try_fold(v, |v, k| v.get(*k))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+fn strings_at(v: &Value, path: &[&str]) -> Vec<String> {
+    path.iter()
+        .try_fold(v, |v, k| v.get(*k))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether the CRD has the condition `type_` with status `True`.
+pub fn condition_true(crd: &Value, type_: &str) -> bool {
+    crd.get("status")
+        .and_then(|s| s.get("conditions"))
+        .and_then(Value::as_array)
+        .is_some_and(|conditions| {
+            conditions
+                .iter()
+                .any(|c| c["type"] == type_ && c["status"] == "True")
+        })
+}
+
+/// The storage version of a CRD (`spec.versions[]` with `storage: true`).
+pub fn storage_version(crd: &Value) -> Option<&str> {
+    versions(crd)
+        .iter()
+        .find(|v| v["storage"] == true)
+        .and_then(|v| v["name"].as_str())
+}
+
+fn versions(crd: &Value) -> &[Value] {
+    crd.get("spec")
+        .and_then(|s| s.get("versions"))
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+}
+
+/// The served version `version` of a CRD, if it serves it.
+pub fn served(crd: &Value, version: &str) -> Option<Served> {
+    let spec = crd.get("spec")?;
+    let v = versions(crd)
+        .iter()
+        .find(|v| v["name"] == version && v["served"] == true)?;
+    let subresources = v.get("subresources");
+    let scale = subresources
+        .and_then(|s| s.get("scale"))
+        .map(|s| ScalePaths {
+            spec_replicas: str_at(s, &["specReplicasPath"]).to_owned(),
+            status_replicas: str_at(s, &["statusReplicasPath"]).to_owned(),
+            label_selector: s
+                .get("labelSelectorPath")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        });
+    let kind = str_at(spec, &["names", "kind"]).to_owned();
+    Some(Served {
+        crd_name: str_at(crd, &["metadata", "name"]).to_owned(),
+        group: str_at(spec, &["group"]).to_owned(),
+        version: version.to_owned(),
+        storage_version: storage_version(crd).unwrap_or(version).to_owned(),
+        list_kind: match str_at(spec, &["names", "listKind"]) {
+            "" => format!("{kind}List"),
+            list_kind => list_kind.to_owned(),
+        },
+        kind,
+        schema: v
+            .get("schema")
+            .and_then(|s| s.get("openAPIV3Schema"))
+            .cloned(),
+        status: subresources.and_then(|s| s.get("status")).is_some(),
+        scale,
+        columns: printer::columns(v),
+    })
+}
+
+/// The discovery entry of a CRD's version, made `'static` by interning: the same entry (a CRD
+/// read again, by another node or after a restart of its cache) is leaked only once per process,
+/// so the leak is bounded by the distinct CRD definitions a process sees.
+pub fn resource_info(crd: &Value, served: &Served) -> &'static ResourceInfo {
+    static INTERNED: Mutex<Option<HashMap<String, &'static ResourceInfo>>> = Mutex::new(None);
+    let spec = &crd["spec"];
+    let v = versions(crd)
+        .iter()
+        .find(|v| v["name"] == served.version.as_str());
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let leak_all = |list: Vec<String>| -> &'static [&'static str] {
+        Box::leak(
+            list.into_iter()
+                .map(leak)
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        )
+    };
+    let short_names = strings_at(spec, &["names", "shortNames"]);
+    let categories = strings_at(spec, &["names", "categories"]);
+    let selectable: Vec<String> = v
+        .and_then(|v| v.get("selectableFields"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|f| f["jsonPath"].as_str())
+                .map(|p| p.trim_start_matches('.').to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let key = serde_json::json!([
+        served.group,
+        served.version,
+        str_at(spec, &["names", "plural"]),
+        str_at(spec, &["names", "singular"]),
+        served.kind,
+        str_at(spec, &["scope"]),
+        short_names,
+        categories,
+        served.storage_version,
+        served.status,
+        served.scale.is_some(),
+        selectable,
+    ])
+    .to_string();
+    let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+    let interned = interned.get_or_insert_with(HashMap::new);
+    if let Some(info) = interned.get(&key) {
+        return info;
+    }
+    let kind = leak(served.kind.clone());
+    let mut subresources = Vec::new();
+    if served.scale.is_some() {
+        subresources.push(SubresourceInfo {
+            name: "scale",
+            group: "autoscaling",
+            version: "v1",
+            kind: "Scale",
+            verbs: &["get", "patch", "update"],
+        });
+    }
+    if served.status {
+        subresources.push(SubresourceInfo {
+            name: "status",
+            group: "",
+            version: "",
+            kind,
+            verbs: &["get", "patch", "update"],
+        });
+    }
+    let info: &'static ResourceInfo = Box::leak(Box::new(ResourceInfo {
+        group: leak(served.group.clone()),
+        version: leak(served.version.clone()),
+        resource: leak(str_at(spec, &["names", "plural"]).to_owned()),
+        singular: leak(str_at(spec, &["names", "singular"]).to_owned()),
+        kind,
+        namespaced: str_at(spec, &["scope"]) == "Namespaced",
+        verbs: &[
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+            "create",
+            "update",
+            "watch",
+        ],
+        short_names: leak_all(short_names),
+        categories: leak_all(categories),
+        storage_version_hash: leak(storage_version_hash(
+            &served.group,
+            &served.storage_version,
+            &served.kind,
+        )),
+        subresources: Box::leak(subresources.into_boxed_slice()),
+        field_selectors: leak_all(selectable),
+        stored: true,
+        warning: None,
+    }));
+    interned.insert(key, info);
+    info
+}
+
+/// `discovery.StorageVersionHash`: base64 of the first 8 bytes of sha256("<group>/<version>/<kind>").
+pub fn storage_version_hash(group: &str, version: &str, kind: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("{group}/{version}/{kind}"));
+    base64::engine::general_purpose::STANDARD.encode(&digest[..8])
+}
+
+/// Built kinds by (CRD name, version), with the CRD revision they were built at.
+type Built = HashMap<(String, String), (i64, Arc<Kind>)>;
+
+/// The kinds built from CRDs.
+#[derive(Default)]
+pub struct CustomKinds {
+    built: Mutex<Built>,
+}
+
+impl CustomKinds {
+    /// The custom resource kind served at `/apis/<group>/<version>/<resource>`, if an
+    /// established CRD defines it.
+    pub async fn resolve(
+        &self,
+        registry: &Registry,
+        group: &str,
+        version: &str,
+        resource: &str,
+    ) -> ApiResult<Option<Arc<Kind>>> {
+        if !group.contains('.') {
+            return Ok(None);
+        }
+        let name = format!("{resource}.{group}");
+        let Some(kv) = registry.get_kv(&format!("{PREFIX}{name}")).await? else {
+            return Ok(None);
+        };
+        let cache_key = (name, version.to_owned());
+        if let Some((revision, kind)) = self.lock().get(&cache_key)
+            && *revision == kv.mod_revision
+        {
+            return Ok(Some(Arc::clone(kind)));
+        }
+        let crd = Value::Object(object::decode(&kv.value, kv.mod_revision));
+        let Some(kind) = kind_of(&crd, version) else {
+            return Ok(None);
+        };
+        self.lock()
+            .insert(cache_key, (kv.mod_revision, Arc::clone(&kind)));
+        Ok(Some(kind))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Built> {
+        self.built.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The kind of an established CRD's served version.
+pub fn kind_of(crd: &Value, version: &str) -> Option<Arc<Kind>> {
+    if !condition_true(crd, "Established") {
+        return None;
+    }
+    let served = served(crd, version)?;
+    let info = resource_info(crd, &served);
+    Some(Arc::new(Kind::custom(info, Arc::new(served))))
+}
+
+/// Every stored CRD, in name order.
+pub async fn list(registry: &Registry) -> ApiResult<Vec<Value>> {
+    Ok(registry
+        .list_prefix(PREFIX)
+        .await?
+        .into_iter()
+        .map(Value::Object)
+        .collect())
+}
+
+/// The kinds every established CRD serves, in name order then `spec.versions` order.
+pub fn served_kinds(crds: &[Value]) -> Vec<Arc<Kind>> {
+    crds.iter()
+        .flat_map(|crd| {
+            versions(crd)
+                .iter()
+                .filter_map(|v| v["name"].as_str())
+                .filter_map(|v| kind_of(crd, v))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `version.CompareKubeAwareVersionStrings`, highest priority first: GA versions (`v2` before
+/// `v1`), then betas, then alphas (higher numbers first), then anything else by name.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    fn parse(v: &str) -> Option<(u64, u8, u64)> {
+        let rest = v.strip_prefix('v')?;
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let major = rest[..digits].parse().ok()?;
+        let tail = &rest[digits..];
+        let (level, minor) = if tail.is_empty() {
+            (2, 0)
+        } else if let Some(n) = tail.strip_prefix("beta") {
+            (1, n.parse().ok()?)
+        } else if let Some(n) = tail.strip_prefix("alpha") {
+            (0, n.parse().ok()?)
+        } else {
+            return None;
+        };
+        Some((major, level, minor))
+    }
+    match (parse(a), parse(b)) {
+        (Some((ma, la, na)), Some((mb, lb, nb))) => lb.cmp(&la).then(mb.cmp(&ma)).then(nb.cmp(&na)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// The decoded object of a stored CRD.
+pub fn as_map(crd: Value) -> Map<String, Value> {
+    match crd {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}

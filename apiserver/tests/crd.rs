@@ -1,0 +1,286 @@
+//! CustomResourceDefinitions through the router: a CRD is validated, established, discovered;
+//! its custom resources are validated, pruned, defaulted, printed, and deleted with it.
+
+use axum::Router;
+use axum::body::Body;
+use http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use kubemem_apiserver::{AppState, Config, router};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct App {
+    router: Router,
+    _shutdown: tokio::sync::watch::Sender<bool>,
+}
+
+async fn app() -> App {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let config = Config {
+        controllers: kubemem_apiserver::controllers::Controllers::none(),
+        ..Config::default()
+    };
+    let state = AppState::start(config, rx).await.expect("boots");
+    App {
+        router: router(state),
+        _shutdown: tx,
+    }
+}
+
+impl App {
+    async fn call_with(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+        accept: &str,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("accept", accept);
+        let body = match body {
+            Some(v) => {
+                request = request.header("content-type", "application/json");
+                Body::from(serde_json::to_vec(&v).unwrap())
+            }
+            None => Body::empty(),
+        };
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(body).unwrap())
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+        self.call_with(method, uri, body, "application/json").await
+    }
+}
+
+const CRDS: &str = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+const WIDGETS: &str = "/apis/example.com/v1/namespaces/default/widgets";
+
+fn widget_crd() -> Value {
+    json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {
+            "group": "example.com",
+            "scope": "Namespaced",
+            "names": {"plural": "widgets", "kind": "Widget", "shortNames": ["wd"]},
+            "versions": [
+                {
+                    "name": "v1", "served": true, "storage": true,
+                    "subresources": {"status": {}, "scale": {"specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas"}},
+                    "selectableFields": [{"jsonPath": ".spec.color"}],
+                    "additionalPrinterColumns": [
+                        {"name": "Color", "type": "string", "jsonPath": ".spec.color"},
+                        {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas"}
+                    ],
+                    "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                        "spec": {"type": "object", "required": ["color"], "properties": {
+                            "color": {"type": "string", "enum": ["red", "blue"]},
+                            "replicas": {"type": "integer", "minimum": 0, "default": 1}
+                        }},
+                        "status": {"type": "object", "properties": {"replicas": {"type": "integer"}}}
+                    }}}
+                },
+                {
+                    "name": "v1beta1", "served": true, "storage": false,
+                    "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}
+                }
+            ]
+        }
+    })
+}
+
+fn widget(name: &str, spec: Value) -> Value {
+    json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": name}, "spec": spec})
+}
+
+#[tokio::test]
+async fn a_crd_is_established_and_serves_its_custom_resources() {
+    let app = app().await;
+    let (status, _) = app.call(Method::GET, WIDGETS, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, crd) = app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    assert_eq!(status, StatusCode::CREATED, "{crd}");
+    assert_eq!(crd["spec"]["names"]["listKind"], "WidgetList");
+    assert_eq!(crd["spec"]["conversion"], json!({"strategy": "None"}));
+    assert_eq!(crd["status"]["conditions"][1]["type"], "Established");
+    assert_eq!(crd["status"]["conditions"][1]["status"], "True");
+    assert_eq!(crd["status"]["storedVersions"], json!(["v1"]));
+
+    // Discovery lists the group, its versions (v1 preferred) and the resource.
+    let (_, group) = app.call(Method::GET, "/apis/example.com", None).await;
+    assert_eq!(group["preferredVersion"]["version"], "v1");
+    let (_, list) = app.call(Method::GET, "/apis/example.com/v1", None).await;
+    let names: Vec<&str> = list["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["widgets", "widgets/scale", "widgets/status"]);
+    assert_eq!(list["resources"][0]["shortNames"], json!(["wd"]));
+    let (_, apis) = app.call(Method::GET, "/apis", None).await;
+    assert!(
+        apis["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["name"] == "example.com")
+    );
+
+    // Create: unknown fields pruned (and warned about), defaults filled in.
+    let mut body = widget("a", json!({"color": "red", "junk": true}));
+    body["extra"] = json!(1);
+    let (status, created) = app.call(Method::POST, WIDGETS, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["spec"], json!({"color": "red", "replicas": 1}));
+    assert!(created.get("extra").is_none());
+    assert_eq!(created["metadata"]["generation"], 1);
+
+    // Strict field validation refuses the same body.
+    let (status, refused) = app
+        .call(
+            Method::POST,
+            &format!("{WIDGETS}?fieldValidation=Strict"),
+            Some(widget("s", json!({"color": "red", "junk": true}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refused["message"],
+        "Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.junk\""
+    );
+
+    // Validation against the schema, with kube's messages.
+    let (status, invalid) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("b", json!({"color": "green", "replicas": -1}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{invalid}");
+    assert_eq!(
+        invalid["message"],
+        "Widget.example.com \"b\" is invalid: [spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\", spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0]"
+    );
+
+    // The other served version reads the same object under its own apiVersion.
+    let (status, beta) = app
+        .call(
+            Method::GET,
+            "/apis/example.com/v1beta1/namespaces/default/widgets/a",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(beta["apiVersion"], "example.com/v1beta1");
+    assert_eq!(beta["spec"]["color"], "red");
+
+    // The status subresource: the main resource does not write status, /status does.
+    let mut update = created.clone();
+    update["status"] = json!({"replicas": 5});
+    update["spec"]["color"] = json!("blue");
+    let (_, updated) = app
+        .call(Method::PUT, &format!("{WIDGETS}/a"), Some(update.clone()))
+        .await;
+    assert!(updated.get("status").is_none(), "{updated}");
+    assert_eq!(updated["metadata"]["generation"], 2);
+    update["metadata"]["resourceVersion"] = updated["metadata"]["resourceVersion"].clone();
+    let (status, with_status) = app
+        .call(Method::PUT, &format!("{WIDGETS}/a/status"), Some(update))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{with_status}");
+    assert_eq!(with_status["status"], json!({"replicas": 5}));
+    assert_eq!(with_status["spec"]["color"], "blue");
+
+    // Field selectors on selectableFields; others are refused.
+    app.call(
+        Method::POST,
+        WIDGETS,
+        Some(widget("c", json!({"color": "red"}))),
+    )
+    .await;
+    let (_, reds) = app
+        .call(
+            Method::GET,
+            &format!("{WIDGETS}?fieldSelector=spec.color%3Dred"),
+            None,
+        )
+        .await;
+    let names: Vec<&str> = reds["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["c"]);
+    let (status, bad) = app
+        .call(
+            Method::GET,
+            &format!("{WIDGETS}?fieldSelector=spec.replicas%3D1"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad["message"], "field label not supported: spec.replicas");
+
+    // Table output has the printer columns.
+    let (_, table) = app
+        .call_with(
+            Method::GET,
+            WIDGETS,
+            None,
+            "application/json;as=Table;v=v1;g=meta.k8s.io",
+        )
+        .await;
+    let columns: Vec<&str> = table["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["Name", "Color", "Replicas"]);
+    assert_eq!(table["rows"][0]["cells"], json!(["a", "blue", 1]));
+
+    // Deleting the CRD deletes its custom resources and its endpoint.
+    let (status, _) = app
+        .call(Method::DELETE, &format!("{CRDS}/widgets.example.com"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.call(Method::GET, WIDGETS, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, list) = app.call(Method::GET, WIDGETS, None).await;
+    assert_eq!(list["items"], json!([]));
+}
+
+#[tokio::test]
+async fn invalid_crds_and_cel_rules_are_refused() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["x-kubernetes-validations"] =
+        json!([{"rule": "self.spec.replicas >= 0"}]);
+    crd["spec"]["versions"][1]["storage"] = json!(true);
+    let (status, refused) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["message"],
+        "CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is invalid: [spec.versions: Invalid value: [v1 v1beta1]: must have exactly one version marked as storage version, spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations: Forbidden: CEL validation rules are not supported by kubemem; remove x-kubernetes-validations]"
+    );
+    let (_, list) = app.call(Method::GET, CRDS, None).await;
+    assert_eq!(list["items"], json!([]));
+}

@@ -1,0 +1,101 @@
+//! CustomResourceDefinitions: `kubectl apply -f` of a CRD and its custom resources, `kubectl get`
+//! by plural and short name with the CRD's printer columns, and deletion with the CRD.
+
+use super::{each_kubectl, lines};
+
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    plural: widgets
+    kind: Widget
+    shortNames: [wd]
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    additionalPrinterColumns:
+    - name: Color
+      type: string
+      jsonPath: .spec.color
+    - name: Replicas
+      type: integer
+      jsonPath: .spec.replicas
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              color:
+                type: string
+                enum: [red, blue]
+              replicas:
+                type: integer
+                default: 1
+";
+
+const WIDGET: &str = "apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w1
+spec:
+  color: red
+";
+
+#[test]
+fn apply_a_crd_then_get_its_resources_with_printer_columns() {
+    each_kubectl(|k| {
+        k.say("apply -f crd.yaml");
+        let crd = k.manifest("crd.yaml", CRD);
+        assert_eq!(
+            k.ok(&["apply", "-f", &crd]),
+            "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n"
+        );
+        k.ok(&[
+            "wait",
+            "--for=condition=Established",
+            "crd/widgets.example.com",
+            "--timeout=10s",
+        ]);
+        k.say("apply -f widget.yaml; get widgets");
+        let widget = k.manifest("widget.yaml", WIDGET);
+        assert_eq!(
+            k.ok(&["apply", "-f", &widget]),
+            "widget.example.com/w1 created\n"
+        );
+        assert_eq!(
+            k.ok(&["get", "widgets"]),
+            lines(&["NAME   COLOR   REPLICAS", "w1     red     1"])
+        );
+        assert_eq!(
+            k.ok(&["get", "wd", "w1", "-o", "jsonpath={.spec.replicas}"]),
+            "1"
+        );
+        k.say("an invalid widget is refused with the schema's message");
+        let bad = k.manifest(
+            "bad.yaml",
+            &WIDGET.replace("red", "green").replace("w1", "w2"),
+        );
+        let stderr = k.fails(&["apply", "-f", &bad]);
+        assert!(
+            stderr.contains(
+                "spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\""
+            ),
+            "{stderr}"
+        );
+        k.say("delete the CRD: its widgets go with it");
+        k.ok(&["delete", "-f", &crd]);
+        // kubectl's cached discovery still knows the resource; the server no longer serves it.
+        let stderr = k.fails(&["get", "widgets"]);
+        assert!(
+            stderr.contains("the server could not find the requested resource"),
+            "{stderr}"
+        );
+    });
+}
