@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Generates apiserver/src/protobuf/fields.rs: the protobuf field table of every message the
-served kinds reach, for decoding `application/vnd.kubernetes.protobuf` request bodies.
+served kinds reach (and `Status`, `WatchEvent`), for decoding `application/vnd.kubernetes.protobuf`
+request bodies and encoding responses.
 
 Inputs (no protoc needed):
 
@@ -60,6 +61,54 @@ NOT_BODIES = {
     "io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions",
     "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
     "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+}
+
+# Messages the server writes but never reads: in the table (for encoding), not in KINDS.
+WRITTEN_ONLY = [
+    "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
+    "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+]
+
+# Go facts (pointer, omitempty) of v1.36 types and fields the Go binary of go-fields.txt does not
+# have, read from the Go sources (k8s.io/api and k8s.io/apimachinery at v1.36).
+GO_FACTS_EXTRA = {
+    "io.k8s.apimachinery.pkg.apis.meta.v1.Status": {
+        "metadata": (False, True), "status": (False, True), "message": (False, True),
+        "reason": (False, True), "details": (True, True), "code": (False, True),
+    },
+    "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails": {
+        "name": (False, True), "group": (False, True), "kind": (False, True),
+        "uid": (False, True), "causes": (False, True), "retryAfterSeconds": (False, True),
+    },
+    "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause": {
+        "reason": (False, True), "message": (False, True), "field": (False, True),
+    },
+    "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta": {
+        "selfLink": (False, True), "resourceVersion": (False, True), "continue": (False, True),
+        "remainingItemCount": (True, True),
+    },
+    "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent": {
+        "type": (False, False), "object": (False, False),
+    },
+    "io.k8s.api.core.v1.ContainerExtendedResourceRequest": {
+        "containerName": (False, False), "resourceName": (False, False), "requestName": (False, False),
+    },
+    "io.k8s.api.core.v1.ContainerRestartRule": {"action": (False, True), "exitCodes": (True, True)},
+    "io.k8s.api.core.v1.EnvVarSource": {"fileKeyRef": (True, True)},
+    "io.k8s.api.core.v1.VolumeProjection": {"podCertificate": (True, True)},
+    "io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes": {"operator": (False, False)},
+    "io.k8s.api.core.v1.FileKeySelector": {
+        "volumeName": (False, False), "path": (False, False), "key": (False, False),
+        "optional": (True, True),
+    },
+    "io.k8s.api.core.v1.PodCertificateProjection": {
+        "signerName": (False, True), "keyType": (False, True), "maxExpirationSeconds": (True, True),
+        "credentialBundlePath": (False, True), "keyPath": (False, True),
+        "certificateChainPath": (False, True),
+    },
+    "io.k8s.api.core.v1.PodExtendedResourceClaimStatus": {"resourceClaimName": (False, False)},
+    "io.k8s.api.core.v1.PodSpec": {"hostnameOverride": (True, True)},
+    "io.k8s.api.core.v1.PodStatus": {"extendedResourceClaimStatus": (True, True), "resources": (True, True)},
 }
 
 # The options kinds every group version registers: decoded whatever the apiVersion.
@@ -406,7 +455,7 @@ def main():
     # The closure of message types over the prost fields.
     order = []
     seen = set()
-    stack = list(reversed(roots))
+    stack = list(reversed(roots + WRITTEN_ONLY))
     while stack:
         name = stack.pop()
         if name in seen or name in SPECIAL:
@@ -478,16 +527,21 @@ def main():
                     continue
                 fail(f"{name}: prost field {field['name']} (tag {tag}) maps to no OpenAPI property")
             mapped.add(json_name)
-            if card == "One" and kind == "scalar":
+            if card == "One":
                 go = go_fields.get(name, {}).get(json_name)
+                if go is None:
+                    go = GO_FACTS_EXTRA.get(name, {}).get(json_name)
                 if go is None:
                     unknown_go.append(f"{name}.{json_name}")
                     card = "Opt"
                 else:
                     pointer, omitempty = go
-                    card = "Opt" if pointer or not omitempty else "Omit"
-            elif card == "One":
-                card = "Opt"
+                    if pointer:
+                        card = "Ptr"
+                    elif kind == "scalar" and omitempty:
+                        card = "Omit"
+                    else:
+                        card = "Opt"
             rows.append((tag, json_name, ty, card, None))
         for p in sorted(set(props) - mapped - {"apiVersion", "kind"}):
             missing.append(f"{name}.{p}")
@@ -526,7 +580,7 @@ def main():
         for m in missing:
             out.append(f"//   {m}")
     if unknown_go:
-        out.append(f"// Scalars the Go facts do not know (newer than the binary; zero kept) ({len(unknown_go)}):")
+        out.append(f"// Fields the Go facts do not know (newer than the binary: a zero kept, always encoded) ({len(unknown_go)}):")
         for m in unknown_go:
             out.append(f"//   {m}")
     out.append("")

@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use futures_util::StreamExt as _;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use serde::Deserialize;
@@ -20,7 +21,7 @@ use crate::body;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::list::{self, ListOptions, ListQuery};
-use crate::negotiate::{self, Representation};
+use crate::negotiate::{self, Encoding, Representation};
 use crate::patch::FieldValidation;
 use crate::patching::{PatchTarget, PatchType};
 use crate::registry::{DeleteOptions, Propagation, UpdateMode, WriteOptions};
@@ -161,9 +162,21 @@ async fn serve(
     let warning = crate::catalog::find_resource(group, version, target.resource)
         .and_then(|r| r.warning)
         .and_then(|w| HeaderValue::from_str(&format!("299 - {}", crate::error::go_quote(w))).ok());
-    let mut response = dispatch(state, &target, parts, body)
-        .await
-        .unwrap_or_else(IntoResponse::into_response);
+    let response = dispatch(state, &target, parts, body).await;
+    let encoding = match &response {
+        Ok(_) => {
+            let protobuf = state
+                .kind(group, version, target.resource)
+                .is_some_and(|kind| has_protobuf(&kind));
+            let list = target.name.is_none();
+            negotiate::negotiate(&parts.headers, list, protobuf).map_or(Encoding::Json, |(_, e)| e)
+        }
+        Err(_) => negotiate::error_encoding(&parts.headers),
+    };
+    let mut response = response.unwrap_or_else(IntoResponse::into_response);
+    if encoding == Encoding::Protobuf {
+        response = to_protobuf(response).await;
+    }
     if let Some(warning) = warning {
         response.headers_mut().append(header::WARNING, warning);
     }
@@ -191,7 +204,7 @@ async fn dispatch(
     if kind.info.namespaced && target.namespace.is_none() && target.name.is_some() {
         return Err(ApiError::PathNotFound);
     }
-    negotiate::representation(headers, false)?;
+    negotiate::negotiate(headers, false, has_protobuf(&kind))?;
     let namespace = target.namespace;
     let name = target.name.map(path_name).transpose()?;
     let name = name.as_deref();
@@ -603,9 +616,42 @@ fn write_query(uri: &Uri) -> ApiResult<WriteQuery> {
     Ok(q)
 }
 
+/// Whether objects of `kind` have a protobuf form (built-in kinds do, custom resources not).
+fn has_protobuf(kind: &Kind) -> bool {
+    crate::protobuf::has_message(&kind.api_version(), kind.info.kind)
+}
+
+/// A JSON response re-encoded as protobuf, as kube-apiserver answers a client that prefers it;
+/// any other response (a stream, text, a kind without a protobuf message) is left as it is.
+async fn to_protobuf(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == "application/json");
+    if !is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::Internal("reading the response body".into()).into_response();
+    };
+    let encoded = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|v| crate::protobuf::encode(&v));
+    let Some(encoded) = encoded else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(negotiate::PROTOBUF),
+    );
+    Response::from_parts(parts, Body::from(encoded))
+}
+
 /// How a read is presented: the negotiated representation and `includeObject`.
-fn presenter(parts: &Parts, list: bool) -> ApiResult<Presenter> {
-    let representation = negotiate::representation(&parts.headers, list)?;
+fn presenter(parts: &Parts, list: bool, kind: &Kind) -> ApiResult<Presenter> {
+    let (representation, _) = negotiate::negotiate(&parts.headers, list, has_protobuf(kind))?;
     let include = Query::<IncludeQuery>::try_from_uri(&parts.uri)
         .map(|q| q.0.include_object)
         .map_err(|e| ApiError::BadRequest(e.body_text()))?;
@@ -628,7 +674,7 @@ async fn get_object(
     name: &str,
     parts: &Parts,
 ) -> ApiResult<Response> {
-    let mut presenter = presenter(parts, false)?;
+    let mut presenter = presenter(parts, false, kind)?;
     if presenter.representation == Representation::Object {
         let body = state.registry.get(kind, namespace, name).await?;
         return Ok(json_response(StatusCode::OK, body));
@@ -649,7 +695,7 @@ async fn list_collection(
     namespace: Option<&str>,
     parts: &Parts,
 ) -> ApiResult<Response> {
-    let mut presenter = presenter(parts, true)?;
+    let mut presenter = presenter(parts, true, kind)?;
     let opts = ListOptions::parse(&list_query(&parts.uri)?, kind)?;
     let page = list::read_page(&state.registry, kind, namespace, &opts).await?;
     Ok(json_response(StatusCode::OK, presenter.list(kind, &page)))
@@ -664,7 +710,8 @@ async fn watch_collection(
     name: Option<&str>,
     parts: &Parts,
 ) -> ApiResult<Response> {
-    let presenter = presenter(parts, false)?;
+    let presenter = presenter(parts, false, &kind)?;
+    let (_, encoding) = negotiate::negotiate(&parts.headers, false, has_protobuf(&kind))?;
     let mut query = list_query(&parts.uri)?;
     if let Some(name) = name {
         let fields = query.field_selector.as_deref().unwrap_or("");
@@ -689,11 +736,17 @@ async fn watch_collection(
         presenter,
     };
     let stream = watch::start(&state.registry, request).await?;
-    let mut response = Response::new(Body::from_stream(stream));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    let (body, content_type) = match encoding {
+        Encoding::Json => (Body::from_stream(stream), "application/json"),
+        Encoding::Protobuf => (
+            Body::from_stream(stream.map(|chunk| chunk.map(watch::json_events_to_protobuf))),
+            "application/vnd.kubernetes.protobuf;stream=watch",
+        ),
+    };
+    let mut response = Response::new(body);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     Ok(response)
 }
 

@@ -36,7 +36,7 @@ mod openapi;
 mod patch;
 mod patch_meta;
 mod patching;
-mod protobuf;
+pub mod protobuf;
 mod quantity;
 pub mod registry;
 mod special;

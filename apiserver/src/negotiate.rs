@@ -5,6 +5,11 @@
 //! first), or as `PartialObjectMetadata` / `PartialObjectMetadataList` (metadata-only
 //! clients). The header is a preference-ordered list; the first range the server can produce
 //! wins, as in `negotiation.NegotiateOutputMediaType`.
+//!
+//! Each may be encoded as JSON or as protobuf (`application/vnd.kubernetes.protobuf`), which
+//! kube serves for the kinds with generated protobuf types (not custom resources) and for
+//! `PartialObjectMetadata(List)` of any kind, never for `Table` (`RequestScope.
+//! AllowsMediaTypeTransform`). Errors are negotiated apart ([`error_encoding`]).
 
 use http::{HeaderMap, header};
 
@@ -23,51 +28,113 @@ pub enum Representation {
     PartialObjectMetadataList(&'static str),
 }
 
-/// The media types kube-apiserver lists when nothing in `Accept` can be served.
-const ACCEPTED: &str = "application/json, application/yaml, application/vnd.kubernetes.protobuf";
+/// How a response body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Json,
+    /// `application/vnd.kubernetes.protobuf` (`k8s\0` + `runtime.Unknown`).
+    Protobuf,
+}
 
-/// Picks the representation for a request whose `Accept` is `headers`; `list` tells whether
-/// the response is a list (where `PartialObjectMetadataList` applies) or not.
-pub fn representation(headers: &HeaderMap, list: bool) -> ApiResult<Representation> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Ok(Representation::Object);
-    };
-    if accept.trim().is_empty() {
-        return Ok(Representation::Object);
-    }
-    for range in accept.split(',') {
+/// The protobuf media type.
+pub const PROTOBUF: &str = "application/vnd.kubernetes.protobuf";
+
+/// One range of an `Accept` header: the encoding it names (`None`: one we do not serve) and
+/// its `as`, `g` and `v` parameters.
+struct Range<'a> {
+    encoding: Option<Encoding>,
+    as_kind: &'a str,
+    group: &'a str,
+    version: &'a str,
+}
+
+fn ranges(accept: &str) -> impl Iterator<Item = Range<'_>> {
+    accept.split(',').map(|range| {
         let mut parts = range.split(';').map(str::trim);
-        let media = parts.next().unwrap_or("");
-        let (mut as_kind, mut group, mut version) = ("", "", "");
+        let encoding = match parts.next().unwrap_or("") {
+            "application/json" | "application/*" | "*/*" => Some(Encoding::Json),
+            PROTOBUF => Some(Encoding::Protobuf),
+            _ => None,
+        };
+        let mut out = Range {
+            encoding,
+            as_kind: "",
+            group: "",
+            version: "",
+        };
         for param in parts {
             match param.split_once('=') {
-                Some(("as", v)) => as_kind = v,
-                Some(("g", v)) => group = v,
-                Some(("v", v)) => version = v,
+                Some(("as", v)) => out.as_kind = v,
+                Some(("g", v)) => out.group = v,
+                Some(("v", v)) => out.version = v,
                 _ => {}
             }
         }
-        if !matches!(media, "application/json" | "application/*" | "*/*") {
+        out
+    })
+}
+
+fn accept(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .filter(|a| !a.trim().is_empty())
+}
+
+/// The encoding of an error (`metav1.Status`) for a request whose `Accept` is `headers`, as
+/// `responsewriters.ErrorNegotiated` picks it: the first range without `as` that names JSON or
+/// protobuf (`DefaultEndpointRestrictions` refuses every transformation), JSON when none does.
+pub fn error_encoding(headers: &HeaderMap) -> Encoding {
+    accept(headers)
+        .and_then(|a| {
+            ranges(a)
+                .filter(|r| r.as_kind.is_empty())
+                .find_map(|r| r.encoding)
+        })
+        .unwrap_or(Encoding::Json)
+}
+
+/// The media types kube-apiserver lists when nothing in `Accept` can be served.
+const ACCEPTED: &str = "application/json, application/yaml, application/vnd.kubernetes.protobuf";
+
+/// Picks the representation and its encoding for a request whose `Accept` is `headers`; `list`
+/// tells whether the response is a list (where `PartialObjectMetadataList` applies) or not,
+/// `protobuf` whether the kind has a protobuf form (a built-in kind).
+pub fn negotiate(
+    headers: &HeaderMap,
+    list: bool,
+    protobuf: bool,
+) -> ApiResult<(Representation, Encoding)> {
+    let Some(accept) = accept(headers) else {
+        return Ok((Representation::Object, Encoding::Json));
+    };
+    for range in ranges(accept) {
+        let Some(encoding) = range.encoding else {
+            continue;
+        };
+        if range.as_kind.is_empty() {
+            if encoding == Encoding::Protobuf && !protobuf {
+                continue;
+            }
+            return Ok((Representation::Object, encoding));
+        }
+        if range.group != "meta.k8s.io" {
             continue;
         }
-        if as_kind.is_empty() {
-            return Ok(Representation::Object);
-        }
-        if group != "meta.k8s.io" {
-            continue;
-        }
-        let version = match version {
+        let version = match range.version {
             "v1" => "v1",
             "v1beta1" => "v1beta1",
             _ => continue,
         };
-        match (as_kind, list) {
-            ("Table", _) => return Ok(Representation::Table(version)),
+        match (range.as_kind, list) {
+            ("Table", _) if encoding == Encoding::Json => {
+                return Ok((Representation::Table(version), encoding));
+            }
             ("PartialObjectMetadata", false) => {
-                return Ok(Representation::PartialObjectMetadata(version));
+                return Ok((Representation::PartialObjectMetadata(version), encoding));
             }
             ("PartialObjectMetadataList", true) => {
-                return Ok(Representation::PartialObjectMetadataList(version));
+                return Ok((Representation::PartialObjectMetadataList(version), encoding));
             }
             _ => {}
         }
@@ -84,7 +151,7 @@ mod tests {
     fn pick(accept: &str, list: bool) -> ApiResult<Representation> {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, accept.parse().unwrap());
-        representation(&headers, list)
+        negotiate(&headers, list, false).map(|(r, _)| r)
     }
 
     #[test]
@@ -134,5 +201,60 @@ mod tests {
             pick("text/html", false).unwrap_err().to_string(),
             "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf"
         );
+    }
+
+    #[test]
+    fn protobuf_for_built_in_kinds_and_partial_object_metadata_never_for_tables() {
+        use Encoding::{Json, Protobuf};
+        let client_go = "application/vnd.kubernetes.protobuf, application/json";
+        let metadata_client = "application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+        let table =
+            "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io,application/json";
+        type Case = (
+            &'static str,
+            bool,
+            bool,
+            Result<(Representation, Encoding), ()>,
+        );
+        let cases: &[Case] = &[
+            (
+                client_go,
+                false,
+                true,
+                Ok((Representation::Object, Protobuf)),
+            ),
+            // A custom resource: the next range.
+            (client_go, false, false, Ok((Representation::Object, Json))),
+            ("application/vnd.kubernetes.protobuf", false, false, Err(())),
+            (
+                metadata_client,
+                true,
+                false,
+                Ok((Representation::PartialObjectMetadataList("v1"), Protobuf)),
+            ),
+            (table, true, true, Ok((Representation::Object, Json))),
+        ];
+        for (i, (accept, list, protobuf, want)) in cases.iter().enumerate() {
+            println!("#{i}: {accept} list={list} protobuf={protobuf}");
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, accept.parse().unwrap());
+            assert_eq!(
+                negotiate(&headers, *list, *protobuf).map_err(|_| ()),
+                *want,
+                "#{i}"
+            );
+        }
+        let errors: &[(&str, Encoding)] = &[
+            (client_go, Protobuf),
+            ("application/vnd.kubernetes.protobuf", Protobuf),
+            (metadata_client, Json),
+            (table, Json),
+            ("text/html", Json),
+        ];
+        for (accept, want) in errors {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, accept.parse().unwrap());
+            assert_eq!(error_encoding(&headers), *want, "{accept}");
+        }
     }
 }

@@ -17,6 +17,9 @@
 //! server.shutdown().await
 //! # }
 //! ```
+//!
+//! With the feature `kube`, [`TestServer::kube_config`] and [`TestServer::kube_client`] give a
+//! kube-rs client for it.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -71,8 +74,44 @@ impl TestServer {
         &self.kubeconfig
     }
 
+    /// A kube-rs configuration for this server: its URL, namespace `default` (as the
+    /// kubeconfig's context), no credentials.
+    #[cfg(feature = "kube")]
+    pub fn kube_config(&self) -> kube::Config {
+        let url = self
+            .url()
+            .parse()
+            .expect("an http://127.0.0.1:PORT URL is a URI");
+        let mut config = kube::Config::new(url);
+        config.default_namespace = "default".into();
+        config
+    }
+
+    /// A kube-rs client of [`Self::kube_config`]; call it inside a Tokio runtime.
+    #[cfg(feature = "kube")]
+    pub fn kube_client(&self) -> kube::Result<kube::Client> {
+        kube::Client::try_from(self.kube_config())
+    }
+
     /// Stops the server and waits until it has: open watches end, in-flight requests finish.
     pub async fn shutdown(self) -> std::io::Result<()> {
         self.server.shutdown().await
+    }
+}
+
+#[cfg(all(test, feature = "kube"))]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn kube_config_points_at_the_server() {
+        let server = TestServer::start().await.unwrap();
+        let config = server.kube_config();
+        assert_eq!(config.cluster_url.to_string(), format!("{}/", server.url()));
+        assert_eq!(config.default_namespace, "default");
+        let client = server.kube_client().unwrap();
+        let version = client.apiserver_version().await.unwrap();
+        assert_eq!(version.major, "1");
+        server.shutdown().await.unwrap();
     }
 }

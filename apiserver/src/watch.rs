@@ -277,6 +277,20 @@ fn push_bookmark(out: &mut Vec<u8>, req: &WatchRequest, revision: i64, initial_e
 }
 
 /// The ERROR event that ends a watch whose start has been compacted away.
+/// A chunk of JSON events (each one line) as protobuf watch frames
+/// ([`crate::protobuf::watch_event`]); an event whose object has no protobuf form (none of a
+/// kind that negotiated protobuf) is left out.
+pub fn json_events_to_protobuf(chunk: Bytes) -> Bytes {
+    let mut out = Vec::with_capacity(chunk.len());
+    for line in chunk.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let frame = serde_json::from_slice(line)
+            .ok()
+            .and_then(|event| crate::protobuf::watch_event(&event));
+        out.extend(frame.into_iter().flatten());
+    }
+    Bytes::from(out)
+}
+
 fn error_event(requested: i64, compacted: i64) -> Bytes {
     let status = ApiError::Expired(format!(
         "too old resource version: {requested} ({compacted})"

@@ -6,14 +6,13 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use k8s_openapi::api::core::v1::ConfigMap;
+use kube::Client;
 use kube::api::{Api, DeleteParams, Patch, PatchParams, PostParams};
 use kube::runtime::{WatchStreamExt, reflector, watcher};
-use kube::{Client, Config};
 use kubemem_apiserver::testing::TestServer;
 
 async fn client(server: &TestServer) -> Client {
-    let config = Config::new(server.url().parse().expect("a URL"));
-    Client::try_from(config).expect("a client")
+    server.kube_client().expect("a client")
 }
 
 fn configmap(name: &str, value: &str) -> ConfigMap {

@@ -3,42 +3,25 @@
 // Source: the prost-generated Rust of the crate k8s-pb 0.9.0 (crates.io), the
 // OpenAPI definitions openapi/definitions/v1.36.json (JSON names, roots) and the Go
 // struct fields of go-fields.txt (kubectl.1.33 (Client Version: v1.33.1), sha256 cece57e3de1a37514e96aab80c1268e608225e1d55dcdcff7725fa5711f453d6).
-// 337 messages, 1414 fields, 43 kinds.
-// OpenAPI v1.36 properties k8s-pb 0.9.0 has no field for (4; not decoded):
+// 342 messages, 1435 fields, 43 kinds.
+// OpenAPI v1.36 properties k8s-pb 0.9.0 has no field for (5; not decoded):
 //   io.k8s.api.core.v1.PodSpec.schedulingGroup
 //   io.k8s.api.core.v1.PodStatus.nodeAllocatableResourceClaimStatuses
 //   io.k8s.api.core.v1.ResourceHealth.message
 //   io.k8s.api.core.v1.VolumeMountStatus.volumeStatus
-// Scalars the Go facts do not know (newer than the binary; zero kept) (17):
-//   io.k8s.api.core.v1.ContainerExtendedResourceRequest.containerName
-//   io.k8s.api.core.v1.ContainerExtendedResourceRequest.resourceName
-//   io.k8s.api.core.v1.ContainerExtendedResourceRequest.requestName
-//   io.k8s.api.core.v1.ContainerRestartRule.action
-//   io.k8s.api.core.v1.ContainerRestartRuleOnExitCodes.operator
-//   io.k8s.api.core.v1.FileKeySelector.volumeName
-//   io.k8s.api.core.v1.FileKeySelector.path
-//   io.k8s.api.core.v1.FileKeySelector.key
-//   io.k8s.api.core.v1.FileKeySelector.optional
-//   io.k8s.api.core.v1.PodCertificateProjection.signerName
-//   io.k8s.api.core.v1.PodCertificateProjection.keyType
-//   io.k8s.api.core.v1.PodCertificateProjection.maxExpirationSeconds
-//   io.k8s.api.core.v1.PodCertificateProjection.credentialBundlePath
-//   io.k8s.api.core.v1.PodCertificateProjection.keyPath
-//   io.k8s.api.core.v1.PodCertificateProjection.certificateChainPath
-//   io.k8s.api.core.v1.PodExtendedResourceClaimStatus.resourceClaimName
-//   io.k8s.api.core.v1.PodSpec.hostnameOverride
+//   io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta.shardInfo
 
 use super::Card::*;
 use super::Ty::*;
 use super::{Message, f};
 
 /// Every message, by name; `Msg(i)` is `MESSAGES[i]`.
-pub(super) static MESSAGES: [Message; 337] = [
+pub(super) static MESSAGES: [Message; 342] = [
     // 0
     Message {
         name: "io.k8s.api.apps.v1.ControllerRevision",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "data", RawJson, Opt),
             f(3, "revision", I64, Opt),
         ],
@@ -47,7 +30,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.apps.v1.DaemonSet",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(3), Opt),
             f(3, "status", Msg(4), Opt),
         ],
@@ -67,11 +50,11 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.apps.v1.DaemonSetSpec",
         fields: &[
-            f(1, "selector", Msg(331), Opt),
+            f(1, "selector", Msg(331), Ptr),
             f(2, "template", Msg(217), Opt),
             f(3, "updateStrategy", Msg(5), Opt),
             f(4, "minReadySeconds", I32, Omit),
-            f(6, "revisionHistoryLimit", I32, Opt),
+            f(6, "revisionHistoryLimit", I32, Ptr),
         ],
     },
     // 4
@@ -86,20 +69,20 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(6, "updatedNumberScheduled", I32, Omit),
             f(7, "numberAvailable", I32, Omit),
             f(8, "numberUnavailable", I32, Omit),
-            f(9, "collisionCount", I32, Opt),
+            f(9, "collisionCount", I32, Ptr),
             f(10, "conditions", Msg(2), Rep),
         ],
     },
     // 5
     Message {
         name: "io.k8s.api.apps.v1.DaemonSetUpdateStrategy",
-        fields: &[f(1, "type", Str, Omit), f(2, "rollingUpdate", Msg(15), Opt)],
+        fields: &[f(1, "type", Str, Omit), f(2, "rollingUpdate", Msg(15), Ptr)],
     },
     // 6
     Message {
         name: "io.k8s.api.apps.v1.Deployment",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(8), Opt),
             f(3, "status", Msg(9), Opt),
         ],
@@ -120,14 +103,14 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.apps.v1.DeploymentSpec",
         fields: &[
-            f(1, "replicas", I32, Opt),
-            f(2, "selector", Msg(331), Opt),
+            f(1, "replicas", I32, Ptr),
+            f(2, "selector", Msg(331), Ptr),
             f(3, "template", Msg(217), Opt),
             f(4, "strategy", Msg(10), Opt),
             f(5, "minReadySeconds", I32, Omit),
-            f(6, "revisionHistoryLimit", I32, Opt),
+            f(6, "revisionHistoryLimit", I32, Ptr),
             f(7, "paused", Bool, Omit),
-            f(9, "progressDeadlineSeconds", I32, Opt),
+            f(9, "progressDeadlineSeconds", I32, Ptr),
         ],
     },
     // 9
@@ -141,20 +124,20 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(5, "unavailableReplicas", I32, Omit),
             f(6, "conditions", Msg(7), Rep),
             f(7, "readyReplicas", I32, Omit),
-            f(8, "collisionCount", I32, Opt),
-            f(9, "terminatingReplicas", I32, Opt),
+            f(8, "collisionCount", I32, Ptr),
+            f(9, "terminatingReplicas", I32, Ptr),
         ],
     },
     // 10
     Message {
         name: "io.k8s.api.apps.v1.DeploymentStrategy",
-        fields: &[f(1, "type", Str, Omit), f(2, "rollingUpdate", Msg(16), Opt)],
+        fields: &[f(1, "type", Str, Omit), f(2, "rollingUpdate", Msg(16), Ptr)],
     },
     // 11
     Message {
         name: "io.k8s.api.apps.v1.ReplicaSet",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(13), Opt),
             f(3, "status", Msg(14), Opt),
         ],
@@ -174,8 +157,8 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.apps.v1.ReplicaSetSpec",
         fields: &[
-            f(1, "replicas", I32, Opt),
-            f(2, "selector", Msg(331), Opt),
+            f(1, "replicas", I32, Ptr),
+            f(2, "selector", Msg(331), Ptr),
             f(3, "template", Msg(217), Opt),
             f(4, "minReadySeconds", I32, Omit),
         ],
@@ -190,38 +173,38 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(4, "readyReplicas", I32, Omit),
             f(5, "availableReplicas", I32, Omit),
             f(6, "conditions", Msg(12), Rep),
-            f(7, "terminatingReplicas", I32, Opt),
+            f(7, "terminatingReplicas", I32, Ptr),
         ],
     },
     // 15
     Message {
         name: "io.k8s.api.apps.v1.RollingUpdateDaemonSet",
         fields: &[
-            f(1, "maxUnavailable", IntOrString, Opt),
-            f(2, "maxSurge", IntOrString, Opt),
+            f(1, "maxUnavailable", IntOrString, Ptr),
+            f(2, "maxSurge", IntOrString, Ptr),
         ],
     },
     // 16
     Message {
         name: "io.k8s.api.apps.v1.RollingUpdateDeployment",
         fields: &[
-            f(1, "maxUnavailable", IntOrString, Opt),
-            f(2, "maxSurge", IntOrString, Opt),
+            f(1, "maxUnavailable", IntOrString, Ptr),
+            f(2, "maxSurge", IntOrString, Ptr),
         ],
     },
     // 17
     Message {
         name: "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy",
         fields: &[
-            f(1, "partition", I32, Opt),
-            f(2, "maxUnavailable", IntOrString, Opt),
+            f(1, "partition", I32, Ptr),
+            f(2, "maxUnavailable", IntOrString, Ptr),
         ],
     },
     // 18
     Message {
         name: "io.k8s.api.apps.v1.StatefulSet",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(22), Opt),
             f(3, "status", Msg(23), Opt),
         ],
@@ -254,17 +237,17 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.apps.v1.StatefulSetSpec",
         fields: &[
-            f(1, "replicas", I32, Opt),
-            f(2, "selector", Msg(331), Opt),
+            f(1, "replicas", I32, Ptr),
+            f(2, "selector", Msg(331), Ptr),
             f(3, "template", Msg(217), Opt),
             f(4, "volumeClaimTemplates", Msg(188), Rep),
             f(5, "serviceName", Str, Opt),
             f(6, "podManagementPolicy", Str, Omit),
             f(7, "updateStrategy", Msg(24), Opt),
-            f(8, "revisionHistoryLimit", I32, Opt),
+            f(8, "revisionHistoryLimit", I32, Ptr),
             f(9, "minReadySeconds", I32, Omit),
-            f(10, "persistentVolumeClaimRetentionPolicy", Msg(21), Opt),
-            f(11, "ordinals", Msg(20), Opt),
+            f(10, "persistentVolumeClaimRetentionPolicy", Msg(21), Ptr),
+            f(11, "ordinals", Msg(20), Ptr),
         ],
     },
     // 23
@@ -278,7 +261,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(5, "updatedReplicas", I32, Omit),
             f(6, "currentRevision", Str, Omit),
             f(7, "updateRevision", Str, Omit),
-            f(9, "collisionCount", I32, Opt),
+            f(9, "collisionCount", I32, Ptr),
             f(10, "conditions", Msg(19), Rep),
             f(11, "availableReplicas", I32, Opt),
         ],
@@ -286,7 +269,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 24
     Message {
         name: "io.k8s.api.apps.v1.StatefulSetUpdateStrategy",
-        fields: &[f(1, "type", Str, Omit), f(2, "rollingUpdate", Msg(17), Opt)],
+        fields: &[f(1, "type", Str, Omit), f(2, "rollingUpdate", Msg(17), Ptr)],
     },
     // 25
     Message {
@@ -302,7 +285,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.authentication.v1.TokenRequest",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(27), Opt),
             f(3, "status", Msg(28), Opt),
         ],
@@ -312,8 +295,8 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.authentication.v1.TokenRequestSpec",
         fields: &[
             f(1, "audiences", Str, Rep),
-            f(3, "boundObjectRef", Msg(25), Opt),
-            f(4, "expirationSeconds", I64, Opt),
+            f(3, "boundObjectRef", Msg(25), Ptr),
+            f(4, "expirationSeconds", I64, Ptr),
         ],
     },
     // 28
@@ -337,7 +320,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(31), Opt),
             f(3, "status", Msg(32), Opt),
         ],
@@ -347,27 +330,27 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec",
         fields: &[
             f(1, "scaleTargetRef", Msg(29), Opt),
-            f(2, "minReplicas", I32, Opt),
+            f(2, "minReplicas", I32, Ptr),
             f(3, "maxReplicas", I32, Opt),
-            f(4, "targetCPUUtilizationPercentage", I32, Opt),
+            f(4, "targetCPUUtilizationPercentage", I32, Ptr),
         ],
     },
     // 32
     Message {
         name: "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus",
         fields: &[
-            f(1, "observedGeneration", I64, Opt),
-            f(2, "lastScaleTime", Time, Opt),
+            f(1, "observedGeneration", I64, Ptr),
+            f(2, "lastScaleTime", Time, Ptr),
             f(3, "currentReplicas", I32, Opt),
             f(4, "desiredReplicas", I32, Opt),
-            f(5, "currentCPUUtilizationPercentage", I32, Opt),
+            f(5, "currentCPUUtilizationPercentage", I32, Ptr),
         ],
     },
     // 33
     Message {
         name: "io.k8s.api.autoscaling.v1.Scale",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(34), Opt),
             f(3, "status", Msg(35), Opt),
         ],
@@ -432,17 +415,17 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.autoscaling.v2.HPAScalingRules",
         fields: &[
-            f(1, "selectPolicy", Str, Opt),
+            f(1, "selectPolicy", Str, Ptr),
             f(2, "policies", Msg(41), Rep),
-            f(3, "stabilizationWindowSeconds", I32, Opt),
-            f(4, "tolerance", Quantity, Opt),
+            f(3, "stabilizationWindowSeconds", I32, Ptr),
+            f(4, "tolerance", Quantity, Ptr),
         ],
     },
     // 43
     Message {
         name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(46), Opt),
             f(3, "status", Msg(47), Opt),
         ],
@@ -451,8 +434,8 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior",
         fields: &[
-            f(1, "scaleUp", Msg(42), Opt),
-            f(2, "scaleDown", Msg(42), Opt),
+            f(1, "scaleUp", Msg(42), Ptr),
+            f(2, "scaleDown", Msg(42), Ptr),
         ],
     },
     // 45
@@ -471,18 +454,18 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec",
         fields: &[
             f(1, "scaleTargetRef", Msg(38), Opt),
-            f(2, "minReplicas", I32, Opt),
+            f(2, "minReplicas", I32, Ptr),
             f(3, "maxReplicas", I32, Opt),
             f(4, "metrics", Msg(49), Rep),
-            f(5, "behavior", Msg(44), Opt),
+            f(5, "behavior", Msg(44), Ptr),
         ],
     },
     // 47
     Message {
         name: "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus",
         fields: &[
-            f(1, "observedGeneration", I64, Opt),
-            f(2, "lastScaleTime", Time, Opt),
+            f(1, "observedGeneration", I64, Ptr),
+            f(2, "lastScaleTime", Time, Ptr),
             f(3, "currentReplicas", I32, Omit),
             f(4, "desiredReplicas", I32, Opt),
             f(5, "currentMetrics", Msg(50), Rep),
@@ -492,18 +475,18 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 48
     Message {
         name: "io.k8s.api.autoscaling.v2.MetricIdentifier",
-        fields: &[f(1, "name", Str, Opt), f(2, "selector", Msg(331), Opt)],
+        fields: &[f(1, "name", Str, Opt), f(2, "selector", Msg(331), Ptr)],
     },
     // 49
     Message {
         name: "io.k8s.api.autoscaling.v2.MetricSpec",
         fields: &[
             f(1, "type", Str, Opt),
-            f(2, "object", Msg(53), Opt),
-            f(3, "pods", Msg(55), Opt),
-            f(4, "resource", Msg(57), Opt),
-            f(5, "external", Msg(39), Opt),
-            f(7, "containerResource", Msg(36), Opt),
+            f(2, "object", Msg(53), Ptr),
+            f(3, "pods", Msg(55), Ptr),
+            f(4, "resource", Msg(57), Ptr),
+            f(5, "external", Msg(39), Ptr),
+            f(7, "containerResource", Msg(36), Ptr),
         ],
     },
     // 50
@@ -511,11 +494,11 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.autoscaling.v2.MetricStatus",
         fields: &[
             f(1, "type", Str, Opt),
-            f(2, "object", Msg(54), Opt),
-            f(3, "pods", Msg(56), Opt),
-            f(4, "resource", Msg(58), Opt),
-            f(5, "external", Msg(40), Opt),
-            f(7, "containerResource", Msg(37), Opt),
+            f(2, "object", Msg(54), Ptr),
+            f(3, "pods", Msg(56), Ptr),
+            f(4, "resource", Msg(58), Ptr),
+            f(5, "external", Msg(40), Ptr),
+            f(7, "containerResource", Msg(37), Ptr),
         ],
     },
     // 51
@@ -523,18 +506,18 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.autoscaling.v2.MetricTarget",
         fields: &[
             f(1, "type", Str, Opt),
-            f(2, "value", Quantity, Opt),
-            f(3, "averageValue", Quantity, Opt),
-            f(4, "averageUtilization", I32, Opt),
+            f(2, "value", Quantity, Ptr),
+            f(3, "averageValue", Quantity, Ptr),
+            f(4, "averageUtilization", I32, Ptr),
         ],
     },
     // 52
     Message {
         name: "io.k8s.api.autoscaling.v2.MetricValueStatus",
         fields: &[
-            f(1, "value", Quantity, Opt),
-            f(2, "averageValue", Quantity, Opt),
-            f(3, "averageUtilization", I32, Opt),
+            f(1, "value", Quantity, Ptr),
+            f(2, "averageValue", Quantity, Ptr),
+            f(3, "averageUtilization", I32, Ptr),
         ],
     },
     // 53
@@ -579,7 +562,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.batch.v1.CronJob",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(60), Opt),
             f(3, "status", Msg(61), Opt),
         ],
@@ -589,13 +572,13 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.batch.v1.CronJobSpec",
         fields: &[
             f(1, "schedule", Str, Opt),
-            f(2, "startingDeadlineSeconds", I64, Opt),
+            f(2, "startingDeadlineSeconds", I64, Ptr),
             f(3, "concurrencyPolicy", Str, Omit),
-            f(4, "suspend", Bool, Opt),
+            f(4, "suspend", Bool, Ptr),
             f(5, "jobTemplate", Msg(66), Opt),
-            f(6, "successfulJobsHistoryLimit", I32, Opt),
-            f(7, "failedJobsHistoryLimit", I32, Opt),
-            f(8, "timeZone", Str, Opt),
+            f(6, "successfulJobsHistoryLimit", I32, Ptr),
+            f(7, "failedJobsHistoryLimit", I32, Ptr),
+            f(8, "timeZone", Str, Ptr),
         ],
     },
     // 61
@@ -603,15 +586,15 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.batch.v1.CronJobStatus",
         fields: &[
             f(1, "active", Msg(186), Rep),
-            f(4, "lastScheduleTime", Time, Opt),
-            f(5, "lastSuccessfulTime", Time, Opt),
+            f(4, "lastScheduleTime", Time, Ptr),
+            f(5, "lastSuccessfulTime", Time, Ptr),
         ],
     },
     // 62
     Message {
         name: "io.k8s.api.batch.v1.Job",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(64), Opt),
             f(3, "status", Msg(65), Opt),
         ],
@@ -632,22 +615,22 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.batch.v1.JobSpec",
         fields: &[
-            f(1, "parallelism", I32, Opt),
-            f(2, "completions", I32, Opt),
-            f(3, "activeDeadlineSeconds", I64, Opt),
-            f(4, "selector", Msg(331), Opt),
-            f(5, "manualSelector", Bool, Opt),
+            f(1, "parallelism", I32, Ptr),
+            f(2, "completions", I32, Ptr),
+            f(3, "activeDeadlineSeconds", I64, Ptr),
+            f(4, "selector", Msg(331), Ptr),
+            f(5, "manualSelector", Bool, Ptr),
             f(6, "template", Msg(217), Opt),
-            f(7, "backoffLimit", I32, Opt),
-            f(8, "ttlSecondsAfterFinished", I32, Opt),
-            f(9, "completionMode", Str, Opt),
-            f(10, "suspend", Bool, Opt),
-            f(11, "podFailurePolicy", Msg(67), Opt),
-            f(12, "backoffLimitPerIndex", I32, Opt),
-            f(13, "maxFailedIndexes", I32, Opt),
-            f(14, "podReplacementPolicy", Str, Opt),
-            f(15, "managedBy", Str, Opt),
-            f(16, "successPolicy", Msg(71), Opt),
+            f(7, "backoffLimit", I32, Ptr),
+            f(8, "ttlSecondsAfterFinished", I32, Ptr),
+            f(9, "completionMode", Str, Ptr),
+            f(10, "suspend", Bool, Ptr),
+            f(11, "podFailurePolicy", Msg(67), Ptr),
+            f(12, "backoffLimitPerIndex", I32, Ptr),
+            f(13, "maxFailedIndexes", I32, Ptr),
+            f(14, "podReplacementPolicy", Str, Ptr),
+            f(15, "managedBy", Str, Ptr),
+            f(16, "successPolicy", Msg(71), Ptr),
         ],
     },
     // 65
@@ -655,22 +638,22 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.batch.v1.JobStatus",
         fields: &[
             f(1, "conditions", Msg(63), Rep),
-            f(2, "startTime", Time, Opt),
-            f(3, "completionTime", Time, Opt),
+            f(2, "startTime", Time, Ptr),
+            f(3, "completionTime", Time, Ptr),
             f(4, "active", I32, Omit),
             f(5, "succeeded", I32, Omit),
             f(6, "failed", I32, Omit),
             f(7, "completedIndexes", Str, Omit),
-            f(8, "uncountedTerminatedPods", Msg(73), Opt),
-            f(9, "ready", I32, Opt),
-            f(10, "failedIndexes", Str, Opt),
-            f(11, "terminating", I32, Opt),
+            f(8, "uncountedTerminatedPods", Msg(73), Ptr),
+            f(9, "ready", I32, Ptr),
+            f(10, "failedIndexes", Str, Ptr),
+            f(11, "terminating", I32, Ptr),
         ],
     },
     // 66
     Message {
         name: "io.k8s.api.batch.v1.JobTemplateSpec",
-        fields: &[f(1, "metadata", Msg(334), Opt), f(2, "spec", Msg(64), Opt)],
+        fields: &[f(1, "metadata", Msg(335), Opt), f(2, "spec", Msg(64), Opt)],
     },
     // 67
     Message {
@@ -681,7 +664,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.batch.v1.PodFailurePolicyOnExitCodesRequirement",
         fields: &[
-            f(1, "containerName", Str, Opt),
+            f(1, "containerName", Str, Ptr),
             f(2, "operator", Str, Opt),
             f(3, "values", I32, Rep),
         ],
@@ -696,7 +679,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.batch.v1.PodFailurePolicyRule",
         fields: &[
             f(1, "action", Str, Opt),
-            f(2, "onExitCodes", Msg(68), Opt),
+            f(2, "onExitCodes", Msg(68), Ptr),
             f(3, "onPodConditions", Msg(69), Rep),
         ],
     },
@@ -709,8 +692,8 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.batch.v1.SuccessPolicyRule",
         fields: &[
-            f(1, "succeededIndexes", Str, Opt),
-            f(2, "succeededCount", I32, Opt),
+            f(1, "succeededIndexes", Str, Ptr),
+            f(2, "succeededCount", I32, Ptr),
         ],
     },
     // 73
@@ -721,19 +704,19 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 74
     Message {
         name: "io.k8s.api.coordination.v1.Lease",
-        fields: &[f(1, "metadata", Msg(334), Opt), f(2, "spec", Msg(75), Opt)],
+        fields: &[f(1, "metadata", Msg(335), Opt), f(2, "spec", Msg(75), Opt)],
     },
     // 75
     Message {
         name: "io.k8s.api.coordination.v1.LeaseSpec",
         fields: &[
-            f(1, "holderIdentity", Str, Opt),
-            f(2, "leaseDurationSeconds", I32, Opt),
-            f(3, "acquireTime", MicroTime, Opt),
-            f(4, "renewTime", MicroTime, Opt),
-            f(5, "leaseTransitions", I32, Opt),
-            f(6, "strategy", Str, Opt),
-            f(7, "preferredHolder", Str, Opt),
+            f(1, "holderIdentity", Str, Ptr),
+            f(2, "leaseDurationSeconds", I32, Ptr),
+            f(3, "acquireTime", MicroTime, Ptr),
+            f(4, "renewTime", MicroTime, Ptr),
+            f(5, "leaseTransitions", I32, Ptr),
+            f(6, "strategy", Str, Ptr),
+            f(7, "preferredHolder", Str, Ptr),
         ],
     },
     // 76
@@ -750,15 +733,15 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.Affinity",
         fields: &[
-            f(1, "nodeAffinity", Msg(170), Opt),
-            f(2, "podAffinity", Msg(199), Opt),
-            f(3, "podAntiAffinity", Msg(201), Opt),
+            f(1, "nodeAffinity", Msg(170), Ptr),
+            f(2, "podAffinity", Msg(199), Ptr),
+            f(3, "podAntiAffinity", Msg(201), Ptr),
         ],
     },
     // 78
     Message {
         name: "io.k8s.api.core.v1.AppArmorProfile",
-        fields: &[f(1, "type", Str, Opt), f(2, "localhostProfile", Str, Opt)],
+        fields: &[f(1, "type", Str, Opt), f(2, "localhostProfile", Str, Ptr)],
     },
     // 79
     Message {
@@ -771,10 +754,10 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "diskName", Str, Opt),
             f(2, "diskURI", Str, Opt),
-            f(3, "cachingMode", Str, Opt),
-            f(4, "fsType", Str, Opt),
-            f(5, "readOnly", Bool, Opt),
-            f(6, "kind", Str, Opt),
+            f(3, "cachingMode", Str, Ptr),
+            f(4, "fsType", Str, Ptr),
+            f(5, "readOnly", Bool, Ptr),
+            f(6, "kind", Str, Ptr),
         ],
     },
     // 81
@@ -784,7 +767,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "secretName", Str, Opt),
             f(2, "shareName", Str, Opt),
             f(3, "readOnly", Bool, Omit),
-            f(4, "secretNamespace", Str, Opt),
+            f(4, "secretNamespace", Str, Ptr),
         ],
     },
     // 82
@@ -800,7 +783,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.Binding",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "target", Msg(186), Opt),
         ],
     },
@@ -813,11 +796,11 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(3, "readOnly", Bool, Omit),
             f(4, "fsType", Str, Omit),
             f(5, "volumeAttributes", Str, Map),
-            f(6, "controllerPublishSecretRef", Msg(249), Opt),
-            f(7, "nodeStageSecretRef", Msg(249), Opt),
-            f(8, "nodePublishSecretRef", Msg(249), Opt),
-            f(9, "controllerExpandSecretRef", Msg(249), Opt),
-            f(10, "nodeExpandSecretRef", Msg(249), Opt),
+            f(6, "controllerPublishSecretRef", Msg(249), Ptr),
+            f(7, "nodeStageSecretRef", Msg(249), Ptr),
+            f(8, "nodePublishSecretRef", Msg(249), Ptr),
+            f(9, "controllerExpandSecretRef", Msg(249), Ptr),
+            f(10, "nodeExpandSecretRef", Msg(249), Ptr),
         ],
     },
     // 85
@@ -825,10 +808,10 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.CSIVolumeSource",
         fields: &[
             f(1, "driver", Str, Opt),
-            f(2, "readOnly", Bool, Opt),
-            f(3, "fsType", Str, Opt),
+            f(2, "readOnly", Bool, Ptr),
+            f(3, "fsType", Str, Ptr),
             f(4, "volumeAttributes", Str, Map),
-            f(5, "nodePublishSecretRef", Msg(160), Opt),
+            f(5, "nodePublishSecretRef", Msg(160), Ptr),
         ],
     },
     // 86
@@ -844,7 +827,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(2, "path", Str, Omit),
             f(3, "user", Str, Omit),
             f(4, "secretFile", Str, Omit),
-            f(5, "secretRef", Msg(249), Opt),
+            f(5, "secretRef", Msg(249), Ptr),
             f(6, "readOnly", Bool, Omit),
         ],
     },
@@ -856,7 +839,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(2, "path", Str, Omit),
             f(3, "user", Str, Omit),
             f(4, "secretFile", Str, Omit),
-            f(5, "secretRef", Msg(160), Opt),
+            f(5, "secretRef", Msg(160), Ptr),
             f(6, "readOnly", Bool, Omit),
         ],
     },
@@ -867,7 +850,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "volumeID", Str, Opt),
             f(2, "fsType", Str, Omit),
             f(3, "readOnly", Bool, Omit),
-            f(4, "secretRef", Msg(249), Opt),
+            f(4, "secretRef", Msg(249), Ptr),
         ],
     },
     // 90
@@ -877,23 +860,23 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "volumeID", Str, Opt),
             f(2, "fsType", Str, Omit),
             f(3, "readOnly", Bool, Omit),
-            f(4, "secretRef", Msg(160), Opt),
+            f(4, "secretRef", Msg(160), Ptr),
         ],
     },
     // 91
     Message {
         name: "io.k8s.api.core.v1.ClientIPConfig",
-        fields: &[f(1, "timeoutSeconds", I32, Opt)],
+        fields: &[f(1, "timeoutSeconds", I32, Ptr)],
     },
     // 92
     Message {
         name: "io.k8s.api.core.v1.ClusterTrustBundleProjection",
         fields: &[
-            f(1, "name", Str, Opt),
-            f(2, "signerName", Str, Opt),
-            f(3, "labelSelector", Msg(331), Opt),
+            f(1, "name", Str, Ptr),
+            f(2, "signerName", Str, Ptr),
+            f(3, "labelSelector", Msg(331), Ptr),
             f(4, "path", Str, Opt),
-            f(5, "optional", Bool, Opt),
+            f(5, "optional", Bool, Ptr),
         ],
     },
     // 93
@@ -910,7 +893,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.ComponentStatus",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "conditions", Msg(93), Rep),
         ],
     },
@@ -918,10 +901,10 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.ConfigMap",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "data", Str, Map),
             f(3, "binaryData", Bytes, Map),
-            f(4, "immutable", Bool, Opt),
+            f(4, "immutable", Bool, Ptr),
         ],
     },
     // 96
@@ -929,7 +912,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.ConfigMapEnvSource",
         fields: &[
             f(1, "", Msg(160), Inline), // LocalObjectReference, inline
-            f(2, "optional", Bool, Opt),
+            f(2, "optional", Bool, Ptr),
         ],
     },
     // 97
@@ -938,7 +921,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "", Msg(160), Inline), // LocalObjectReference, inline
             f(2, "key", Str, Opt),
-            f(3, "optional", Bool, Opt),
+            f(3, "optional", Bool, Ptr),
         ],
     },
     // 98
@@ -958,7 +941,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "", Msg(160), Inline), // LocalObjectReference, inline
             f(2, "items", Msg(151), Rep),
-            f(4, "optional", Bool, Opt),
+            f(4, "optional", Bool, Ptr),
         ],
     },
     // 100
@@ -967,8 +950,8 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "", Msg(160), Inline), // LocalObjectReference, inline
             f(2, "items", Msg(151), Rep),
-            f(3, "defaultMode", I32, Opt),
-            f(4, "optional", Bool, Opt),
+            f(3, "defaultMode", I32, Ptr),
+            f(4, "optional", Bool, Ptr),
         ],
     },
     // 101
@@ -984,21 +967,21 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(7, "env", Msg(124), Rep),
             f(8, "resources", Msg(237), Opt),
             f(9, "volumeMounts", Msg(273), Rep),
-            f(10, "livenessProbe", Msg(221), Opt),
-            f(11, "readinessProbe", Msg(221), Opt),
-            f(12, "lifecycle", Msg(152), Opt),
+            f(10, "livenessProbe", Msg(221), Ptr),
+            f(11, "readinessProbe", Msg(221), Ptr),
+            f(12, "lifecycle", Msg(152), Ptr),
             f(13, "terminationMessagePath", Str, Omit),
             f(14, "imagePullPolicy", Str, Omit),
-            f(15, "securityContext", Msg(251), Opt),
+            f(15, "securityContext", Msg(251), Ptr),
             f(16, "stdin", Bool, Omit),
             f(17, "stdinOnce", Bool, Omit),
             f(18, "tty", Bool, Omit),
             f(19, "envFrom", Msg(123), Rep),
             f(20, "terminationMessagePolicy", Str, Omit),
             f(21, "volumeDevices", Msg(272), Rep),
-            f(22, "startupProbe", Msg(221), Opt),
+            f(22, "startupProbe", Msg(221), Ptr),
             f(23, "resizePolicy", Msg(105), Rep),
-            f(24, "restartPolicy", Str, Opt),
+            f(24, "restartPolicy", Str, Ptr),
             f(25, "restartPolicyRules", Msg(106), Rep),
         ],
     },
@@ -1038,7 +1021,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 106
     Message {
         name: "io.k8s.api.core.v1.ContainerRestartRule",
-        fields: &[f(1, "action", Str, Opt), f(2, "exitCodes", Msg(107), Opt)],
+        fields: &[f(1, "action", Str, Omit), f(2, "exitCodes", Msg(107), Ptr)],
     },
     // 107
     Message {
@@ -1049,9 +1032,9 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.ContainerState",
         fields: &[
-            f(1, "waiting", Msg(111), Opt),
-            f(2, "running", Msg(109), Opt),
-            f(3, "terminated", Msg(110), Opt),
+            f(1, "waiting", Msg(111), Ptr),
+            f(2, "running", Msg(109), Ptr),
+            f(3, "terminated", Msg(110), Ptr),
         ],
     },
     // 109
@@ -1089,19 +1072,19 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(6, "image", Str, Opt),
             f(7, "imageID", Str, Opt),
             f(8, "containerID", Str, Omit),
-            f(9, "started", Bool, Opt),
+            f(9, "started", Bool, Ptr),
             f(10, "allocatedResources", Quantity, Map),
-            f(11, "resources", Msg(237), Opt),
+            f(11, "resources", Msg(237), Ptr),
             f(12, "volumeMounts", Msg(274), Rep),
-            f(13, "user", Msg(113), Opt),
+            f(13, "user", Msg(113), Ptr),
             f(14, "allocatedResourcesStatus", Msg(238), Rep),
-            f(15, "stopSignal", Str, Opt),
+            f(15, "stopSignal", Str, Ptr),
         ],
     },
     // 113
     Message {
         name: "io.k8s.api.core.v1.ContainerUser",
-        fields: &[f(1, "linux", Msg(157), Opt)],
+        fields: &[f(1, "linux", Msg(157), Ptr)],
     },
     // 114
     Message {
@@ -1118,29 +1101,29 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.DownwardAPIVolumeFile",
         fields: &[
             f(1, "path", Str, Opt),
-            f(2, "fieldRef", Msg(185), Opt),
-            f(3, "resourceFieldRef", Msg(232), Opt),
-            f(4, "mode", I32, Opt),
+            f(2, "fieldRef", Msg(185), Ptr),
+            f(3, "resourceFieldRef", Msg(232), Ptr),
+            f(4, "mode", I32, Ptr),
         ],
     },
     // 117
     Message {
         name: "io.k8s.api.core.v1.DownwardAPIVolumeSource",
-        fields: &[f(1, "items", Msg(116), Rep), f(2, "defaultMode", I32, Opt)],
+        fields: &[f(1, "items", Msg(116), Rep), f(2, "defaultMode", I32, Ptr)],
     },
     // 118
     Message {
         name: "io.k8s.api.core.v1.EmptyDirVolumeSource",
-        fields: &[f(1, "medium", Str, Omit), f(2, "sizeLimit", Quantity, Opt)],
+        fields: &[f(1, "medium", Str, Omit), f(2, "sizeLimit", Quantity, Ptr)],
     },
     // 119
     Message {
         name: "io.k8s.api.core.v1.EndpointAddress",
         fields: &[
             f(1, "ip", Str, Opt),
-            f(2, "targetRef", Msg(186), Opt),
+            f(2, "targetRef", Msg(186), Ptr),
             f(3, "hostname", Str, Omit),
-            f(4, "nodeName", Str, Opt),
+            f(4, "nodeName", Str, Ptr),
         ],
     },
     // 120
@@ -1150,7 +1133,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "name", Str, Omit),
             f(2, "port", I32, Opt),
             f(3, "protocol", Str, Omit),
-            f(4, "appProtocol", Str, Opt),
+            f(4, "appProtocol", Str, Ptr),
         ],
     },
     // 121
@@ -1166,7 +1149,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.Endpoints",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "subsets", Msg(121), Rep),
         ],
     },
@@ -1175,8 +1158,8 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.EnvFromSource",
         fields: &[
             f(1, "prefix", Str, Omit),
-            f(2, "configMapRef", Msg(96), Opt),
-            f(3, "secretRef", Msg(246), Opt),
+            f(2, "configMapRef", Msg(96), Ptr),
+            f(3, "secretRef", Msg(246), Ptr),
         ],
     },
     // 124
@@ -1185,18 +1168,18 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "name", Str, Opt),
             f(2, "value", Str, Omit),
-            f(3, "valueFrom", Msg(125), Opt),
+            f(3, "valueFrom", Msg(125), Ptr),
         ],
     },
     // 125
     Message {
         name: "io.k8s.api.core.v1.EnvVarSource",
         fields: &[
-            f(1, "fieldRef", Msg(185), Opt),
-            f(2, "resourceFieldRef", Msg(232), Opt),
-            f(3, "configMapKeyRef", Msg(97), Opt),
-            f(4, "secretKeyRef", Msg(247), Opt),
-            f(5, "fileKeyRef", Msg(134), Opt),
+            f(1, "fieldRef", Msg(185), Ptr),
+            f(2, "resourceFieldRef", Msg(232), Ptr),
+            f(3, "configMapKeyRef", Msg(97), Ptr),
+            f(4, "secretKeyRef", Msg(247), Ptr),
+            f(5, "fileKeyRef", Msg(134), Ptr),
         ],
     },
     // 126
@@ -1220,34 +1203,34 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(7, "env", Msg(124), Rep),
             f(8, "resources", Msg(237), Opt),
             f(9, "volumeMounts", Msg(273), Rep),
-            f(10, "livenessProbe", Msg(221), Opt),
-            f(11, "readinessProbe", Msg(221), Opt),
-            f(12, "lifecycle", Msg(152), Opt),
+            f(10, "livenessProbe", Msg(221), Ptr),
+            f(11, "readinessProbe", Msg(221), Ptr),
+            f(12, "lifecycle", Msg(152), Ptr),
             f(13, "terminationMessagePath", Str, Omit),
             f(14, "imagePullPolicy", Str, Omit),
-            f(15, "securityContext", Msg(251), Opt),
+            f(15, "securityContext", Msg(251), Ptr),
             f(16, "stdin", Bool, Omit),
             f(17, "stdinOnce", Bool, Omit),
             f(18, "tty", Bool, Omit),
             f(19, "envFrom", Msg(123), Rep),
             f(20, "terminationMessagePolicy", Str, Omit),
             f(21, "volumeDevices", Msg(272), Rep),
-            f(22, "startupProbe", Msg(221), Opt),
+            f(22, "startupProbe", Msg(221), Ptr),
             f(23, "resizePolicy", Msg(105), Rep),
-            f(24, "restartPolicy", Str, Opt),
+            f(24, "restartPolicy", Str, Ptr),
             f(25, "restartPolicyRules", Msg(106), Rep),
         ],
     },
     // 128
     Message {
         name: "io.k8s.api.core.v1.EphemeralVolumeSource",
-        fields: &[f(1, "volumeClaimTemplate", Msg(192), Opt)],
+        fields: &[f(1, "volumeClaimTemplate", Msg(192), Ptr)],
     },
     // 129
     Message {
         name: "io.k8s.api.core.v1.Event",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "involvedObject", Msg(186), Opt),
             f(3, "reason", Str, Omit),
             f(4, "message", Str, Omit),
@@ -1257,9 +1240,9 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(8, "count", I32, Omit),
             f(9, "type", Str, Omit),
             f(10, "eventTime", MicroTime, Opt),
-            f(11, "series", Msg(130), Opt),
+            f(11, "series", Msg(130), Ptr),
             f(12, "action", Str, Omit),
-            f(13, "related", Msg(186), Opt),
+            f(13, "related", Msg(186), Ptr),
             f(14, "reportingComponent", Str, Opt),
             f(15, "reportingInstance", Str, Opt),
         ],
@@ -1287,7 +1270,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.FCVolumeSource",
         fields: &[
             f(1, "targetWWNs", Str, Rep),
-            f(2, "lun", I32, Opt),
+            f(2, "lun", I32, Ptr),
             f(3, "fsType", Str, Omit),
             f(4, "readOnly", Bool, Omit),
             f(5, "wwids", Str, Rep),
@@ -1300,7 +1283,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "volumeName", Str, Opt),
             f(2, "path", Str, Opt),
             f(3, "key", Str, Opt),
-            f(4, "optional", Bool, Opt),
+            f(4, "optional", Bool, Ptr),
         ],
     },
     // 135
@@ -1309,7 +1292,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "driver", Str, Opt),
             f(2, "fsType", Str, Omit),
-            f(3, "secretRef", Msg(249), Opt),
+            f(3, "secretRef", Msg(249), Ptr),
             f(4, "readOnly", Bool, Omit),
             f(5, "options", Str, Map),
         ],
@@ -1320,7 +1303,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "driver", Str, Opt),
             f(2, "fsType", Str, Omit),
-            f(3, "secretRef", Msg(160), Opt),
+            f(3, "secretRef", Msg(160), Ptr),
             f(4, "readOnly", Bool, Omit),
             f(5, "options", Str, Map),
         ],
@@ -1346,7 +1329,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 139
     Message {
         name: "io.k8s.api.core.v1.GRPCAction",
-        fields: &[f(1, "port", I32, Opt), f(2, "service", Str, Opt)],
+        fields: &[f(1, "port", I32, Opt), f(2, "service", Str, Ptr)],
     },
     // 140
     Message {
@@ -1364,7 +1347,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "endpoints", Str, Opt),
             f(2, "path", Str, Opt),
             f(3, "readOnly", Bool, Omit),
-            f(4, "endpointsNamespace", Str, Opt),
+            f(4, "endpointsNamespace", Str, Ptr),
         ],
     },
     // 142
@@ -1405,7 +1388,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 147
     Message {
         name: "io.k8s.api.core.v1.HostPathVolumeSource",
-        fields: &[f(1, "path", Str, Opt), f(2, "type", Str, Opt)],
+        fields: &[f(1, "path", Str, Opt), f(2, "type", Str, Ptr)],
     },
     // 148
     Message {
@@ -1419,9 +1402,9 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(6, "readOnly", Bool, Omit),
             f(7, "portals", Str, Rep),
             f(8, "chapAuthDiscovery", Bool, Omit),
-            f(10, "secretRef", Msg(249), Opt),
+            f(10, "secretRef", Msg(249), Ptr),
             f(11, "chapAuthSession", Bool, Omit),
-            f(12, "initiatorName", Str, Opt),
+            f(12, "initiatorName", Str, Ptr),
         ],
     },
     // 149
@@ -1436,9 +1419,9 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(6, "readOnly", Bool, Omit),
             f(7, "portals", Str, Rep),
             f(8, "chapAuthDiscovery", Bool, Omit),
-            f(10, "secretRef", Msg(160), Opt),
+            f(10, "secretRef", Msg(160), Ptr),
             f(11, "chapAuthSession", Bool, Omit),
-            f(12, "initiatorName", Str, Opt),
+            f(12, "initiatorName", Str, Ptr),
         ],
     },
     // 150
@@ -1452,32 +1435,32 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "key", Str, Opt),
             f(2, "path", Str, Opt),
-            f(3, "mode", I32, Opt),
+            f(3, "mode", I32, Ptr),
         ],
     },
     // 152
     Message {
         name: "io.k8s.api.core.v1.Lifecycle",
         fields: &[
-            f(1, "postStart", Msg(153), Opt),
-            f(2, "preStop", Msg(153), Opt),
-            f(3, "stopSignal", Str, Opt),
+            f(1, "postStart", Msg(153), Ptr),
+            f(2, "preStop", Msg(153), Ptr),
+            f(3, "stopSignal", Str, Ptr),
         ],
     },
     // 153
     Message {
         name: "io.k8s.api.core.v1.LifecycleHandler",
         fields: &[
-            f(1, "exec", Msg(132), Opt),
-            f(2, "httpGet", Msg(143), Opt),
-            f(3, "tcpSocket", Msg(263), Opt),
-            f(4, "sleep", Msg(259), Opt),
+            f(1, "exec", Msg(132), Ptr),
+            f(2, "httpGet", Msg(143), Ptr),
+            f(3, "tcpSocket", Msg(263), Ptr),
+            f(4, "sleep", Msg(259), Ptr),
         ],
     },
     // 154
     Message {
         name: "io.k8s.api.core.v1.LimitRange",
-        fields: &[f(1, "metadata", Msg(334), Opt), f(2, "spec", Msg(156), Opt)],
+        fields: &[f(1, "metadata", Msg(335), Opt), f(2, "spec", Msg(156), Opt)],
     },
     // 155
     Message {
@@ -1511,7 +1494,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "ip", Str, Omit),
             f(2, "hostname", Str, Omit),
-            f(3, "ipMode", Str, Opt),
+            f(3, "ipMode", Str, Ptr),
             f(4, "ports", Msg(218), Rep),
         ],
     },
@@ -1528,7 +1511,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 161
     Message {
         name: "io.k8s.api.core.v1.LocalVolumeSource",
-        fields: &[f(1, "path", Str, Opt), f(2, "fsType", Str, Opt)],
+        fields: &[f(1, "path", Str, Opt), f(2, "fsType", Str, Ptr)],
     },
     // 162
     Message {
@@ -1551,7 +1534,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.Namespace",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(166), Opt),
             f(3, "status", Msg(167), Opt),
         ],
@@ -1581,7 +1564,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.Node",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(181), Opt),
             f(3, "status", Msg(182), Opt),
         ],
@@ -1599,7 +1582,7 @@ pub(super) static MESSAGES: [Message; 337] = [
                 1,
                 "requiredDuringSchedulingIgnoredDuringExecution",
                 Msg(178),
-                Opt,
+                Ptr,
             ),
             f(
                 2,
@@ -1624,15 +1607,15 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 172
     Message {
         name: "io.k8s.api.core.v1.NodeConfigSource",
-        fields: &[f(2, "configMap", Msg(98), Opt)],
+        fields: &[f(2, "configMap", Msg(98), Ptr)],
     },
     // 173
     Message {
         name: "io.k8s.api.core.v1.NodeConfigStatus",
         fields: &[
-            f(1, "assigned", Msg(172), Opt),
-            f(2, "active", Msg(172), Opt),
-            f(3, "lastKnownGood", Msg(172), Opt),
+            f(1, "assigned", Msg(172), Ptr),
+            f(2, "active", Msg(172), Ptr),
+            f(3, "lastKnownGood", Msg(172), Ptr),
             f(4, "error", Str, Omit),
         ],
     },
@@ -1644,19 +1627,19 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 175
     Message {
         name: "io.k8s.api.core.v1.NodeFeatures",
-        fields: &[f(1, "supplementalGroupsPolicy", Bool, Opt)],
+        fields: &[f(1, "supplementalGroupsPolicy", Bool, Ptr)],
     },
     // 176
     Message {
         name: "io.k8s.api.core.v1.NodeRuntimeHandler",
-        fields: &[f(1, "name", Str, Opt), f(2, "features", Msg(177), Opt)],
+        fields: &[f(1, "name", Str, Opt), f(2, "features", Msg(177), Ptr)],
     },
     // 177
     Message {
         name: "io.k8s.api.core.v1.NodeRuntimeHandlerFeatures",
         fields: &[
-            f(1, "recursiveReadOnlyMounts", Bool, Opt),
-            f(2, "userNamespaces", Bool, Opt),
+            f(1, "recursiveReadOnlyMounts", Bool, Ptr),
+            f(2, "userNamespaces", Bool, Ptr),
         ],
     },
     // 178
@@ -1690,7 +1673,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(3, "providerID", Str, Omit),
             f(4, "unschedulable", Bool, Omit),
             f(5, "taints", Msg(264), Rep),
-            f(6, "configSource", Msg(172), Opt),
+            f(6, "configSource", Msg(172), Ptr),
             f(7, "podCIDRs", Str, Rep),
         ],
     },
@@ -1708,16 +1691,16 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(8, "images", Msg(103), Rep),
             f(9, "volumesInUse", Str, Rep),
             f(10, "volumesAttached", Msg(79), Rep),
-            f(11, "config", Msg(173), Opt),
+            f(11, "config", Msg(173), Ptr),
             f(12, "runtimeHandlers", Msg(176), Rep),
-            f(13, "features", Msg(175), Opt),
+            f(13, "features", Msg(175), Ptr),
             f(14, "declaredFeatures", Str, Rep),
         ],
     },
     // 183
     Message {
         name: "io.k8s.api.core.v1.NodeSwapStatus",
-        fields: &[f(1, "capacity", I64, Opt)],
+        fields: &[f(1, "capacity", I64, Ptr)],
     },
     // 184
     Message {
@@ -1733,7 +1716,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(8, "kubeProxyVersion", Str, Opt),
             f(9, "operatingSystem", Str, Opt),
             f(10, "architecture", Str, Opt),
-            f(11, "swap", Msg(183), Opt),
+            f(11, "swap", Msg(183), Ptr),
         ],
     },
     // 185
@@ -1758,7 +1741,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.PersistentVolume",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(195), Opt),
             f(3, "status", Msg(196), Opt),
         ],
@@ -1767,7 +1750,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.PersistentVolumeClaim",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(190), Opt),
             f(3, "status", Msg(191), Opt),
         ],
@@ -1791,12 +1774,12 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "accessModes", Str, Rep),
             f(2, "resources", Msg(277), Opt),
             f(3, "volumeName", Str, Omit),
-            f(4, "selector", Msg(331), Opt),
-            f(5, "storageClassName", Str, Opt),
-            f(6, "volumeMode", Str, Opt),
-            f(7, "dataSource", Msg(269), Opt),
-            f(8, "dataSourceRef", Msg(270), Opt),
-            f(9, "volumeAttributesClassName", Str, Opt),
+            f(4, "selector", Msg(331), Ptr),
+            f(5, "storageClassName", Str, Ptr),
+            f(6, "volumeMode", Str, Ptr),
+            f(7, "dataSource", Msg(269), Ptr),
+            f(8, "dataSourceRef", Msg(270), Ptr),
+            f(9, "volumeAttributesClassName", Str, Ptr),
         ],
     },
     // 191
@@ -1809,14 +1792,14 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(4, "conditions", Msg(189), Rep),
             f(5, "allocatedResources", Quantity, Map),
             f(7, "allocatedResourceStatuses", Str, Map),
-            f(8, "currentVolumeAttributesClassName", Str, Opt),
-            f(9, "modifyVolumeStatus", Msg(162), Opt),
+            f(8, "currentVolumeAttributesClassName", Str, Ptr),
+            f(9, "modifyVolumeStatus", Msg(162), Ptr),
         ],
     },
     // 192
     Message {
         name: "io.k8s.api.core.v1.PersistentVolumeClaimTemplate",
-        fields: &[f(1, "metadata", Msg(334), Opt), f(2, "spec", Msg(190), Opt)],
+        fields: &[f(1, "metadata", Msg(335), Opt), f(2, "spec", Msg(190), Opt)],
     },
     // 193
     Message {
@@ -1827,28 +1810,28 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.PersistentVolumeSource",
         fields: &[
-            f(1, "gcePersistentDisk", Msg(138), Opt),
-            f(2, "awsElasticBlockStore", Msg(76), Opt),
-            f(3, "hostPath", Msg(147), Opt),
-            f(4, "glusterfs", Msg(141), Opt),
-            f(5, "nfs", Msg(163), Opt),
-            f(6, "rbd", Msg(225), Opt),
-            f(7, "iscsi", Msg(148), Opt),
-            f(8, "cinder", Msg(89), Opt),
-            f(9, "cephfs", Msg(87), Opt),
-            f(10, "fc", Msg(133), Opt),
-            f(11, "flocker", Msg(137), Opt),
-            f(12, "flexVolume", Msg(135), Opt),
-            f(13, "azureFile", Msg(81), Opt),
-            f(14, "vsphereVolume", Msg(279), Opt),
-            f(15, "quobyte", Msg(224), Opt),
-            f(16, "azureDisk", Msg(80), Opt),
-            f(17, "photonPersistentDisk", Msg(197), Opt),
-            f(18, "portworxVolume", Msg(219), Opt),
-            f(19, "scaleIO", Msg(240), Opt),
-            f(20, "local", Msg(161), Opt),
-            f(21, "storageos", Msg(260), Opt),
-            f(22, "csi", Msg(84), Opt),
+            f(1, "gcePersistentDisk", Msg(138), Ptr),
+            f(2, "awsElasticBlockStore", Msg(76), Ptr),
+            f(3, "hostPath", Msg(147), Ptr),
+            f(4, "glusterfs", Msg(141), Ptr),
+            f(5, "nfs", Msg(163), Ptr),
+            f(6, "rbd", Msg(225), Ptr),
+            f(7, "iscsi", Msg(148), Ptr),
+            f(8, "cinder", Msg(89), Ptr),
+            f(9, "cephfs", Msg(87), Ptr),
+            f(10, "fc", Msg(133), Ptr),
+            f(11, "flocker", Msg(137), Ptr),
+            f(12, "flexVolume", Msg(135), Ptr),
+            f(13, "azureFile", Msg(81), Ptr),
+            f(14, "vsphereVolume", Msg(279), Ptr),
+            f(15, "quobyte", Msg(224), Ptr),
+            f(16, "azureDisk", Msg(80), Ptr),
+            f(17, "photonPersistentDisk", Msg(197), Ptr),
+            f(18, "portworxVolume", Msg(219), Ptr),
+            f(19, "scaleIO", Msg(240), Ptr),
+            f(20, "local", Msg(161), Ptr),
+            f(21, "storageos", Msg(260), Ptr),
+            f(22, "csi", Msg(84), Ptr),
         ],
     },
     // 195
@@ -1858,13 +1841,13 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "capacity", Quantity, Map),
             f(2, "", Msg(194), Inline), // PersistentVolumeSource, inline
             f(3, "accessModes", Str, Rep),
-            f(4, "claimRef", Msg(186), Opt),
+            f(4, "claimRef", Msg(186), Ptr),
             f(5, "persistentVolumeReclaimPolicy", Str, Omit),
             f(6, "storageClassName", Str, Omit),
             f(7, "mountOptions", Str, Rep),
-            f(8, "volumeMode", Str, Opt),
-            f(9, "nodeAffinity", Msg(275), Opt),
-            f(10, "volumeAttributesClassName", Str, Opt),
+            f(8, "volumeMode", Str, Ptr),
+            f(9, "nodeAffinity", Msg(275), Ptr),
+            f(10, "volumeAttributesClassName", Str, Ptr),
         ],
     },
     // 196
@@ -1874,7 +1857,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "phase", Str, Omit),
             f(2, "message", Str, Omit),
             f(3, "reason", Str, Omit),
-            f(4, "lastPhaseTransitionTime", Time, Opt),
+            f(4, "lastPhaseTransitionTime", Time, Ptr),
         ],
     },
     // 197
@@ -1886,7 +1869,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.Pod",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(214), Opt),
             f(3, "status", Msg(215), Opt),
         ],
@@ -1913,10 +1896,10 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.PodAffinityTerm",
         fields: &[
-            f(1, "labelSelector", Msg(331), Opt),
+            f(1, "labelSelector", Msg(331), Ptr),
             f(2, "namespaces", Str, Rep),
             f(3, "topologyKey", Str, Opt),
-            f(4, "namespaceSelector", Msg(331), Opt),
+            f(4, "namespaceSelector", Msg(331), Ptr),
             f(5, "matchLabelKeys", Str, Rep),
             f(6, "mismatchLabelKeys", Str, Rep),
         ],
@@ -1943,12 +1926,12 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.PodCertificateProjection",
         fields: &[
-            f(1, "signerName", Str, Opt),
-            f(2, "keyType", Str, Opt),
-            f(3, "maxExpirationSeconds", I32, Opt),
-            f(4, "credentialBundlePath", Str, Opt),
-            f(5, "keyPath", Str, Opt),
-            f(6, "certificateChainPath", Str, Opt),
+            f(1, "signerName", Str, Omit),
+            f(2, "keyType", Str, Omit),
+            f(3, "maxExpirationSeconds", I32, Ptr),
+            f(4, "credentialBundlePath", Str, Omit),
+            f(5, "keyPath", Str, Omit),
+            f(6, "certificateChainPath", Str, Omit),
             f(7, "userAnnotations", Str, Map),
         ],
     },
@@ -1977,7 +1960,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 205
     Message {
         name: "io.k8s.api.core.v1.PodDNSConfigOption",
-        fields: &[f(1, "name", Str, Omit), f(2, "value", Str, Opt)],
+        fields: &[f(1, "name", Str, Omit), f(2, "value", Str, Ptr)],
     },
     // 206
     Message {
@@ -2007,14 +1990,14 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.PodResourceClaim",
         fields: &[
             f(1, "name", Str, Opt),
-            f(3, "resourceClaimName", Str, Opt),
-            f(4, "resourceClaimTemplateName", Str, Opt),
+            f(3, "resourceClaimName", Str, Ptr),
+            f(4, "resourceClaimTemplateName", Str, Ptr),
         ],
     },
     // 211
     Message {
         name: "io.k8s.api.core.v1.PodResourceClaimStatus",
-        fields: &[f(1, "name", Str, Opt), f(2, "resourceClaimName", Str, Opt)],
+        fields: &[f(1, "name", Str, Opt), f(2, "resourceClaimName", Str, Ptr)],
     },
     // 212
     Message {
@@ -2025,19 +2008,19 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.PodSecurityContext",
         fields: &[
-            f(1, "seLinuxOptions", Msg(239), Opt),
-            f(2, "runAsUser", I64, Opt),
-            f(3, "runAsNonRoot", Bool, Opt),
+            f(1, "seLinuxOptions", Msg(239), Ptr),
+            f(2, "runAsUser", I64, Ptr),
+            f(3, "runAsNonRoot", Bool, Ptr),
             f(4, "supplementalGroups", I64, Rep),
-            f(5, "fsGroup", I64, Opt),
-            f(6, "runAsGroup", I64, Opt),
+            f(5, "fsGroup", I64, Ptr),
+            f(6, "runAsGroup", I64, Ptr),
             f(7, "sysctls", Msg(262), Rep),
-            f(8, "windowsOptions", Msg(281), Opt),
-            f(9, "fsGroupChangePolicy", Str, Opt),
-            f(10, "seccompProfile", Msg(244), Opt),
-            f(11, "appArmorProfile", Msg(78), Opt),
-            f(12, "supplementalGroupsPolicy", Str, Opt),
-            f(13, "seLinuxChangePolicy", Str, Opt),
+            f(8, "windowsOptions", Msg(281), Ptr),
+            f(9, "fsGroupChangePolicy", Str, Ptr),
+            f(10, "seccompProfile", Msg(244), Ptr),
+            f(11, "appArmorProfile", Msg(78), Ptr),
+            f(12, "supplementalGroupsPolicy", Str, Ptr),
+            f(13, "seLinuxChangePolicy", Str, Ptr),
         ],
     },
     // 214
@@ -2047,8 +2030,8 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "volumes", Msg(271), Rep),
             f(2, "containers", Msg(101), Rep),
             f(3, "restartPolicy", Str, Omit),
-            f(4, "terminationGracePeriodSeconds", I64, Opt),
-            f(5, "activeDeadlineSeconds", I64, Opt),
+            f(4, "terminationGracePeriodSeconds", I64, Ptr),
+            f(5, "activeDeadlineSeconds", I64, Ptr),
             f(6, "dnsPolicy", Str, Omit),
             f(7, "nodeSelector", Str, Map),
             f(8, "serviceAccountName", Str, Omit),
@@ -2057,34 +2040,34 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(11, "hostNetwork", Bool, Omit),
             f(12, "hostPID", Bool, Omit),
             f(13, "hostIPC", Bool, Omit),
-            f(14, "securityContext", Msg(213), Opt),
+            f(14, "securityContext", Msg(213), Ptr),
             f(15, "imagePullSecrets", Msg(160), Rep),
             f(16, "hostname", Str, Omit),
             f(17, "subdomain", Str, Omit),
-            f(18, "affinity", Msg(77), Opt),
+            f(18, "affinity", Msg(77), Ptr),
             f(19, "schedulerName", Str, Omit),
             f(20, "initContainers", Msg(101), Rep),
-            f(21, "automountServiceAccountToken", Bool, Opt),
+            f(21, "automountServiceAccountToken", Bool, Ptr),
             f(22, "tolerations", Msg(265), Rep),
             f(23, "hostAliases", Msg(145), Rep),
             f(24, "priorityClassName", Str, Omit),
-            f(25, "priority", I32, Opt),
-            f(26, "dnsConfig", Msg(204), Opt),
-            f(27, "shareProcessNamespace", Bool, Opt),
+            f(25, "priority", I32, Ptr),
+            f(26, "dnsConfig", Msg(204), Ptr),
+            f(27, "shareProcessNamespace", Bool, Ptr),
             f(28, "readinessGates", Msg(209), Rep),
-            f(29, "runtimeClassName", Str, Opt),
-            f(30, "enableServiceLinks", Bool, Opt),
-            f(31, "preemptionPolicy", Str, Opt),
+            f(29, "runtimeClassName", Str, Ptr),
+            f(30, "enableServiceLinks", Bool, Ptr),
+            f(31, "preemptionPolicy", Str, Ptr),
             f(32, "overhead", Quantity, Map),
             f(33, "topologySpreadConstraints", Msg(268), Rep),
             f(34, "ephemeralContainers", Msg(126), Rep),
-            f(35, "setHostnameAsFQDN", Bool, Opt),
-            f(36, "os", Msg(208), Opt),
-            f(37, "hostUsers", Bool, Opt),
+            f(35, "setHostnameAsFQDN", Bool, Ptr),
+            f(36, "os", Msg(208), Ptr),
+            f(37, "hostUsers", Bool, Ptr),
             f(38, "schedulingGates", Msg(212), Rep),
             f(39, "resourceClaims", Msg(210), Rep),
-            f(40, "resources", Msg(237), Opt),
-            f(41, "hostnameOverride", Str, Opt),
+            f(40, "resources", Msg(237), Ptr),
+            f(41, "hostnameOverride", Str, Ptr),
         ],
     },
     // 215
@@ -2097,7 +2080,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(4, "reason", Str, Omit),
             f(5, "hostIP", Str, Omit),
             f(6, "podIP", Str, Omit),
-            f(7, "startTime", Time, Opt),
+            f(7, "startTime", Time, Ptr),
             f(8, "containerStatuses", Msg(112), Rep),
             f(9, "qosClass", Str, Omit),
             f(10, "initContainerStatuses", Msg(112), Rep),
@@ -2108,23 +2091,23 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(15, "resourceClaimStatuses", Msg(211), Rep),
             f(16, "hostIPs", Msg(146), Rep),
             f(17, "observedGeneration", I64, Omit),
-            f(18, "extendedResourceClaimStatus", Msg(206), Opt),
+            f(18, "extendedResourceClaimStatus", Msg(206), Ptr),
             f(19, "allocatedResources", Quantity, Map),
-            f(20, "resources", Msg(237), Opt),
+            f(20, "resources", Msg(237), Ptr),
         ],
     },
     // 216
     Message {
         name: "io.k8s.api.core.v1.PodTemplate",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "template", Msg(217), Opt),
         ],
     },
     // 217
     Message {
         name: "io.k8s.api.core.v1.PodTemplateSpec",
-        fields: &[f(1, "metadata", Msg(334), Opt), f(2, "spec", Msg(214), Opt)],
+        fields: &[f(1, "metadata", Msg(335), Opt), f(2, "spec", Msg(214), Opt)],
     },
     // 218
     Message {
@@ -2132,7 +2115,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "port", I32, Opt),
             f(2, "protocol", Str, Opt),
-            f(3, "error", Str, Opt),
+            f(3, "error", Str, Ptr),
         ],
     },
     // 219
@@ -2159,17 +2142,17 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(4, "periodSeconds", I32, Omit),
             f(5, "successThreshold", I32, Omit),
             f(6, "failureThreshold", I32, Omit),
-            f(7, "terminationGracePeriodSeconds", I64, Opt),
+            f(7, "terminationGracePeriodSeconds", I64, Ptr),
         ],
     },
     // 222
     Message {
         name: "io.k8s.api.core.v1.ProbeHandler",
         fields: &[
-            f(1, "exec", Msg(132), Opt),
-            f(2, "httpGet", Msg(143), Opt),
-            f(3, "tcpSocket", Msg(263), Opt),
-            f(4, "grpc", Msg(139), Opt),
+            f(1, "exec", Msg(132), Ptr),
+            f(2, "httpGet", Msg(143), Ptr),
+            f(3, "tcpSocket", Msg(263), Ptr),
+            f(4, "grpc", Msg(139), Ptr),
         ],
     },
     // 223
@@ -2177,7 +2160,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.ProjectedVolumeSource",
         fields: &[
             f(1, "sources", Msg(276), Rep),
-            f(2, "defaultMode", I32, Opt),
+            f(2, "defaultMode", I32, Ptr),
         ],
     },
     // 224
@@ -2202,7 +2185,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(4, "pool", Str, Omit),
             f(5, "user", Str, Omit),
             f(6, "keyring", Str, Omit),
-            f(7, "secretRef", Msg(249), Opt),
+            f(7, "secretRef", Msg(249), Ptr),
             f(8, "readOnly", Bool, Omit),
         ],
     },
@@ -2216,7 +2199,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(4, "pool", Str, Omit),
             f(5, "user", Str, Omit),
             f(6, "keyring", Str, Omit),
-            f(7, "secretRef", Msg(160), Opt),
+            f(7, "secretRef", Msg(160), Ptr),
             f(8, "readOnly", Bool, Omit),
         ],
     },
@@ -2224,7 +2207,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.ReplicationController",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(229), Opt),
             f(3, "status", Msg(230), Opt),
         ],
@@ -2244,9 +2227,9 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.ReplicationControllerSpec",
         fields: &[
-            f(1, "replicas", I32, Opt),
+            f(1, "replicas", I32, Ptr),
             f(2, "selector", Str, Map),
-            f(3, "template", Msg(217), Opt),
+            f(3, "template", Msg(217), Ptr),
             f(4, "minReadySeconds", I32, Omit),
         ],
     },
@@ -2285,7 +2268,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.ResourceQuota",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(235), Opt),
             f(3, "status", Msg(236), Opt),
         ],
@@ -2296,7 +2279,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "hard", Quantity, Map),
             f(2, "scopes", Str, Rep),
-            f(3, "scopeSelector", Msg(242), Opt),
+            f(3, "scopeSelector", Msg(242), Ptr),
         ],
     },
     // 236
@@ -2334,7 +2317,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "gateway", Str, Opt),
             f(2, "system", Str, Opt),
-            f(3, "secretRef", Msg(249), Opt),
+            f(3, "secretRef", Msg(249), Ptr),
             f(4, "sslEnabled", Bool, Omit),
             f(5, "protectionDomain", Str, Omit),
             f(6, "storagePool", Str, Omit),
@@ -2350,7 +2333,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "gateway", Str, Opt),
             f(2, "system", Str, Opt),
-            f(3, "secretRef", Msg(160), Opt),
+            f(3, "secretRef", Msg(160), Ptr),
             f(4, "sslEnabled", Bool, Omit),
             f(5, "protectionDomain", Str, Omit),
             f(6, "storagePool", Str, Omit),
@@ -2377,17 +2360,17 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 244
     Message {
         name: "io.k8s.api.core.v1.SeccompProfile",
-        fields: &[f(1, "type", Str, Opt), f(2, "localhostProfile", Str, Opt)],
+        fields: &[f(1, "type", Str, Opt), f(2, "localhostProfile", Str, Ptr)],
     },
     // 245
     Message {
         name: "io.k8s.api.core.v1.Secret",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "data", Bytes, Map),
             f(3, "type", Str, Omit),
             f(4, "stringData", Str, Map),
-            f(5, "immutable", Bool, Opt),
+            f(5, "immutable", Bool, Ptr),
         ],
     },
     // 246
@@ -2395,7 +2378,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.SecretEnvSource",
         fields: &[
             f(1, "", Msg(160), Inline), // LocalObjectReference, inline
-            f(2, "optional", Bool, Opt),
+            f(2, "optional", Bool, Ptr),
         ],
     },
     // 247
@@ -2404,7 +2387,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "", Msg(160), Inline), // LocalObjectReference, inline
             f(2, "key", Str, Opt),
-            f(3, "optional", Bool, Opt),
+            f(3, "optional", Bool, Ptr),
         ],
     },
     // 248
@@ -2413,7 +2396,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "", Msg(160), Inline), // LocalObjectReference, inline
             f(2, "items", Msg(151), Rep),
-            f(4, "optional", Bool, Opt),
+            f(4, "optional", Bool, Ptr),
         ],
     },
     // 249
@@ -2427,33 +2410,33 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "secretName", Str, Omit),
             f(2, "items", Msg(151), Rep),
-            f(3, "defaultMode", I32, Opt),
-            f(4, "optional", Bool, Opt),
+            f(3, "defaultMode", I32, Ptr),
+            f(4, "optional", Bool, Ptr),
         ],
     },
     // 251
     Message {
         name: "io.k8s.api.core.v1.SecurityContext",
         fields: &[
-            f(1, "capabilities", Msg(86), Opt),
-            f(2, "privileged", Bool, Opt),
-            f(3, "seLinuxOptions", Msg(239), Opt),
-            f(4, "runAsUser", I64, Opt),
-            f(5, "runAsNonRoot", Bool, Opt),
-            f(6, "readOnlyRootFilesystem", Bool, Opt),
-            f(7, "allowPrivilegeEscalation", Bool, Opt),
-            f(8, "runAsGroup", I64, Opt),
-            f(9, "procMount", Str, Opt),
-            f(10, "windowsOptions", Msg(281), Opt),
-            f(11, "seccompProfile", Msg(244), Opt),
-            f(12, "appArmorProfile", Msg(78), Opt),
+            f(1, "capabilities", Msg(86), Ptr),
+            f(2, "privileged", Bool, Ptr),
+            f(3, "seLinuxOptions", Msg(239), Ptr),
+            f(4, "runAsUser", I64, Ptr),
+            f(5, "runAsNonRoot", Bool, Ptr),
+            f(6, "readOnlyRootFilesystem", Bool, Ptr),
+            f(7, "allowPrivilegeEscalation", Bool, Ptr),
+            f(8, "runAsGroup", I64, Ptr),
+            f(9, "procMount", Str, Ptr),
+            f(10, "windowsOptions", Msg(281), Ptr),
+            f(11, "seccompProfile", Msg(244), Ptr),
+            f(12, "appArmorProfile", Msg(78), Ptr),
         ],
     },
     // 252
     Message {
         name: "io.k8s.api.core.v1.Service",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(256), Opt),
             f(3, "status", Msg(257), Opt),
         ],
@@ -2462,10 +2445,10 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.ServiceAccount",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "secrets", Msg(186), Rep),
             f(3, "imagePullSecrets", Msg(160), Rep),
-            f(4, "automountServiceAccountToken", Bool, Opt),
+            f(4, "automountServiceAccountToken", Bool, Ptr),
         ],
     },
     // 254
@@ -2473,7 +2456,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.core.v1.ServiceAccountTokenProjection",
         fields: &[
             f(1, "audience", Str, Omit),
-            f(2, "expirationSeconds", I64, Opt),
+            f(2, "expirationSeconds", I64, Ptr),
             f(3, "path", Str, Opt),
         ],
     },
@@ -2486,7 +2469,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(3, "port", I32, Opt),
             f(4, "targetPort", IntOrString, Opt),
             f(5, "nodePort", I32, Omit),
-            f(6, "appProtocol", Str, Opt),
+            f(6, "appProtocol", Str, Ptr),
         ],
     },
     // 256
@@ -2505,14 +2488,14 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(11, "externalTrafficPolicy", Str, Omit),
             f(12, "healthCheckNodePort", I32, Omit),
             f(13, "publishNotReadyAddresses", Bool, Omit),
-            f(14, "sessionAffinityConfig", Msg(258), Opt),
-            f(17, "ipFamilyPolicy", Str, Opt),
+            f(14, "sessionAffinityConfig", Msg(258), Ptr),
+            f(17, "ipFamilyPolicy", Str, Ptr),
             f(18, "clusterIPs", Str, Rep),
             f(19, "ipFamilies", Str, Rep),
-            f(20, "allocateLoadBalancerNodePorts", Bool, Opt),
-            f(21, "loadBalancerClass", Str, Opt),
-            f(22, "internalTrafficPolicy", Str, Opt),
-            f(23, "trafficDistribution", Str, Opt),
+            f(20, "allocateLoadBalancerNodePorts", Bool, Ptr),
+            f(21, "loadBalancerClass", Str, Ptr),
+            f(22, "internalTrafficPolicy", Str, Ptr),
+            f(23, "trafficDistribution", Str, Ptr),
         ],
     },
     // 257
@@ -2526,7 +2509,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 258
     Message {
         name: "io.k8s.api.core.v1.SessionAffinityConfig",
-        fields: &[f(1, "clientIP", Msg(91), Opt)],
+        fields: &[f(1, "clientIP", Msg(91), Ptr)],
     },
     // 259
     Message {
@@ -2541,7 +2524,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(2, "volumeNamespace", Str, Omit),
             f(3, "fsType", Str, Omit),
             f(4, "readOnly", Bool, Omit),
-            f(5, "secretRef", Msg(186), Opt),
+            f(5, "secretRef", Msg(186), Ptr),
         ],
     },
     // 261
@@ -2552,7 +2535,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(2, "volumeNamespace", Str, Omit),
             f(3, "fsType", Str, Omit),
             f(4, "readOnly", Bool, Omit),
-            f(5, "secretRef", Msg(160), Opt),
+            f(5, "secretRef", Msg(160), Ptr),
         ],
     },
     // 262
@@ -2572,7 +2555,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "key", Str, Opt),
             f(2, "value", Str, Omit),
             f(3, "effect", Str, Opt),
-            f(4, "timeAdded", Time, Opt),
+            f(4, "timeAdded", Time, Ptr),
         ],
     },
     // 265
@@ -2583,7 +2566,7 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(2, "operator", Str, Omit),
             f(3, "value", Str, Omit),
             f(4, "effect", Str, Omit),
-            f(5, "tolerationSeconds", I64, Opt),
+            f(5, "tolerationSeconds", I64, Ptr),
         ],
     },
     // 266
@@ -2603,10 +2586,10 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "maxSkew", I32, Opt),
             f(2, "topologyKey", Str, Opt),
             f(3, "whenUnsatisfiable", Str, Opt),
-            f(4, "labelSelector", Msg(331), Opt),
-            f(5, "minDomains", I32, Opt),
-            f(6, "nodeAffinityPolicy", Str, Opt),
-            f(7, "nodeTaintsPolicy", Str, Opt),
+            f(4, "labelSelector", Msg(331), Ptr),
+            f(5, "minDomains", I32, Ptr),
+            f(6, "nodeAffinityPolicy", Str, Ptr),
+            f(7, "nodeTaintsPolicy", Str, Ptr),
             f(8, "matchLabelKeys", Str, Rep),
         ],
     },
@@ -2614,7 +2597,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.TypedLocalObjectReference",
         fields: &[
-            f(1, "apiGroup", Str, Opt),
+            f(1, "apiGroup", Str, Ptr),
             f(2, "kind", Str, Opt),
             f(3, "name", Str, Opt),
         ],
@@ -2623,10 +2606,10 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.TypedObjectReference",
         fields: &[
-            f(1, "apiGroup", Str, Opt),
+            f(1, "apiGroup", Str, Ptr),
             f(2, "kind", Str, Opt),
             f(3, "name", Str, Opt),
-            f(4, "namespace", Str, Opt),
+            f(4, "namespace", Str, Ptr),
         ],
     },
     // 271
@@ -2650,9 +2633,9 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(2, "readOnly", Bool, Omit),
             f(3, "mountPath", Str, Opt),
             f(4, "subPath", Str, Omit),
-            f(5, "mountPropagation", Str, Opt),
+            f(5, "mountPropagation", Str, Ptr),
             f(6, "subPathExpr", Str, Omit),
-            f(7, "recursiveReadOnly", Str, Opt),
+            f(7, "recursiveReadOnly", Str, Ptr),
         ],
     },
     // 274
@@ -2662,24 +2645,24 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(1, "name", Str, Opt),
             f(2, "mountPath", Str, Opt),
             f(3, "readOnly", Bool, Omit),
-            f(4, "recursiveReadOnly", Str, Opt),
+            f(4, "recursiveReadOnly", Str, Ptr),
         ],
     },
     // 275
     Message {
         name: "io.k8s.api.core.v1.VolumeNodeAffinity",
-        fields: &[f(1, "required", Msg(178), Opt)],
+        fields: &[f(1, "required", Msg(178), Ptr)],
     },
     // 276
     Message {
         name: "io.k8s.api.core.v1.VolumeProjection",
         fields: &[
-            f(1, "secret", Msg(248), Opt),
-            f(2, "downwardAPI", Msg(115), Opt),
-            f(3, "configMap", Msg(99), Opt),
-            f(4, "serviceAccountToken", Msg(254), Opt),
-            f(5, "clusterTrustBundle", Msg(92), Opt),
-            f(6, "podCertificate", Msg(202), Opt),
+            f(1, "secret", Msg(248), Ptr),
+            f(2, "downwardAPI", Msg(115), Ptr),
+            f(3, "configMap", Msg(99), Ptr),
+            f(4, "serviceAccountToken", Msg(254), Ptr),
+            f(5, "clusterTrustBundle", Msg(92), Ptr),
+            f(6, "podCertificate", Msg(202), Ptr),
         ],
     },
     // 277
@@ -2694,36 +2677,36 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.VolumeSource",
         fields: &[
-            f(1, "hostPath", Msg(147), Opt),
-            f(2, "emptyDir", Msg(118), Opt),
-            f(3, "gcePersistentDisk", Msg(138), Opt),
-            f(4, "awsElasticBlockStore", Msg(76), Opt),
-            f(5, "gitRepo", Msg(140), Opt),
-            f(6, "secret", Msg(250), Opt),
-            f(7, "nfs", Msg(163), Opt),
-            f(8, "iscsi", Msg(149), Opt),
-            f(9, "glusterfs", Msg(142), Opt),
-            f(10, "persistentVolumeClaim", Msg(193), Opt),
-            f(11, "rbd", Msg(226), Opt),
-            f(12, "flexVolume", Msg(136), Opt),
-            f(13, "cinder", Msg(90), Opt),
-            f(14, "cephfs", Msg(88), Opt),
-            f(15, "flocker", Msg(137), Opt),
-            f(16, "downwardAPI", Msg(117), Opt),
-            f(17, "fc", Msg(133), Opt),
-            f(18, "azureFile", Msg(82), Opt),
-            f(19, "configMap", Msg(100), Opt),
-            f(20, "vsphereVolume", Msg(279), Opt),
-            f(21, "quobyte", Msg(224), Opt),
-            f(22, "azureDisk", Msg(80), Opt),
-            f(23, "photonPersistentDisk", Msg(197), Opt),
-            f(24, "portworxVolume", Msg(219), Opt),
-            f(25, "scaleIO", Msg(241), Opt),
-            f(26, "projected", Msg(223), Opt),
-            f(27, "storageos", Msg(261), Opt),
-            f(28, "csi", Msg(85), Opt),
-            f(29, "ephemeral", Msg(128), Opt),
-            f(30, "image", Msg(150), Opt),
+            f(1, "hostPath", Msg(147), Ptr),
+            f(2, "emptyDir", Msg(118), Ptr),
+            f(3, "gcePersistentDisk", Msg(138), Ptr),
+            f(4, "awsElasticBlockStore", Msg(76), Ptr),
+            f(5, "gitRepo", Msg(140), Ptr),
+            f(6, "secret", Msg(250), Ptr),
+            f(7, "nfs", Msg(163), Ptr),
+            f(8, "iscsi", Msg(149), Ptr),
+            f(9, "glusterfs", Msg(142), Ptr),
+            f(10, "persistentVolumeClaim", Msg(193), Ptr),
+            f(11, "rbd", Msg(226), Ptr),
+            f(12, "flexVolume", Msg(136), Ptr),
+            f(13, "cinder", Msg(90), Ptr),
+            f(14, "cephfs", Msg(88), Ptr),
+            f(15, "flocker", Msg(137), Ptr),
+            f(16, "downwardAPI", Msg(117), Ptr),
+            f(17, "fc", Msg(133), Ptr),
+            f(18, "azureFile", Msg(82), Ptr),
+            f(19, "configMap", Msg(100), Ptr),
+            f(20, "vsphereVolume", Msg(279), Ptr),
+            f(21, "quobyte", Msg(224), Ptr),
+            f(22, "azureDisk", Msg(80), Ptr),
+            f(23, "photonPersistentDisk", Msg(197), Ptr),
+            f(24, "portworxVolume", Msg(219), Ptr),
+            f(25, "scaleIO", Msg(241), Ptr),
+            f(26, "projected", Msg(223), Ptr),
+            f(27, "storageos", Msg(261), Ptr),
+            f(28, "csi", Msg(85), Ptr),
+            f(29, "ephemeral", Msg(128), Ptr),
+            f(30, "image", Msg(150), Ptr),
         ],
     },
     // 279
@@ -2748,10 +2731,10 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.core.v1.WindowsSecurityContextOptions",
         fields: &[
-            f(1, "gmsaCredentialSpecName", Str, Opt),
-            f(2, "gmsaCredentialSpec", Str, Opt),
-            f(3, "runAsUserName", Str, Opt),
-            f(4, "hostProcess", Bool, Opt),
+            f(1, "gmsaCredentialSpecName", Str, Ptr),
+            f(2, "gmsaCredentialSpec", Str, Ptr),
+            f(3, "runAsUserName", Str, Ptr),
+            f(4, "hostProcess", Bool, Ptr),
         ],
     },
     // 282
@@ -2760,21 +2743,21 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "addresses", Str, Rep),
             f(2, "conditions", Msg(283), Opt),
-            f(3, "hostname", Str, Opt),
-            f(4, "targetRef", Msg(186), Opt),
+            f(3, "hostname", Str, Ptr),
+            f(4, "targetRef", Msg(186), Ptr),
             f(5, "deprecatedTopology", Str, Map),
-            f(6, "nodeName", Str, Opt),
-            f(7, "zone", Str, Opt),
-            f(8, "hints", Msg(284), Opt),
+            f(6, "nodeName", Str, Ptr),
+            f(7, "zone", Str, Ptr),
+            f(8, "hints", Msg(284), Ptr),
         ],
     },
     // 283
     Message {
         name: "io.k8s.api.discovery.v1.EndpointConditions",
         fields: &[
-            f(1, "ready", Bool, Opt),
-            f(2, "serving", Bool, Opt),
-            f(3, "terminating", Bool, Opt),
+            f(1, "ready", Bool, Ptr),
+            f(2, "serving", Bool, Ptr),
+            f(3, "terminating", Bool, Ptr),
         ],
     },
     // 284
@@ -2789,17 +2772,17 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.discovery.v1.EndpointPort",
         fields: &[
-            f(1, "name", Str, Opt),
-            f(2, "protocol", Str, Opt),
-            f(3, "port", I32, Opt),
-            f(4, "appProtocol", Str, Opt),
+            f(1, "name", Str, Ptr),
+            f(2, "protocol", Str, Ptr),
+            f(3, "port", I32, Ptr),
+            f(4, "appProtocol", Str, Ptr),
         ],
     },
     // 286
     Message {
         name: "io.k8s.api.discovery.v1.EndpointSlice",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "endpoints", Msg(282), Rep),
             f(3, "ports", Msg(285), Rep),
             f(4, "addressType", Str, Opt),
@@ -2819,15 +2802,15 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.events.v1.Event",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "eventTime", MicroTime, Opt),
-            f(3, "series", Msg(290), Opt),
+            f(3, "series", Msg(290), Ptr),
             f(4, "reportingController", Str, Omit),
             f(5, "reportingInstance", Str, Omit),
             f(6, "action", Str, Omit),
             f(7, "reason", Str, Omit),
             f(8, "regarding", Msg(186), Opt),
-            f(9, "related", Msg(186), Opt),
+            f(9, "related", Msg(186), Ptr),
             f(10, "note", Str, Omit),
             f(11, "type", Str, Omit),
             f(12, "deprecatedSource", Msg(131), Opt),
@@ -2850,7 +2833,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "path", Str, Omit),
             f(2, "backend", Msg(295), Opt),
-            f(3, "pathType", Str, Opt),
+            f(3, "pathType", Str, Ptr),
         ],
     },
     // 292
@@ -2867,7 +2850,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.networking.v1.Ingress",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(305), Opt),
             f(3, "status", Msg(306), Opt),
         ],
@@ -2876,24 +2859,24 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.networking.v1.IngressBackend",
         fields: &[
-            f(3, "resource", Msg(269), Opt),
-            f(4, "service", Msg(304), Opt),
+            f(3, "resource", Msg(269), Ptr),
+            f(4, "service", Msg(304), Ptr),
         ],
     },
     // 296
     Message {
         name: "io.k8s.api.networking.v1.IngressClass",
-        fields: &[f(1, "metadata", Msg(334), Opt), f(2, "spec", Msg(298), Opt)],
+        fields: &[f(1, "metadata", Msg(335), Opt), f(2, "spec", Msg(298), Opt)],
     },
     // 297
     Message {
         name: "io.k8s.api.networking.v1.IngressClassParametersReference",
         fields: &[
-            f(1, "apiGroup", Str, Opt),
+            f(1, "apiGroup", Str, Ptr),
             f(2, "kind", Str, Opt),
             f(3, "name", Str, Opt),
-            f(4, "scope", Str, Opt),
-            f(5, "namespace", Str, Opt),
+            f(4, "scope", Str, Ptr),
+            f(5, "namespace", Str, Ptr),
         ],
     },
     // 298
@@ -2901,7 +2884,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         name: "io.k8s.api.networking.v1.IngressClassSpec",
         fields: &[
             f(1, "controller", Str, Omit),
-            f(2, "parameters", Msg(297), Opt),
+            f(2, "parameters", Msg(297), Ptr),
         ],
     },
     // 299
@@ -2924,7 +2907,7 @@ pub(super) static MESSAGES: [Message; 337] = [
         fields: &[
             f(1, "port", I32, Opt),
             f(2, "protocol", Str, Opt),
-            f(3, "error", Str, Opt),
+            f(3, "error", Str, Ptr),
         ],
     },
     // 302
@@ -2938,7 +2921,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 303
     Message {
         name: "io.k8s.api.networking.v1.IngressRuleValue",
-        fields: &[f(1, "http", Msg(292), Opt)],
+        fields: &[f(1, "http", Msg(292), Ptr)],
     },
     // 304
     Message {
@@ -2949,10 +2932,10 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.networking.v1.IngressSpec",
         fields: &[
-            f(1, "defaultBackend", Msg(295), Opt),
+            f(1, "defaultBackend", Msg(295), Ptr),
             f(2, "tls", Msg(307), Rep),
             f(3, "rules", Msg(302), Rep),
-            f(4, "ingressClassName", Str, Opt),
+            f(4, "ingressClassName", Str, Ptr),
         ],
     },
     // 306
@@ -2968,7 +2951,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     // 308
     Message {
         name: "io.k8s.api.networking.v1.NetworkPolicy",
-        fields: &[f(1, "metadata", Msg(334), Opt), f(2, "spec", Msg(313), Opt)],
+        fields: &[f(1, "metadata", Msg(335), Opt), f(2, "spec", Msg(313), Opt)],
     },
     // 309
     Message {
@@ -2984,18 +2967,18 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.networking.v1.NetworkPolicyPeer",
         fields: &[
-            f(1, "podSelector", Msg(331), Opt),
-            f(2, "namespaceSelector", Msg(331), Opt),
-            f(3, "ipBlock", Msg(293), Opt),
+            f(1, "podSelector", Msg(331), Ptr),
+            f(2, "namespaceSelector", Msg(331), Ptr),
+            f(3, "ipBlock", Msg(293), Ptr),
         ],
     },
     // 312
     Message {
         name: "io.k8s.api.networking.v1.NetworkPolicyPort",
         fields: &[
-            f(1, "protocol", Str, Opt),
-            f(2, "port", IntOrString, Opt),
-            f(3, "endPort", I32, Opt),
+            f(1, "protocol", Str, Ptr),
+            f(2, "port", IntOrString, Ptr),
+            f(3, "endPort", I32, Ptr),
         ],
     },
     // 313
@@ -3017,15 +3000,15 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.policy.v1.Eviction",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
-            f(2, "deleteOptions", Msg(330), Opt),
+            f(1, "metadata", Msg(335), Opt),
+            f(2, "deleteOptions", Msg(330), Ptr),
         ],
     },
     // 316
     Message {
         name: "io.k8s.api.policy.v1.PodDisruptionBudget",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "spec", Msg(317), Opt),
             f(3, "status", Msg(318), Opt),
         ],
@@ -3034,10 +3017,10 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.policy.v1.PodDisruptionBudgetSpec",
         fields: &[
-            f(1, "minAvailable", IntOrString, Opt),
-            f(2, "selector", Msg(331), Opt),
-            f(3, "maxUnavailable", IntOrString, Opt),
-            f(4, "unhealthyPodEvictionPolicy", Str, Opt),
+            f(1, "minAvailable", IntOrString, Ptr),
+            f(2, "selector", Msg(331), Ptr),
+            f(3, "maxUnavailable", IntOrString, Ptr),
+            f(4, "unhealthyPodEvictionPolicy", Str, Ptr),
         ],
     },
     // 318
@@ -3062,16 +3045,16 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.rbac.v1.ClusterRole",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "rules", Msg(322), Rep),
-            f(3, "aggregationRule", Msg(319), Opt),
+            f(3, "aggregationRule", Msg(319), Ptr),
         ],
     },
     // 321
     Message {
         name: "io.k8s.api.rbac.v1.ClusterRoleBinding",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "subjects", Msg(326), Rep),
             f(3, "roleRef", Msg(325), Opt),
         ],
@@ -3091,7 +3074,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.rbac.v1.Role",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "rules", Msg(322), Rep),
         ],
     },
@@ -3099,7 +3082,7 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.rbac.v1.RoleBinding",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "subjects", Msg(326), Rep),
             f(3, "roleRef", Msg(325), Opt),
         ],
@@ -3127,24 +3110,24 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.api.scheduling.v1.PriorityClass",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "value", I32, Opt),
             f(3, "globalDefault", Bool, Omit),
             f(4, "description", Str, Omit),
-            f(5, "preemptionPolicy", Str, Opt),
+            f(5, "preemptionPolicy", Str, Ptr),
         ],
     },
     // 328
     Message {
         name: "io.k8s.api.storage.v1.StorageClass",
         fields: &[
-            f(1, "metadata", Msg(334), Opt),
+            f(1, "metadata", Msg(335), Opt),
             f(2, "provisioner", Str, Opt),
             f(3, "parameters", Str, Map),
-            f(4, "reclaimPolicy", Str, Opt),
+            f(4, "reclaimPolicy", Str, Ptr),
             f(5, "mountOptions", Str, Rep),
-            f(6, "allowVolumeExpansion", Bool, Opt),
-            f(7, "volumeBindingMode", Str, Opt),
+            f(6, "allowVolumeExpansion", Bool, Ptr),
+            f(7, "volumeBindingMode", Str, Ptr),
             f(8, "allowedTopologies", Msg(267), Rep),
         ],
     },
@@ -3164,16 +3147,16 @@ pub(super) static MESSAGES: [Message; 337] = [
     Message {
         name: "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
         fields: &[
-            f(1, "gracePeriodSeconds", I64, Opt),
-            f(2, "preconditions", Msg(336), Opt),
-            f(3, "orphanDependents", Bool, Opt),
-            f(4, "propagationPolicy", Str, Opt),
+            f(1, "gracePeriodSeconds", I64, Ptr),
+            f(2, "preconditions", Msg(337), Ptr),
+            f(3, "orphanDependents", Bool, Ptr),
+            f(4, "propagationPolicy", Str, Ptr),
             f(5, "dryRun", Str, Rep),
             f(
                 6,
                 "ignoreStoreReadErrorWithClusterBreakingPotential",
                 Bool,
-                Opt,
+                Ptr,
             ),
         ],
     },
@@ -3196,18 +3179,28 @@ pub(super) static MESSAGES: [Message; 337] = [
     },
     // 333
     Message {
+        name: "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta",
+        fields: &[
+            f(1, "selfLink", Str, Omit),
+            f(2, "resourceVersion", Str, Omit),
+            f(3, "continue", Str, Omit),
+            f(4, "remainingItemCount", I64, Ptr),
+        ],
+    },
+    // 334
+    Message {
         name: "io.k8s.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry",
         fields: &[
             f(1, "manager", Str, Omit),
             f(2, "operation", Str, Omit),
             f(3, "apiVersion", Str, Omit),
-            f(4, "time", Time, Opt),
+            f(4, "time", Time, Ptr),
             f(6, "fieldsType", Str, Omit),
-            f(7, "fieldsV1", RawJson, Opt),
+            f(7, "fieldsV1", RawJson, Ptr),
             f(8, "subresource", Str, Omit),
         ],
     },
-    // 334
+    // 335
     Message {
         name: "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
         fields: &[
@@ -3219,16 +3212,16 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(6, "resourceVersion", Str, Omit),
             f(7, "generation", I64, Omit),
             f(8, "creationTimestamp", Time, Opt),
-            f(9, "deletionTimestamp", Time, Opt),
-            f(10, "deletionGracePeriodSeconds", I64, Opt),
+            f(9, "deletionTimestamp", Time, Ptr),
+            f(10, "deletionGracePeriodSeconds", I64, Ptr),
             f(11, "labels", Str, Map),
             f(12, "annotations", Str, Map),
-            f(13, "ownerReferences", Msg(335), Rep),
+            f(13, "ownerReferences", Msg(336), Rep),
             f(14, "finalizers", Str, Rep),
-            f(17, "managedFields", Msg(333), Rep),
+            f(17, "managedFields", Msg(334), Rep),
         ],
     },
-    // 335
+    // 336
     Message {
         name: "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference",
         fields: &[
@@ -3236,14 +3229,52 @@ pub(super) static MESSAGES: [Message; 337] = [
             f(3, "name", Str, Opt),
             f(4, "uid", Str, Opt),
             f(5, "apiVersion", Str, Opt),
-            f(6, "controller", Bool, Opt),
-            f(7, "blockOwnerDeletion", Bool, Opt),
+            f(6, "controller", Bool, Ptr),
+            f(7, "blockOwnerDeletion", Bool, Ptr),
         ],
     },
-    // 336
+    // 337
     Message {
         name: "io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions",
-        fields: &[f(1, "uid", Str, Opt), f(2, "resourceVersion", Str, Opt)],
+        fields: &[f(1, "uid", Str, Ptr), f(2, "resourceVersion", Str, Ptr)],
+    },
+    // 338
+    Message {
+        name: "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
+        fields: &[
+            f(1, "metadata", Msg(333), Opt),
+            f(2, "status", Str, Omit),
+            f(3, "message", Str, Omit),
+            f(4, "reason", Str, Omit),
+            f(5, "details", Msg(340), Ptr),
+            f(6, "code", I32, Omit),
+        ],
+    },
+    // 339
+    Message {
+        name: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause",
+        fields: &[
+            f(1, "reason", Str, Omit),
+            f(2, "message", Str, Omit),
+            f(3, "field", Str, Omit),
+        ],
+    },
+    // 340
+    Message {
+        name: "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails",
+        fields: &[
+            f(1, "name", Str, Omit),
+            f(2, "group", Str, Omit),
+            f(3, "kind", Str, Omit),
+            f(4, "causes", Msg(339), Rep),
+            f(5, "retryAfterSeconds", I32, Omit),
+            f(6, "uid", Str, Omit),
+        ],
+    },
+    // 341
+    Message {
+        name: "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent",
+        fields: &[f(1, "type", Str, Opt), f(2, "object", RawJson, Opt)],
     },
 ];
 

@@ -1,6 +1,6 @@
-//! Request bodies in `application/vnd.kubernetes.protobuf`, decoded into the JSON object the
+//! `application/vnd.kubernetes.protobuf`: request bodies decoded into the JSON object the
 //! server works with, as kube-apiserver decodes them into its Go types and `json.Marshal`
-//! writes those.
+//! writes those; responses encoded from the JSON the server answers with ([`encode`]).
 //!
 //! The body is the magic `k8s\0` and a `runtime.Unknown` (apimachinery
 //! `pkg/runtime/generated.proto`): `typeMeta` (1: `{1: apiVersion, 2: kind}`), `raw` (2: the
@@ -23,8 +23,11 @@
 //!
 //! Unknown fields are skipped, as Go's unmarshallers skip them.
 
+mod encode;
 mod fields;
 mod wire;
+
+pub use encode::{encode, has_message, watch_event};
 
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
@@ -53,8 +56,12 @@ pub(super) enum Ty {
 /// How a field appears.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) enum Card {
-    /// Written in JSON whenever present on the wire (pointers, messages, required scalars).
+    /// A non-pointer field written in JSON whenever present on the wire (messages, scalars
+    /// without `omitempty`); the encoder always writes it.
     Opt,
+    /// A pointer field: written in JSON whenever present on the wire; the encoder writes it
+    /// only when the JSON has it.
+    Ptr,
     /// A non-pointer `omitempty` scalar: written unless zero.
     Omit,
     /// A list.
@@ -65,6 +72,7 @@ pub(super) enum Card {
     Inline,
 }
 
+#[derive(Clone, Copy)]
 pub(super) struct Field {
     tag: u32,
     json: &'static str,
@@ -320,7 +328,7 @@ fn decode_message(
                     map.insert(key, v);
                 }
             }
-            Card::Opt | Card::Omit => {
+            Card::Opt | Card::Ptr | Card::Omit => {
                 if let Ty::Msg(m) = field.ty {
                     // A message seen again is merged into the first, as Go's unmarshallers do.
                     let Wire::Len(inner) = value else {

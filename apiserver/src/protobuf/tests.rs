@@ -535,126 +535,127 @@ fn message_nesting_is_acyclic_and_shallow() {
 /// Real bodies kubectl v1.32 sent (`kubectl create ...`, captured at the server), and the
 /// JSON the same kubectl writes for the same object (`--dry-run=client -o json`: Go's
 /// `json.Marshal`).
+const GOLDEN: &[(&str, &[u8], &str)] = &[
+    (
+        "namespace",
+        include_bytes!("testdata/namespace.pb"),
+        include_str!("testdata/namespace.json"),
+    ),
+    (
+        "configmap",
+        include_bytes!("testdata/configmap.pb"),
+        include_str!("testdata/configmap.json"),
+    ),
+    (
+        "configmap-binary",
+        include_bytes!("testdata/configmap-binary.pb"),
+        include_str!("testdata/configmap-binary.json"),
+    ),
+    (
+        "secret",
+        include_bytes!("testdata/secret.pb"),
+        include_str!("testdata/secret.json"),
+    ),
+    (
+        "secret-docker-registry",
+        include_bytes!("testdata/secret-docker-registry.pb"),
+        include_str!("testdata/secret-docker-registry.json"),
+    ),
+    (
+        "deployment",
+        include_bytes!("testdata/deployment.pb"),
+        include_str!("testdata/deployment.json"),
+    ),
+    (
+        "deployment-port",
+        include_bytes!("testdata/deployment-port.pb"),
+        include_str!("testdata/deployment-port.json"),
+    ),
+    (
+        "service",
+        include_bytes!("testdata/service.pb"),
+        include_str!("testdata/service.json"),
+    ),
+    (
+        "job",
+        include_bytes!("testdata/job.pb"),
+        include_str!("testdata/job.json"),
+    ),
+    (
+        "job-from-cronjob",
+        include_bytes!("testdata/job-from-cronjob.pb"),
+        include_str!("testdata/job-from-cronjob.json"),
+    ),
+    (
+        "cronjob",
+        include_bytes!("testdata/cronjob.pb"),
+        include_str!("testdata/cronjob.json"),
+    ),
+    (
+        "role",
+        include_bytes!("testdata/role.pb"),
+        include_str!("testdata/role.json"),
+    ),
+    (
+        "rolebinding",
+        include_bytes!("testdata/rolebinding.pb"),
+        include_str!("testdata/rolebinding.json"),
+    ),
+    (
+        "clusterrole",
+        include_bytes!("testdata/clusterrole.pb"),
+        include_str!("testdata/clusterrole.json"),
+    ),
+    (
+        "clusterrolebinding",
+        include_bytes!("testdata/clusterrolebinding.pb"),
+        include_str!("testdata/clusterrolebinding.json"),
+    ),
+    (
+        "resourcequota",
+        include_bytes!("testdata/resourcequota.pb"),
+        include_str!("testdata/resourcequota.json"),
+    ),
+    (
+        "serviceaccount",
+        include_bytes!("testdata/serviceaccount.pb"),
+        include_str!("testdata/serviceaccount.json"),
+    ),
+    (
+        "priorityclass",
+        include_bytes!("testdata/priorityclass.pb"),
+        include_str!("testdata/priorityclass.json"),
+    ),
+    (
+        "ingress",
+        include_bytes!("testdata/ingress.pb"),
+        include_str!("testdata/ingress.json"),
+    ),
+    (
+        "pdb-min-available",
+        include_bytes!("testdata/pdb-min-available.pb"),
+        include_str!("testdata/pdb-min-available.json"),
+    ),
+    (
+        "pdb-max-unavailable",
+        include_bytes!("testdata/pdb-max-unavailable.pb"),
+        include_str!("testdata/pdb-max-unavailable.json"),
+    ),
+    (
+        "hpa",
+        include_bytes!("testdata/hpa.pb"),
+        include_str!("testdata/hpa.json"),
+    ),
+    (
+        "tokenrequest",
+        include_bytes!("testdata/tokenrequest.pb"),
+        include_str!("testdata/tokenrequest.json"),
+    ),
+];
+
 #[test]
 fn golden_kubectl_bodies() {
-    let cases: &[(&str, &[u8], &str)] = &[
-        (
-            "namespace",
-            include_bytes!("testdata/namespace.pb"),
-            include_str!("testdata/namespace.json"),
-        ),
-        (
-            "configmap",
-            include_bytes!("testdata/configmap.pb"),
-            include_str!("testdata/configmap.json"),
-        ),
-        (
-            "configmap-binary",
-            include_bytes!("testdata/configmap-binary.pb"),
-            include_str!("testdata/configmap-binary.json"),
-        ),
-        (
-            "secret",
-            include_bytes!("testdata/secret.pb"),
-            include_str!("testdata/secret.json"),
-        ),
-        (
-            "secret-docker-registry",
-            include_bytes!("testdata/secret-docker-registry.pb"),
-            include_str!("testdata/secret-docker-registry.json"),
-        ),
-        (
-            "deployment",
-            include_bytes!("testdata/deployment.pb"),
-            include_str!("testdata/deployment.json"),
-        ),
-        (
-            "deployment-port",
-            include_bytes!("testdata/deployment-port.pb"),
-            include_str!("testdata/deployment-port.json"),
-        ),
-        (
-            "service",
-            include_bytes!("testdata/service.pb"),
-            include_str!("testdata/service.json"),
-        ),
-        (
-            "job",
-            include_bytes!("testdata/job.pb"),
-            include_str!("testdata/job.json"),
-        ),
-        (
-            "job-from-cronjob",
-            include_bytes!("testdata/job-from-cronjob.pb"),
-            include_str!("testdata/job-from-cronjob.json"),
-        ),
-        (
-            "cronjob",
-            include_bytes!("testdata/cronjob.pb"),
-            include_str!("testdata/cronjob.json"),
-        ),
-        (
-            "role",
-            include_bytes!("testdata/role.pb"),
-            include_str!("testdata/role.json"),
-        ),
-        (
-            "rolebinding",
-            include_bytes!("testdata/rolebinding.pb"),
-            include_str!("testdata/rolebinding.json"),
-        ),
-        (
-            "clusterrole",
-            include_bytes!("testdata/clusterrole.pb"),
-            include_str!("testdata/clusterrole.json"),
-        ),
-        (
-            "clusterrolebinding",
-            include_bytes!("testdata/clusterrolebinding.pb"),
-            include_str!("testdata/clusterrolebinding.json"),
-        ),
-        (
-            "resourcequota",
-            include_bytes!("testdata/resourcequota.pb"),
-            include_str!("testdata/resourcequota.json"),
-        ),
-        (
-            "serviceaccount",
-            include_bytes!("testdata/serviceaccount.pb"),
-            include_str!("testdata/serviceaccount.json"),
-        ),
-        (
-            "priorityclass",
-            include_bytes!("testdata/priorityclass.pb"),
-            include_str!("testdata/priorityclass.json"),
-        ),
-        (
-            "ingress",
-            include_bytes!("testdata/ingress.pb"),
-            include_str!("testdata/ingress.json"),
-        ),
-        (
-            "pdb-min-available",
-            include_bytes!("testdata/pdb-min-available.pb"),
-            include_str!("testdata/pdb-min-available.json"),
-        ),
-        (
-            "pdb-max-unavailable",
-            include_bytes!("testdata/pdb-max-unavailable.pb"),
-            include_str!("testdata/pdb-max-unavailable.json"),
-        ),
-        (
-            "hpa",
-            include_bytes!("testdata/hpa.pb"),
-            include_str!("testdata/hpa.json"),
-        ),
-        (
-            "tokenrequest",
-            include_bytes!("testdata/tokenrequest.pb"),
-            include_str!("testdata/tokenrequest.json"),
-        ),
-    ];
-    for (name, pb, want) in cases {
+    for (name, pb, want) in GOLDEN {
         let mut want: Value = serde_json::from_str(want).unwrap();
         crate::object::drop_nulls(&mut want);
         assert_eq!(decoded(pb), want, "{name}");
@@ -752,4 +753,205 @@ fn random_mutations_of_real_bodies_never_panic() {
         }
         let _ = decode(&b);
     }
+}
+
+#[test]
+fn encoding_the_golden_json_gives_the_golden_bytes() {
+    for (name, pb, json) in GOLDEN {
+        let object: Value = serde_json::from_str(json).unwrap();
+        let got = encode(&object).unwrap_or_else(|| panic!("{name}: no message"));
+        if got != *pb {
+            let at = got
+                .iter()
+                .zip(pb.iter())
+                .take_while(|(a, b)| a == b)
+                .count();
+            panic!(
+                "{name}: bytes differ at {at} (got {} bytes, want {})\n got: {:02x?}\nwant: {:02x?}",
+                got.len(),
+                pb.len(),
+                &got[at.saturating_sub(8)..(at + 24).min(got.len())],
+                &pb[at.saturating_sub(8)..(at + 24).min(pb.len())],
+            );
+        }
+    }
+}
+
+#[test]
+fn decoding_then_encoding_a_golden_body_gives_it_back() {
+    for (name, pb, _) in GOLDEN {
+        let object = decode(pb).unwrap();
+        assert_eq!(encode(&object).as_deref(), Some(*pb), "{name}");
+    }
+}
+
+/// The `raw` of an encoded object.
+fn raw_of(object: Value) -> Vec<u8> {
+    let body = encode(&object).expect("a message");
+    let (api_version, kind) = (
+        object["apiVersion"].as_str().unwrap(),
+        object["kind"].as_str().unwrap(),
+    );
+    let mut r = Reader::new(body.strip_prefix(MAGIC).unwrap());
+    let mut raw = None;
+    while let Some((tag, w)) = r.field().unwrap() {
+        if let (2, Wire::Len(b)) = (tag, w) {
+            raw = Some(b.to_vec());
+        }
+    }
+    let raw = raw.unwrap();
+    assert_eq!(body, self::body(api_version, kind, Pb(raw.clone())));
+    raw
+}
+
+#[test]
+fn pointers_are_written_when_set_and_values_always() {
+    let spec = |spec: Value| {
+        raw_of(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {}, "spec": spec}))
+    };
+    let template = Pb::new().msg(1, meta("", "")).msg(2, {
+        // PodSpec: every non-pointer field of its own, zero.
+        let raw = raw_of(json!({"apiVersion": "v1", "kind": "PodTemplate", "template": {}}));
+        let mut r = Reader::new(&raw);
+        let mut spec = Vec::new();
+        while let Some((tag, w)) = r.field().unwrap() {
+            if let (2, Wire::Len(t)) = (tag, w) {
+                let mut r = Reader::new(t);
+                while let Some((tag, w)) = r.field().unwrap() {
+                    if let (2, Wire::Len(s)) = (tag, w) {
+                        spec = s.to_vec();
+                    }
+                }
+            }
+        }
+        Pb(spec)
+    });
+    let strategy = Pb::new().str(1, "");
+    let tail = |p: Pb, revision_history_limit: Option<i64>| {
+        let p = p
+            .msg(3, template.clone())
+            .msg(4, strategy.clone())
+            .int(5, 0);
+        let p = match revision_history_limit {
+            Some(n) => p.int(6, n),
+            None => p,
+        };
+        p.int(7, 0)
+    };
+    let deployment = |spec: Pb| {
+        Pb::new()
+            .msg(1, meta("", ""))
+            .msg(2, spec)
+            .msg(
+                3,
+                Pb::new()
+                    .int(1, 0)
+                    .int(2, 0)
+                    .int(3, 0)
+                    .int(4, 0)
+                    .int(5, 0)
+                    .int(7, 0),
+            )
+            .0
+    };
+    // replicas (1), selector (2), revisionHistoryLimit (6), progressDeadlineSeconds (9) are
+    // pointers: absent, not written; zero, written.
+    assert_eq!(spec(json!({})), deployment(tail(Pb::new(), None)));
+    assert_eq!(
+        spec(json!({"replicas": 0, "revisionHistoryLimit": -1})),
+        deployment(tail(Pb::new().int(1, 0), Some(-1)))
+    );
+}
+
+#[test]
+fn times_micro_times_and_int_or_strings() {
+    let raw = raw_of(json!({
+        "apiVersion": "events.k8s.io/v1", "kind": "Event",
+        "metadata": {"name": "e", "creationTimestamp": "2024-01-02T03:04:05Z"},
+        "eventTime": "2024-01-02T03:04:05.123456Z",
+    }));
+    let mut r = Reader::new(&raw);
+    let mut seen = Vec::new();
+    while let Some((tag, w)) = r.field().unwrap() {
+        if let (1 | 2, Wire::Len(b)) = (tag, w) {
+            seen.push((tag, b.to_vec()));
+        }
+    }
+    let created = Pb::new().int(1, 1_704_164_645).int(2, 0);
+    assert!(
+        seen[0].1.windows(created.0.len() + 2).any(|w| w[0] == 0x42
+            && usize::from(w[1]) == created.0.len()
+            && w[2..] == created.0[..])
+    );
+    assert_eq!(
+        seen[1],
+        (2, Pb::new().int(1, 1_704_164_645).int(2, 123_456_000).0)
+    );
+
+    let port = |target: Value| {
+        raw_of(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {}, "spec": {"ports": [{"port": 80, "targetPort": target}]}}),
+        )
+    };
+    let int = Pb::new().int(1, 0).int(2, 8080).str(3, "");
+    let text = Pb::new().int(1, 1).int(2, 0).str(3, "http");
+    let has = |raw: &[u8], m: &Pb| raw.windows(m.0.len()).any(|w| w == &m.0[..]);
+    assert!(has(&port(json!(8080)), &Pb::new().msg(4, int)));
+    assert!(has(&port(json!("http")), &Pb::new().msg(4, text)));
+}
+
+#[test]
+fn status_lists_and_watch_events() {
+    let status = json!({
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": "configmaps \"x\" not found", "reason": "NotFound",
+        "details": {"name": "x", "kind": "configmaps"}, "code": 404
+    });
+    let want = Pb::new()
+        .msg(1, Pb::new().str(1, "").str(2, "").str(3, ""))
+        .str(2, "Failure")
+        .str(3, "configmaps \"x\" not found")
+        .str(4, "NotFound")
+        .msg(
+            5,
+            Pb::new()
+                .str(1, "x")
+                .str(2, "")
+                .str(3, "configmaps")
+                .int(5, 0)
+                .str(6, ""),
+        )
+        .int(6, 404);
+    assert_eq!(encode(&status).unwrap(), body("v1", "Status", want.clone()));
+
+    let frame = watch_event(&json!({"type": "ERROR", "object": status})).unwrap();
+    let event = Pb::new()
+        .str(1, "ERROR")
+        .msg(2, Pb::new().bytes(1, &body("v1", "Status", want)));
+    assert_eq!(frame[..4], (event.0.len() as u32).to_be_bytes());
+    assert_eq!(frame[4..], event.0);
+
+    let list = json!({
+        "kind": "NamespaceList", "apiVersion": "v1",
+        "metadata": {"resourceVersion": "7", "remainingItemCount": 0},
+        "items": [{"metadata": {"name": "a"}}]
+    });
+    let want = Pb::new()
+        .msg(1, Pb::new().str(1, "").str(2, "7").str(3, "").int(4, 0))
+        .msg(
+            2,
+            Pb::new()
+                .msg(1, meta("a", ""))
+                .msg(2, Pb::new())
+                .msg(3, Pb::new().str(1, "")),
+        );
+    assert_eq!(encode(&list).unwrap(), body("v1", "NamespaceList", want));
+    assert_eq!(
+        encode(&json!({"kind": "Widget", "apiVersion": "example.com/v1"})),
+        None
+    );
+    assert_eq!(
+        encode(&json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1"})),
+        None
+    );
 }
