@@ -96,8 +96,7 @@ async fn taken(registry: &Registry, prefix: &str) -> ApiResult<BTreeSet<String>>
             after: None,
             count_only: false,
         })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .await?;
     Ok(response
         .kvs
         .into_iter()

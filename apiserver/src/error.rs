@@ -309,6 +309,10 @@ pub enum ApiError {
     /// 503 ServiceUnavailable.
     #[error("{0}")]
     ServiceUnavailable(String),
+    /// 503 ServiceUnavailable with `Retry-After: 1`: the replicated keyspace could not reach a
+    /// quorum in time (a leader change, a partition). client-go retries such answers.
+    #[error("{0}")]
+    StorageUnavailable(String),
     /// 500 with no reason: a plain storage error (`resourceVersion should not be set ...`).
     #[error("{0}")]
     Unknown(String),
@@ -379,7 +383,9 @@ impl ApiError {
             Self::Status { code, .. } => {
                 StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
-            Self::ServiceUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ServiceUnavailable(_) | Self::StorageUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -398,7 +404,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "UnsupportedMediaType",
             Self::Timeout { .. } => "Timeout",
             Self::Internal(_) => "InternalError",
-            Self::ServiceUnavailable(_) => "ServiceUnavailable",
+            Self::ServiceUnavailable(_) | Self::StorageUnavailable(_) => "ServiceUnavailable",
             Self::Unknown(_) | Self::Panicked | Self::Status { .. } => "",
         }
     }
@@ -472,6 +478,7 @@ impl ApiError {
                 "retryAfterSeconds": retry_after_seconds,
             })),
             Self::Internal(message) => Some(json!({ "causes": [{ "message": message }] })),
+            Self::StorageUnavailable(_) => Some(json!({ "retryAfterSeconds": 1 })),
             _ => None,
         }
     }
@@ -532,16 +539,29 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if let Self::Timeout {
-            retry_after_seconds,
-            ..
-        } = &self
-        {
+        let retry_after = match &self {
+            Self::Timeout {
+                retry_after_seconds,
+                ..
+            } => Some(*retry_after_seconds),
+            Self::StorageUnavailable(_) => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl From<crate::backend::BackendError> for ApiError {
+    fn from(e: crate::backend::BackendError) -> Self {
+        match e {
+            crate::backend::BackendError::Store(e) => Self::Internal(e.to_string()),
+            crate::backend::BackendError::Unavailable(message) => Self::StorageUnavailable(message),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ mod body;
 mod ca;
 pub mod catalog;
 pub mod clock;
+pub mod cluster;
 pub mod controllers;
 mod crd;
 mod defaults;
@@ -62,7 +63,7 @@ use serde_json::{Map, Value, json};
 
 use axum::serve::ListenerExt;
 
-use crate::backend::{Backend, LocalBackend};
+use crate::backend::{Backend, LocalBackend, RaftBackend};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::Kind;
 use crate::registry::{DeleteOptions, Registry, WriteOptions};
@@ -106,6 +107,8 @@ pub struct AppState {
     pub root_ca: String,
     /// Faults armed for tests (none unless asked for).
     pub faults: faults::Faults,
+    /// This node's Raft replica, when the keyspace is replicated.
+    pub raft: Option<kubemem_raft::RaftNode>,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
@@ -116,7 +119,18 @@ impl AppState {
         config: Config,
         shutdown: tokio::sync::watch::Receiver<bool>,
     ) -> ApiResult<Arc<Self>> {
-        let state = Arc::new(Self::new(config, shutdown).await?);
+        Self::start_on(config, None, shutdown).await
+    }
+
+    /// As [`AppState::start`], on a Raft replica when `raft` is given: the boot objects are
+    /// created by whichever node gets there first (the others find them), and the controllers
+    /// act only while this node leads.
+    pub async fn start_on(
+        config: Config,
+        raft: Option<kubemem_raft::RaftNode>,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> ApiResult<Arc<Self>> {
+        let state = Arc::new(Self::new(config, raft, shutdown).await?);
         for manifest in &state.config.manifests {
             state.load(manifest).await?;
         }
@@ -181,9 +195,15 @@ impl AppState {
         Ok(())
     }
 
-    async fn new(config: Config, shutdown: tokio::sync::watch::Receiver<bool>) -> ApiResult<Self> {
-        let backend: Arc<dyn Backend> =
-            Arc::new(LocalBackend::new(Store::new(config.store.clone())));
+    async fn new(
+        config: Config,
+        raft: Option<kubemem_raft::RaftNode>,
+        shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> ApiResult<Self> {
+        let backend: Arc<dyn Backend> = match &raft {
+            Some(node) => Arc::new(RaftBackend::new(node.clone())),
+            None => Arc::new(LocalBackend::new(Store::new(config.store.clone()))),
+        };
         let kinds = catalog::RESOURCES
             .iter()
             .filter(|info| catalog::is_stored(info))
@@ -203,6 +223,7 @@ impl AppState {
             config,
             root_ca,
             faults: faults::Faults::default(),
+            raft,
             shutdown,
         };
         state.boot().await?;
@@ -254,8 +275,11 @@ impl AppState {
         let namespaces = self.kind_of("", "v1", "namespaces")?;
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             let obj = object_of(json!({"metadata": {"name": ns}}));
-            self.registry
+            let created = self
+                .registry
                 .create(&namespaces, None, obj, &WriteOptions::default())
+                .await;
+            self.created_or_found(&namespaces, None, ns, created)
                 .await?;
         }
         let services = self.kind_of("", "v1", "services")?;
@@ -275,15 +299,36 @@ impl AppState {
                 "internalTrafficPolicy": "Cluster"
             }
         }));
-        self.registry
+        let created = self
+            .registry
             .create(
                 &services,
                 Some("default"),
                 kubernetes,
                 &WriteOptions::default(),
             )
-            .await?;
-        Ok(())
+            .await;
+        self.created_or_found(&services, Some("default"), "kubernetes", created)
+            .await
+    }
+
+    /// A boot object's create failed: fine if another node of the cluster (or this node, before
+    /// a restart) created it first — then its create lost to that one (AlreadyExists, or the
+    /// `kubernetes` Service's ClusterIP already taken).
+    async fn created_or_found<T>(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        created: ApiResult<T>,
+    ) -> ApiResult<()> {
+        match created {
+            Ok(_) => Ok(()),
+            Err(e) => match self.registry.get_kv(&kind.key(namespace, name)).await? {
+                Some(_) => Ok(()),
+                None => Err(e),
+            },
+        }
     }
 
     /// DELETE of a namespace: refused for the immortal ones; otherwise the namespace is marked
@@ -338,15 +383,19 @@ fn object_of(v: Value) -> Map<String, Value> {
 
 /// The whole HTTP service.
 pub fn router(state: Arc<AppState>) -> Router {
-    let faults = if state.config.fault_injection {
-        Router::new().route(
+    let mut extra = Router::new();
+    if state.config.fault_injection {
+        extra = extra.route(
             "/kubemem/faults/{what}",
             axum::routing::post(faults::inject),
-        )
-    } else {
-        Router::new()
-    };
-    faults
+        );
+    }
+    if state.raft.is_some() {
+        extra = extra
+            .route("/raft/status", get(raft_status))
+            .route("/metrics", get(raft_metrics));
+    }
+    extra
         .route("/version", get(discovery::version))
         .route("/healthz", get(discovery::healthz))
         .route("/livez", get(discovery::livez))
@@ -370,6 +419,34 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// `/raft/status`: this node's view of the cluster, as JSON.
+async fn raft_status(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = state.raft.as_ref().map(kubemem_raft::RaftNode::status);
+    let mut body = crate::json::to_vec(&serde_json::to_value(status).unwrap_or_default());
+    body.push(b'\n');
+    ([(http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// `/metrics`: Raft metrics in the Prometheus text format.
+async fn raft_metrics(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let text = state
+        .raft
+        .as_ref()
+        .map(kubemem_raft::RaftNode::metrics_text)
+        .unwrap_or_default();
+    (
+        [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        text,
+    )
+        .into_response()
+}
+
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
@@ -382,6 +459,15 @@ impl Server {
     /// Binds `listen` (a loopback address; port 0 picks a free one) and serves until
     /// [`Server::shutdown`].
     pub async fn start(listen: SocketAddr, config: Config) -> std::io::Result<Self> {
+        Self::start_on(listen, config, None).await
+    }
+
+    /// As [`Server::start`], serving the keyspace of a Raft replica when `raft` is given.
+    pub async fn start_on(
+        listen: SocketAddr,
+        config: Config,
+        raft: Option<kubemem_raft::RaftNode>,
+    ) -> std::io::Result<Self> {
         if !listen.ip().is_loopback() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -391,7 +477,7 @@ impl Server {
             ));
         }
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let state = AppState::start(config, rx.clone())
+        let state = AppState::start_on(config, raft, rx.clone())
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         // Go's net package turns Nagle off on every connection, so kube-apiserver sends each
@@ -434,9 +520,14 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting, ends open watches and waits for in-flight requests.
+    /// Stops accepting, ends open watches and waits for in-flight requests; then stops this
+    /// node's Raft replica, if any.
     pub async fn shutdown(self) -> std::io::Result<()> {
         let _ = self.shutdown.send(true);
-        self.task.await.map_err(std::io::Error::other)?
+        let served = self.task.await.map_err(std::io::Error::other)?;
+        if let Some(raft) = &self.state.raft {
+            raft.shutdown().await;
+        }
+        served
     }
 }

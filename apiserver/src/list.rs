@@ -12,6 +12,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
 use kubemem_store::{KeyValue, RangeEnd, RangeRequest, StoreError};
+
+use crate::backend::BackendError;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -440,7 +442,7 @@ pub async fn read_page(
             })
             .await
             .map_err(|e| match e {
-                StoreError::Compacted { .. } => match &opts.continue_from {
+                BackendError::Store(StoreError::Compacted { .. }) => match &opts.continue_from {
                     Some((_, start)) => ApiError::ContinueExpired {
                         message: CONTINUE_EXPIRED.into(),
                         continue_token: encode_continue(-1, start),
@@ -449,7 +451,7 @@ pub async fn read_page(
                         "The resourceVersion for the provided list is too old.".into(),
                     ),
                 },
-                other => ApiError::Internal(other.to_string()),
+                other => ApiError::from(other),
             })?;
         read_revision = response.revision;
         let returned = response.kvs.len();

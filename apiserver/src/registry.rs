@@ -217,8 +217,7 @@ impl Registry {
                 after: None,
                 count_only: false,
             })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .await?;
         Ok(response.kvs.into_iter().next())
     }
 
@@ -337,7 +336,7 @@ impl Registry {
                     success,
                     failure: vec![Op::Get { key: key.into() }],
                 })
-                .await;
+                .await?;
             if response.succeeded {
                 return Ok(Written {
                     body: kind.served(&value, response.revision),
@@ -607,7 +606,7 @@ impl Registry {
                 success,
                 failure: vec![],
             })
-            .await;
+            .await?;
         if !response.succeeded {
             return Ok(None);
         }
@@ -706,7 +705,7 @@ impl Registry {
                         success,
                         failure: vec![],
                     })
-                    .await;
+                    .await?;
                 if !response.succeeded {
                     continue;
                 }
@@ -742,8 +741,7 @@ impl Registry {
                 after: None,
                 count_only: false,
             })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .await?;
         Ok(response
             .kvs
             .into_iter()
@@ -784,8 +782,7 @@ impl Registry {
                 after: None,
                 count_only: false,
             })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .await?;
         Ok(response
             .kvs
             .iter()
@@ -809,8 +806,7 @@ impl Registry {
                 after: None,
                 count_only: false,
             })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .await?;
         Ok(response
             .kvs
             .iter()

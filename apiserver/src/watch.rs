@@ -85,8 +85,7 @@ pub async fn start(
                 after: None,
                 count_only: false,
             })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+            .await?;
         if initial_events {
             for kv in snapshot
                 .kvs

@@ -37,7 +37,7 @@ use bytes::Bytes;
 use kubemem_store::{Revision, StoreError, Txn, TxnResponse};
 use serde::{Deserialize, Serialize};
 
-pub use node::{NodeConfig, ProposeError, RaftNode, Status, Timing};
+pub use node::{NodeConfig, ProposeError, RaftNode, Status, Timing, join, leave};
 pub use openraft;
 
 openraft::declare_raft_types!(
@@ -54,18 +54,18 @@ openraft::declare_raft_types!(
 /// The openraft handle with kubemem's types.
 pub type Raft = openraft::Raft<TypeConfig>;
 
-/// A node's addresses, recorded in the membership so every node can reach every other.
+/// A node's address, recorded in the membership so every node can reach every other. Every
+/// initial node initializes the cluster with the same list (from `--peers`), so the membership
+/// holds only what all of them know: the peer listeners.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerNode {
     /// The peer listener (Raft RPCs, forwarded proposals), `host:port`.
     pub peer_addr: String,
-    /// The Kubernetes API listener, `host:port` (informational: status and the CLI).
-    pub api_addr: String,
 }
 
 impl fmt::Display for PeerNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "peer={} api={}", self.peer_addr, self.api_addr)
+        f.write_str(&self.peer_addr)
     }
 }
 

@@ -51,8 +51,10 @@ impl Default for Timing {
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
     pub id: u64,
-    /// This node's addresses, as the others reach it.
+    /// This node's peer address, as the others reach it.
     pub node: PeerNode,
+    /// This node's Kubernetes API address (for status only).
+    pub api_addr: String,
     /// The initial voters, this node among them; empty for a node that will be added to a
     /// running cluster (`cluster add-node`).
     pub initial_members: BTreeMap<u64, PeerNode>,
@@ -125,6 +127,7 @@ pub(crate) struct Counters {
 pub(crate) struct Shared {
     pub id: u64,
     pub node: PeerNode,
+    pub api_addr: String,
     pub raft: Raft,
     pub store: Store,
     pub log: LogStore,
@@ -138,7 +141,7 @@ pub(crate) struct Shared {
 /// One replica of the keyspace. Cheap to clone.
 #[derive(Clone)]
 pub struct RaftNode {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 /// What the leader runs for a request it received itself.
@@ -208,6 +211,7 @@ impl RaftNode {
         let shared = Arc::new(Shared {
             id: config.id,
             node: config.node.clone(),
+            api_addr: config.api_addr.clone(),
             raft,
             store,
             log,
@@ -529,6 +533,30 @@ impl RaftNode {
     }
 }
 
+/// Asks the cluster, through the member whose peer listener is `contact`, to add node `id`
+/// (a learner first, caught up, then a voter). What `kubemem serve --join` does.
+pub async fn join(contact: &str, id: u64, node: PeerNode) -> Result<(), String> {
+    ask_members(contact, MembersChange::Add(id, node)).await
+}
+
+/// Asks the cluster, through the member whose peer listener is `contact`, to remove node `id`.
+pub async fn leave(contact: &str, id: u64) -> Result<(), String> {
+    ask_members(contact, MembersChange::Remove(id)).await
+}
+
+async fn ask_members(contact: &str, change: MembersChange) -> Result<(), String> {
+    let client = PeerClient::new(0, Arc::new(Faults::default()));
+    let answer: Forwarded<()> = client
+        .call(0, contact, "/raft/members", &change, MEMBERSHIP_TIMEOUT)
+        .await
+        .map_err(|e| e.to_string())?;
+    match answer {
+        Forwarded::Done(()) => Ok(()),
+        Forwarded::NotLeader(leader) => Err(format!("no leader answered (last known: {leader:?})")),
+        Forwarded::Failed(why) => Err(why),
+    }
+}
+
 fn unreachable_response(other: Response) -> Result<TxnResponse, ProposeError> {
     Err(ProposeError::Unavailable {
         timeout: Duration::ZERO,
@@ -596,7 +624,7 @@ pub(crate) fn status(shared: &Shared) -> Status {
     Status {
         id: shared.id,
         peer_addr: shared.node.peer_addr.clone(),
-        api_addr: shared.node.api_addr.clone(),
+        api_addr: shared.api_addr.clone(),
         role: format!("{:?}", metrics.state),
         term: metrics.current_term,
         leader: metrics.current_leader,

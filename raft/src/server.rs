@@ -116,9 +116,18 @@ async fn members(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: By
     if let Some(r) = refused(&shared, &headers) {
         return r;
     }
-    match decode::<MembersChange>(&body) {
-        Ok(change) => reply(&node::change_members_here(&shared, change).await),
-        Err(e) => bad(e),
+    let Ok(change) = decode::<MembersChange>(&body) else {
+        return (StatusCode::BAD_REQUEST, "not a membership change").into_response();
+    };
+    // Any member takes the request; the change itself is made by the leader.
+    let node = crate::RaftNode { shared };
+    let done = match change {
+        MembersChange::Add(id, peer) => node.add_member(id, peer).await,
+        MembersChange::Remove(id) => node.remove_member(id).await,
+    };
+    match done {
+        Ok(()) => reply(&node::Forwarded::Done(())),
+        Err(e) => reply(&node::Forwarded::<()>::Failed(e.to_string())),
     }
 }
 

@@ -41,13 +41,7 @@ impl Cluster {
         let mut listeners = BTreeMap::new();
         for id in 1..=n {
             let (l, addr) = listener().await;
-            members.insert(
-                id,
-                PeerNode {
-                    peer_addr: addr,
-                    api_addr: String::new(),
-                },
-            );
+            members.insert(id, PeerNode { peer_addr: addr });
             listeners.insert(id, Some(l));
         }
         let mut cluster = Cluster {
@@ -85,6 +79,7 @@ impl Cluster {
             NodeConfig {
                 id,
                 node: self.members[&id].clone(),
+                api_addr: String::new(),
                 initial_members: if initial {
                     self.members.clone()
                 } else {
@@ -418,13 +413,7 @@ async fn a_new_member_gets_a_50_mb_snapshot_and_a_member_leaves() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let (l, addr) = listener().await;
-    cluster.members.insert(
-        4,
-        PeerNode {
-            peer_addr: addr,
-            api_addr: String::new(),
-        },
-    );
+    cluster.members.insert(4, PeerNode { peer_addr: addr });
     cluster.listeners.insert(4, Some(l));
     cluster.boot(4, false).await;
     if let Err(e) = cluster.nodes[&2]

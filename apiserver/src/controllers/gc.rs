@@ -290,7 +290,10 @@ pub fn start(state: &Arc<AppState>) {
         while let Some((mut graph, mut watcher)) = build(&state).await {
             let mut tick = tokio::time::interval(super::RESYNC);
             loop {
-                if let Err(e) = collect(&state, &mut graph).await {
+                // The graph follows every node's applies; only the leader deletes.
+                if state.registry.backend().leads()
+                    && let Err(e) = collect(&state, &mut graph).await
+                {
                     tracing::warn!(error = %e, "garbage collector");
                 }
                 tokio::select! {

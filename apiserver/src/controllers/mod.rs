@@ -95,11 +95,14 @@ const RESYNC: Duration = Duration::from_millis(500);
 /// so a pod created right after start-up finds both.
 pub async fn start(state: &Arc<AppState>) {
     let controllers = state.config.controllers.clone();
-    if controllers.serviceaccount {
+    let leads = state.registry.backend().leads();
+    if controllers.serviceaccount && leads {
         serviceaccount_pass(state).await;
     }
     if controllers.root_ca_cert_publisher {
-        root_ca_pass(state).await;
+        if leads {
+            root_ca_pass(state).await;
+        }
         spawn(state, "/registry/namespaces/", any_change, root_ca_pass);
         // Only the publisher's own ConfigMaps, not every ConfigMap write.
         spawn(
@@ -150,7 +153,8 @@ fn any_change(_: &kubemem_store::Event) -> bool {
 }
 
 /// Runs `pass` at start, after every change under `prefix` that `interest` picks, and on every
-/// resync tick.
+/// resync tick — while this node leads (one node of a cluster acts; a new leader picks the work
+/// up at its next tick).
 fn spawn(state: &Arc<AppState>, prefix: &'static str, interest: Interest, pass: Pass) {
     let state = Arc::clone(state);
     tokio::spawn(async move {
@@ -166,7 +170,7 @@ fn spawn(state: &Arc<AppState>, prefix: &'static str, interest: Interest, pass: 
         let mut tick = tokio::time::interval(RESYNC);
         let mut due = true;
         loop {
-            if due {
+            if due && state.registry.backend().leads() {
                 pass(&state).await;
             }
             tokio::select! {
