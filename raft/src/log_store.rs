@@ -36,7 +36,7 @@ impl LogStore {
         LogStore {
             inner: Arc::new(Mutex::new(Inner {
                 vote: loaded.vote,
-                committed: None,
+                committed: loaded.committed,
                 last_purged: loaded.last_purged,
                 log: loaded.log,
                 disk,
@@ -102,7 +102,11 @@ impl RaftLogStorage<TypeConfig> for LogStore {
         &mut self,
         committed: Option<LogId<u64>>,
     ) -> Result<(), StorageError<u64>> {
-        self.inner.lock().committed = committed;
+        let mut inner = self.inner.lock();
+        if let (Some(disk), Some(id)) = (&mut inner.disk, committed) {
+            disk.append(&[Record::Committed(id)]).map_err(io_error)?;
+        }
+        inner.committed = committed;
         Ok(())
     }
 
@@ -143,11 +147,12 @@ impl RaftLogStorage<TypeConfig> for LogStore {
             disk,
             log,
             last_purged,
+            committed,
             ..
         } = &mut *inner;
         if let Some(disk) = disk {
             disk.append(&[Record::Truncate(log_id.index)])
-                .and_then(|()| disk.forget(removed, log, *last_purged))
+                .and_then(|()| disk.forget(removed, log, *last_purged, *committed))
                 .map_err(io_error)?;
         }
         Ok(())
@@ -162,11 +167,12 @@ impl RaftLogStorage<TypeConfig> for LogStore {
             disk,
             log,
             last_purged,
+            committed,
             ..
         } = &mut *inner;
         if let Some(disk) = disk {
             disk.append(&[Record::Purge(log_id)])
-                .and_then(|()| disk.forget(removed, log, *last_purged))
+                .and_then(|()| disk.forget(removed, log, *last_purged, *committed))
                 .map_err(io_error)?;
         }
         Ok(())

@@ -10,6 +10,9 @@
 //!   machine. On start the records are replayed; a torn or corrupt tail (a crash mid-append:
 //!   never acknowledged) is cut off. When most records are dead the file is rewritten with the
 //!   live entries only.
+//!   The committed log id is recorded there too (fsynced): a node restarted as the leader of
+//!   its old term must not name a read index older than writes it acknowledged, and openraft
+//!   re-applies up to it at start.
 //! - `snapshot`: the last snapshot (its meta and the state machine's bytes), replaced
 //!   atomically; the state machine starts from it.
 
@@ -31,6 +34,8 @@ pub(crate) enum Record {
     Truncate(u64),
     /// Entries up to and including this log id are gone.
     Purge(LogId<u64>),
+    /// Entries up to and including this log id are committed.
+    Committed(LogId<u64>),
 }
 
 /// What a data directory held at start.
@@ -39,6 +44,7 @@ pub(crate) struct Loaded {
     pub vote: Option<Vote<u64>>,
     pub log: BTreeMap<u64, Entry<TypeConfig>>,
     pub last_purged: Option<LogId<u64>>,
+    pub committed: Option<LogId<u64>>,
     pub snapshot: Option<(SnapshotMeta<u64, PeerNode>, Vec<u8>)>,
 }
 
@@ -125,6 +131,7 @@ impl DataDir {
         dropped: usize,
         live: &BTreeMap<u64, Entry<TypeConfig>>,
         last_purged: Option<LogId<u64>>,
+        committed: Option<LogId<u64>>,
     ) -> io::Result<()> {
         self.dead_records += dropped;
         if self.dead_records < 1024 || self.dead_records < live.len() {
@@ -133,6 +140,9 @@ impl DataDir {
         let mut out = Vec::new();
         if let Some(purged) = last_purged {
             frame(&Record::Purge(purged), &mut out);
+        }
+        if let Some(committed) = committed {
+            frame(&Record::Committed(committed), &mut out);
         }
         for entry in live.values() {
             frame(&Record::Append(entry.clone()), &mut out);
@@ -185,6 +195,7 @@ fn replay(bytes: &[u8], loaded: &mut Loaded) -> (usize, usize) {
                 loaded.log = loaded.log.split_off(&(log_id.index + 1));
                 loaded.last_purged = Some(log_id);
             }
+            Record::Committed(log_id) => loaded.committed = Some(log_id),
         }
         records += 1;
         at += 12 + len;
@@ -251,6 +262,8 @@ mod tests {
                 .expect("truncate");
             data.append(&[Record::Purge(entry(2).log_id)])
                 .expect("purge");
+            data.append(&[Record::Committed(entry(4).log_id)])
+                .expect("committed");
             data.save_vote(&Vote::new(3, 2)).expect("vote");
         }
         // A crash in the middle of an append leaves part of a record.
@@ -269,6 +282,7 @@ mod tests {
         assert_eq!(loaded.log.keys().copied().collect::<Vec<_>>(), vec![3, 4]);
         assert_eq!(loaded.last_purged, Some(entry(2).log_id));
         assert_eq!(loaded.vote, Some(Vote::new(3, 2)));
+        assert_eq!(loaded.committed, Some(entry(4).log_id));
         assert_eq!(fs::metadata(&log).expect("log").len(), intact);
     }
 
@@ -282,13 +296,19 @@ mod tests {
         let mut live: BTreeMap<u64, Entry<TypeConfig>> =
             (1..=2000).map(|i| (i, entry(i))).collect();
         live = live.split_off(&1991);
-        data.forget(1990, &live, Some(entry(1990).log_id))
-            .expect("forget");
+        data.forget(
+            1990,
+            &live,
+            Some(entry(1990).log_id),
+            Some(entry(2000).log_id),
+        )
+        .expect("forget");
         let after = fs::metadata(dir.path().join("log")).expect("log").len();
         assert!(after * 50 < before, "{after} vs {before}");
         drop(data);
         let (_, loaded) = DataDir::open(dir.path()).expect("reopen");
         assert_eq!(loaded.log.len(), 10);
         assert_eq!(loaded.last_purged, Some(entry(1990).log_id));
+        assert_eq!(loaded.committed, Some(entry(2000).log_id));
     }
 }

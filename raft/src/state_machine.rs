@@ -159,10 +159,18 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
     }
 
     async fn get_snapshot_builder(&mut self) -> Builder {
-        let data = encode(&SnapshotData {
-            recent: self.recent.clone(),
-            store: self.store.snapshot(),
-        });
+        // The state must be captured at `last_applied`, so here rather than in the builder;
+        // encoding a large keyspace takes a while, so other tasks move off this thread.
+        let encode_now = || {
+            encode(&SnapshotData {
+                recent: self.recent.clone(),
+                store: self.store.snapshot(),
+            })
+        };
+        let data = match tokio::runtime::Handle::current().runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(encode_now),
+            _ => encode_now(),
+        };
         let meta = SnapshotMeta {
             last_log_id: self.last_applied,
             last_membership: self.membership.clone(),

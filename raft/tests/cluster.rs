@@ -373,7 +373,7 @@ async fn a_new_member_gets_a_50_mb_snapshot_and_a_member_leaves() {
     // Appends of 4 MB in an unoptimized build: slower heartbeats, so none times out.
     let timing = Timing {
         snapshot_every: 100,
-        logs_kept: 0,
+        logs_kept: 200,
         heartbeat: Duration::from_millis(500),
         election_min: Duration::from_millis(2000),
         election_max: Duration::from_millis(3000),
@@ -407,9 +407,14 @@ async fn a_new_member_gets_a_50_mb_snapshot_and_a_member_leaves() {
         .metrics()
         .borrow()
         .purged
-        .is_none_or(|p| p.index < 700)
+        .is_none()
     {
-        assert!(tokio::time::Instant::now() < deadline, "no purge");
+        // Any purge: a node with an empty log can only catch up from the snapshot.
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no purge: {:?}",
+            cluster.nodes[&leader].raft().metrics().borrow()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let (l, addr) = listener().await;
