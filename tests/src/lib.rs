@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use kubemem_apiserver::Config;
 use kubemem_apiserver::testing::TestServer;
 
+pub mod linearizability;
+
 /// The kubectl releases the tests run against (installed on the image).
 pub const KUBECTLS: &[&str] = &[
     "/usr/lib/google-cloud-sdk/bin/kubectl.1.27",
