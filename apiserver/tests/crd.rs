@@ -449,3 +449,62 @@ async fn a_crd_with_an_unknown_field_is_refused_under_strict_validation() {
         "CustomResourceDefinition in version \"v1\" cannot be handled as a CustomResourceDefinition: strict decoding error: unknown field \"spec.bogus\""
     );
 }
+
+#[tokio::test]
+async fn custom_resources_take_merge_patches_and_refuse_strategic_ones_as_kube_does() {
+    let app = app().await;
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    app.call(
+        Method::POST,
+        WIDGETS,
+        Some(widget("a", json!({"color": "red"}))),
+    )
+    .await;
+    let request = Request::builder()
+        .method(Method::PATCH)
+        .uri(format!("{WIDGETS}/a"))
+        .header("content-type", "application/strategic-merge-patch+json")
+        .body(Body::from(r#"{"spec":{"color":"blue"}}"#))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let status: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(status["reason"], "UnsupportedMediaType");
+    assert_eq!(
+        status["message"],
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+    );
+    // The patch type is refused before the object is looked up.
+    let patch = |uri: String, content_type: &'static str| {
+        Request::builder()
+            .method(Method::PATCH)
+            .uri(uri)
+            .header("content-type", content_type)
+            .body(Body::from(r#"{"spec":{"color":"blue"}}"#))
+            .unwrap()
+    };
+    let response = app
+        .router
+        .clone()
+        .oneshot(patch(
+            format!("{WIDGETS}/missing"),
+            "application/strategic-merge-patch+json",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // A merge patch needs no strategic metadata.
+    let response = app
+        .router
+        .clone()
+        .oneshot(patch(
+            format!("{WIDGETS}/a"),
+            "application/merge-patch+json",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (_, stored) = app.call(Method::GET, &format!("{WIDGETS}/a"), None).await;
+    assert_eq!(stored["spec"]["color"], "blue");
+}

@@ -149,3 +149,36 @@ fn explain_a_custom_resource_from_its_published_schema() {
         assert_eq!(k.ok(&["explain", "widget.spec"]), lines(&expected));
     });
 }
+
+#[test]
+fn apply_of_a_changed_custom_resource_is_a_merge_patch() {
+    each_kubectl(|k| {
+        k.say("apply -f crd.yaml; apply -f widget.yaml");
+        let crd = k.manifest("crd.yaml", CRD);
+        k.ok(&["apply", "-f", &crd]);
+        k.ok(&[
+            "wait",
+            "--for=condition=Established",
+            "crd/widgets.example.com",
+            "--timeout=10s",
+        ]);
+        let widget = k.manifest("widget.yaml", WIDGET);
+        k.ok(&["apply", "-f", &widget]);
+        // The published PATCH of a custom resource consumes no strategic merge patch, so
+        // kubectl computes a JSON merge patch.
+        k.say("apply -f widget.yaml with another color");
+        let changed = k.manifest("changed.yaml", &WIDGET.replace("red", "blue"));
+        assert_eq!(
+            k.ok(&["apply", "-f", &changed]),
+            "widget.example.com/w1 configured\n"
+        );
+        assert_eq!(
+            k.ok(&["get", "widget", "w1", "-o", "jsonpath={.spec.color}"]),
+            "blue"
+        );
+        assert_eq!(
+            k.ok(&["apply", "-f", &changed]),
+            "widget.example.com/w1 unchanged\n"
+        );
+    });
+}
