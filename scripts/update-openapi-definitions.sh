@@ -75,6 +75,7 @@ SERVED = [
     ("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"),
     ("storage.k8s.io", "v1", "StorageClass"),
     ("scheduling.k8s.io", "v1", "PriorityClass"),
+    ("apiextensions.k8s.io", "v1", "CustomResourceDefinition"),
     # The response kinds of subresources.
     ("authentication.k8s.io", "v1", "TokenRequest"),
 ]
@@ -160,6 +161,10 @@ def refs(schema):
         for key, value in schema.items():
             if key == "$ref":
                 yield value.rsplit("/", 1)[-1]
+            elif key == "properties":
+                # Property names are not keywords (JSONSchemaProps has a `$ref` property).
+                for prop in value.values():
+                    yield from refs(prop)
             elif key not in EXTENSIONS and key != "description":
                 yield from refs(value)
     elif isinstance(schema, list):

@@ -3,19 +3,26 @@
 //! `serverRelativeURL` so clients may cache it), built once from the catalog by
 //! `kubemem-openapi` on the first request for them and shared by every server in the process
 //! (they depend only on the built-in kinds), so start-up does not wait for them.
+//!
+//! Custom resources join them as the CRDs serving them are read on each request (as discovery
+//! reads them): `/openapi/v2` is rebuilt with them, and each of their group-versions gets a v3
+//! document and an index entry. The last set built is kept, keyed by what the documents are
+//! made of, so only a changed CRD rebuilds them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use kubemem_openapi::{Documents, Resource, Subresource};
+use kubemem_openapi::{CustomDocuments, CustomResource, Documents, Resource, Subresource};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha512};
 
+use crate::AppState;
 use crate::catalog::{RESOURCES, ResourceInfo};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 
 /// The protobuf media type clients ask OpenAPI v2 in (gnostic's `openapi_v2.Document`).
 const V2_PROTOBUF: &str = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
@@ -26,6 +33,8 @@ const V2_PROTOBUF_RESPONSE: &str = "application/com.github.proto-openapi.spec.v2
 struct OpenApi {
     v2_json: Bytes,
     v2_protobuf: Bytes,
+    /// The v3 index's `paths`, sorted as Go writes a map.
+    v3_paths: BTreeMap<String, Value>,
     v3_index: Bytes,
     v3: HashMap<String, Bytes>,
 }
@@ -41,50 +50,138 @@ fn resource(r: &'static ResourceInfo) -> Resource<'static> {
     }
 }
 
-/// The documents, built once per process.
-fn documents() -> &'static OpenApi {
-    static DOCUMENTS: std::sync::OnceLock<OpenApi> = std::sync::OnceLock::new();
-    DOCUMENTS.get_or_init(OpenApi::build)
+/// The built-in resources and subresources as the documents take them.
+fn builtin() -> (Vec<Resource<'static>>, Vec<Subresource<'static>>) {
+    let resources = RESOURCES.iter().map(resource).collect();
+    let subresources = RESOURCES
+        .iter()
+        .flat_map(|r| {
+            r.subresources.iter().map(|s| Subresource {
+                parent: resource(r),
+                name: s.name,
+                group: s.group,
+                version: s.version,
+                kind: s.kind,
+                verbs: s.verbs,
+            })
+        })
+        .collect();
+    (resources, subresources)
+}
+
+/// The index entry of a v3 document: its path with the hash of its bytes.
+fn index_entry(path: &str, bytes: &[u8]) -> Value {
+    let hash: String = Sha512::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={hash}")})
+}
+
+fn index_bytes(paths: &BTreeMap<String, Value>) -> Bytes {
+    let paths: Map<String, Value> = paths.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    Bytes::from(crate::json::to_vec(
+        &json!({ "paths": Value::Object(paths) }),
+    ))
 }
 
 impl OpenApi {
     fn build() -> Self {
-        let resources: Vec<Resource<'static>> = RESOURCES.iter().map(resource).collect();
-        let subresources: Vec<Subresource<'static>> = RESOURCES
-            .iter()
-            .flat_map(|r| {
-                r.subresources.iter().map(|s| Subresource {
-                    parent: resource(r),
-                    name: s.name,
-                    group: s.group,
-                    version: s.version,
-                    kind: s.kind,
-                    verbs: s.verbs,
-                })
-            })
-            .collect();
+        let (resources, subresources) = builtin();
         let documents = Documents::build(&resources, &subresources);
-        let mut paths = Map::new();
+        let mut paths = BTreeMap::new();
         let mut v3 = HashMap::new();
         for (path, bytes) in documents.v3 {
-            let hash: String = Sha512::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02X}"))
-                .collect();
-            paths.insert(
-                path.clone(),
-                json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={hash}")}),
-            );
+            paths.insert(path.clone(), index_entry(&path, &bytes));
             v3.insert(path, Bytes::from(bytes));
         }
-        let index = crate::json::to_vec(&json!({ "paths": Value::Object(paths) }));
         Self {
             v2_json: Bytes::from(documents.v2_json),
             v2_protobuf: Bytes::from(documents.v2_protobuf),
-            v3_index: Bytes::from(index),
+            v3_index: index_bytes(&paths),
+            v3_paths: paths,
             v3,
         }
     }
+
+    /// The documents with the custom resources of `custom` in them.
+    fn with_custom(&self, custom: &[CustomResource<'_>]) -> Self {
+        let (resources, subresources) = builtin();
+        let documents = CustomDocuments::build(&resources, &subresources, custom);
+        let mut paths = self.v3_paths.clone();
+        let mut v3 = self.v3.clone();
+        for (path, bytes) in documents.v3 {
+            paths.insert(path.clone(), index_entry(&path, &bytes));
+            v3.insert(path, Bytes::from(bytes));
+        }
+        Self {
+            v2_json: Bytes::from(documents.v2_json),
+            v2_protobuf: Bytes::from(documents.v2_protobuf),
+            v3_index: index_bytes(&paths),
+            v3_paths: paths,
+            v3,
+        }
+    }
+}
+
+/// The documents built for the last set of custom resources, with what they were built of.
+type LastCustom = Mutex<Option<(String, Arc<OpenApi>)>>;
+
+/// The documents for what is served now: the built-in ones, or, when established CRDs serve
+/// custom resources, the documents with those in them.
+async fn current(state: &AppState) -> ApiResult<Arc<OpenApi>> {
+    static BUILTIN: std::sync::OnceLock<Arc<OpenApi>> = std::sync::OnceLock::new();
+    static LAST: LastCustom = Mutex::new(None);
+    let builtin = BUILTIN.get_or_init(|| Arc::new(OpenApi::build()));
+    let crds = crate::crd::list(&state.registry).await?;
+    let kinds = crate::crd::served_kinds(&crds);
+    let custom: Vec<CustomResource<'_>> = kinds
+        .iter()
+        .filter_map(|kind| {
+            let served = kind.custom.as_ref()?;
+            Some(CustomResource {
+                group: &served.group,
+                version: &served.version,
+                kind: &served.kind,
+                list_kind: &served.list_kind,
+                plural: kind.info.resource,
+                namespaced: kind.info.namespaced,
+                status: served.status,
+                scale: served.scale.is_some(),
+                schema: served.schema.as_ref(),
+            })
+        })
+        .collect();
+    if custom.is_empty() {
+        return Ok(Arc::clone(builtin));
+    }
+    let key = Value::Array(
+        custom
+            .iter()
+            .map(|c| {
+                json!([
+                    c.group,
+                    c.version,
+                    c.kind,
+                    c.list_kind,
+                    c.plural,
+                    c.namespaced,
+                    c.status,
+                    c.scale,
+                    c.schema
+                ])
+            })
+            .collect(),
+    )
+    .to_string();
+    if let Some((built_for, documents)) = LAST.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+        && *built_for == key
+    {
+        return Ok(Arc::clone(documents));
+    }
+    let documents = Arc::new(builtin.with_custom(&custom));
+    *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, Arc::clone(&documents)));
+    Ok(documents)
 }
 
 fn bytes_response(body: Bytes, content_type: &'static str) -> Response {
@@ -95,24 +192,35 @@ fn bytes_response(body: Bytes, content_type: &'static str) -> Response {
     response
 }
 
-pub async fn v2(headers: HeaderMap) -> Response {
+pub async fn v2(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let documents = match current(&state).await {
+        Ok(documents) => documents,
+        Err(e) => return e.into_response(),
+    };
     let wants_protobuf = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains(V2_PROTOBUF));
     if wants_protobuf {
-        bytes_response(documents().v2_protobuf.clone(), V2_PROTOBUF_RESPONSE)
+        bytes_response(documents.v2_protobuf.clone(), V2_PROTOBUF_RESPONSE)
     } else {
-        bytes_response(documents().v2_json.clone(), "application/json")
+        bytes_response(documents.v2_json.clone(), "application/json")
     }
 }
 
-pub async fn index() -> Response {
-    bytes_response(documents().v3_index.clone(), "application/json")
+pub async fn index(State(state): State<Arc<AppState>>) -> Response {
+    match current(&state).await {
+        Ok(documents) => bytes_response(documents.v3_index.clone(), "application/json"),
+        Err(e) => e.into_response(),
+    }
 }
 
-pub async fn document(Path(path): Path<String>) -> Response {
-    match documents().v3.get(&path) {
+pub async fn document(State(state): State<Arc<AppState>>, Path(path): Path<String>) -> Response {
+    let documents = match current(&state).await {
+        Ok(documents) => documents,
+        Err(e) => return e.into_response(),
+    };
+    match documents.v3.get(&path) {
         Some(doc) => bytes_response(doc.clone(), "application/json"),
         None => ApiError::NoRoute.into_response(),
     }

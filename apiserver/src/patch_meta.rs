@@ -19,10 +19,10 @@ pub fn for_kind(kind: &Kind) -> ApiResult<SchemaMeta> {
         .schema_for_gvk(kind.info.group, kind.info.version, kind.info.kind)
         .map(|schema| SchemaMeta(Some(schema)))
         .ok_or_else(|| {
-            ApiError::UnsupportedMediaType(format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (no strategic merge metadata for {})",
-                kind.info.kind
-            ))
+            // `patch.go`: the patch types of an unstructured kind, in `NewUnsupportedMediaTypeError`.
+            ApiError::UnsupportedMediaType(
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml".to_owned(),
+            )
         })
 }
 

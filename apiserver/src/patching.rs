@@ -193,6 +193,16 @@ pub async fn patch(
     validation: FieldValidation,
     write: &crate::registry::WriteOptions,
 ) -> ApiResult<(Vec<u8>, Vec<String>)> {
+    // Strategic merge needs a kind's Go struct, which custom resources have not: kube refuses
+    // the patch type (415) before reading anything; the other patch types need no metadata.
+    let meta = match patch_type {
+        PatchType::Strategic => Some(crate::patch_meta::for_kind(kind)?),
+        _ => crate::patch_meta::for_kind(kind).ok(),
+    };
+    let meta: &(dyn PatchMeta + Sync) = match &meta {
+        Some(meta) => meta,
+        None => &NoMeta,
+    };
     loop {
         let (stored, kv) = state.registry.get_object(kind, namespace, name).await?;
         let current = Value::Object(match target {
@@ -208,8 +218,7 @@ pub async fn patch(
         let mut patched = match target {
             PatchTarget::Scale => apply(&NoMeta, patch_type, &current, patch, validation)?,
             PatchTarget::Object | PatchTarget::Status => {
-                let meta = crate::patch_meta::for_kind(kind)?;
-                apply(&meta, patch_type, &current, patch, validation)?
+                apply(meta, patch_type, &current, patch, validation)?
             }
         };
         let Value::Object(mut object) = std::mem::take(&mut patched.object) else {

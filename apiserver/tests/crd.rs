@@ -284,3 +284,227 @@ async fn invalid_crds_and_cel_rules_are_refused() {
     let (_, list) = app.call(Method::GET, CRDS, None).await;
     assert_eq!(list["items"], json!([]));
 }
+
+#[tokio::test]
+async fn openapi_publishes_custom_resources_while_their_crd_serves_them() {
+    let app = app().await;
+    const V2: &str = "/openapi/v2";
+    const INDEX: &str = "/openapi/v3";
+    const DOC: &str = "/openapi/v3/apis/example.com/v1";
+    let (_, index) = app.call(Method::GET, INDEX, None).await;
+    assert!(index["paths"].get("apis/example.com/v1").is_none());
+    let (status, _) = app.call(Method::GET, DOC, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, v2) = app.call(Method::GET, V2, None).await;
+    assert!(v2["definitions"].get("com.example.v1.Widget").is_none());
+    // The CRD kind itself is among the built-in definitions.
+    let crd_def = &v2["definitions"]["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"];
+    assert_eq!(
+        crd_def["x-kubernetes-group-version-kind"],
+        json!([{"group": "apiextensions.k8s.io", "kind": "CustomResourceDefinition", "version": "v1"}])
+    );
+
+    let (status, _) = app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // v2: the kind and list definitions, named by the reversed group, and the operations.
+    let (_, v2) = app.call(Method::GET, V2, None).await;
+    let widget = &v2["definitions"]["com.example.v1.Widget"];
+    assert_eq!(
+        widget["x-kubernetes-group-version-kind"],
+        json!([{"group": "example.com", "kind": "Widget", "version": "v1"}])
+    );
+    assert_eq!(
+        widget["properties"]["metadata"]["$ref"],
+        "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+    );
+    // v2 keeps value validations but not defaults.
+    assert_eq!(
+        widget["properties"]["spec"]["properties"]["replicas"],
+        json!({"minimum": 0, "type": "integer"})
+    );
+    assert_eq!(widget["properties"]["spec"]["required"], json!(["color"]));
+    let list = &v2["definitions"]["com.example.v1.WidgetList"];
+    assert_eq!(list["description"], "WidgetList is a list of Widget");
+    assert_eq!(
+        list["properties"]["items"]["items"]["$ref"],
+        "#/definitions/com.example.v1.Widget"
+    );
+    // The preserve-unknown-fields version publishes an object and nothing more.
+    assert_eq!(
+        v2["definitions"]["com.example.v1beta1.Widget"],
+        json!({"type": "object", "x-kubernetes-group-version-kind": [{"group": "example.com", "kind": "Widget", "version": "v1beta1"}]})
+    );
+    let item = &v2["paths"]["/apis/example.com/v1/namespaces/{namespace}/widgets/{name}"];
+    assert_eq!(
+        item["get"]["operationId"],
+        "readExampleComV1NamespacedWidget"
+    );
+    assert_eq!(
+        item["get"]["produces"],
+        json!(["application/json", "application/yaml"])
+    );
+    assert_eq!(
+        item["patch"]["consumes"],
+        json!([
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/apply-patch+yaml"
+        ])
+    );
+    let scale = &v2["paths"]["/apis/example.com/v1/namespaces/{namespace}/widgets/{name}/scale"];
+    assert_eq!(
+        scale["get"]["operationId"],
+        "readExampleComV1NamespacedWidgetScale"
+    );
+    assert_eq!(
+        scale["get"]["responses"]["200"]["schema"]["$ref"],
+        "#/definitions/io.k8s.api.autoscaling.v1.Scale"
+    );
+    assert_eq!(
+        v2["paths"]["/apis/example.com/v1/namespaces/{namespace}/widgets"]["delete"]["operationId"],
+        "deleteExampleComV1CollectionNamespacedWidget"
+    );
+    assert_eq!(
+        v2["paths"]["/apis/example.com/v1/widgets"]["get"]["operationId"],
+        "listExampleComV1WidgetForAllNamespaces"
+    );
+
+    // v3: an index entry and a document with the schemas (defaults kept, refs to components).
+    let (_, index) = app.call(Method::GET, INDEX, None).await;
+    let url = index["paths"]["apis/example.com/v1"]["serverRelativeURL"]
+        .as_str()
+        .expect("an index entry");
+    assert!(
+        url.starts_with("/openapi/v3/apis/example.com/v1?hash="),
+        "{url}"
+    );
+    assert!(index["paths"].get("apis/example.com/v1beta1").is_some());
+    let (status, doc) = app.call(Method::GET, DOC, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        doc["info"],
+        json!({"title": "Kubernetes CRD Swagger", "version": "v0.1.0"})
+    );
+    let schemas = &doc["components"]["schemas"];
+    let widget = &schemas["com.example.v1.Widget"];
+    assert_eq!(
+        widget["properties"]["spec"]["properties"]["replicas"],
+        json!({"default": 1, "minimum": 0, "type": "integer"})
+    );
+    assert_eq!(
+        widget["properties"]["metadata"]["allOf"],
+        json!([{"$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}])
+    );
+    for name in [
+        "com.example.v1.WidgetList",
+        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta",
+        "io.k8s.apimachinery.pkg.apis.meta.v1.Status",
+        "io.k8s.api.autoscaling.v1.Scale",
+    ] {
+        assert!(schemas.get(name).is_some(), "{name}");
+    }
+    let patch =
+        &doc["paths"]["/apis/example.com/v1/namespaces/{namespace}/widgets/{name}"]["patch"];
+    assert_eq!(
+        patch["x-kubernetes-group-version-kind"],
+        json!({"group": "example.com", "kind": "Widget", "version": "v1"})
+    );
+    assert!(
+        patch["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "fieldValidation")
+    );
+
+    // Deleting the CRD takes them away again.
+    let (status, _) = app
+        .call(Method::DELETE, &format!("{CRDS}/widgets.example.com"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, index) = app.call(Method::GET, INDEX, None).await;
+    assert!(index["paths"].get("apis/example.com/v1").is_none());
+    let (status, _) = app.call(Method::GET, DOC, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, v2) = app.call(Method::GET, V2, None).await;
+    assert!(v2["definitions"].get("com.example.v1.Widget").is_none());
+}
+
+#[tokio::test]
+async fn a_crd_with_an_unknown_field_is_refused_under_strict_validation() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["bogus"] = json!(true);
+    let (status, refused) = app
+        .call(
+            Method::POST,
+            &format!("{CRDS}?fieldValidation=Strict"),
+            Some(crd),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(
+        refused["message"],
+        "CustomResourceDefinition in version \"v1\" cannot be handled as a CustomResourceDefinition: strict decoding error: unknown field \"spec.bogus\""
+    );
+}
+
+#[tokio::test]
+async fn custom_resources_take_merge_patches_and_refuse_strategic_ones_as_kube_does() {
+    let app = app().await;
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    app.call(
+        Method::POST,
+        WIDGETS,
+        Some(widget("a", json!({"color": "red"}))),
+    )
+    .await;
+    let request = Request::builder()
+        .method(Method::PATCH)
+        .uri(format!("{WIDGETS}/a"))
+        .header("content-type", "application/strategic-merge-patch+json")
+        .body(Body::from(r#"{"spec":{"color":"blue"}}"#))
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let status: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(status["reason"], "UnsupportedMediaType");
+    assert_eq!(
+        status["message"],
+        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+    );
+    // The patch type is refused before the object is looked up.
+    let patch = |uri: String, content_type: &'static str| {
+        Request::builder()
+            .method(Method::PATCH)
+            .uri(uri)
+            .header("content-type", content_type)
+            .body(Body::from(r#"{"spec":{"color":"blue"}}"#))
+            .unwrap()
+    };
+    let response = app
+        .router
+        .clone()
+        .oneshot(patch(
+            format!("{WIDGETS}/missing"),
+            "application/strategic-merge-patch+json",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // A merge patch needs no strategic metadata.
+    let response = app
+        .router
+        .clone()
+        .oneshot(patch(
+            format!("{WIDGETS}/a"),
+            "application/merge-patch+json",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (_, stored) = app.call(Method::GET, &format!("{WIDGETS}/a"), None).await;
+    assert_eq!(stored["spec"]["color"], "blue");
+}

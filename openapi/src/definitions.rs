@@ -126,7 +126,7 @@ impl Definitions {
 }
 
 /// Pushes the definition names every `$ref` inside `schema` points at.
-fn collect_refs<'a>(schema: &'a Value, out: &mut Vec<&'a str>) {
+pub(crate) fn collect_refs<'a>(schema: &'a Value, out: &mut Vec<&'a str>) {
     match schema {
         Value::Object(map) => {
             for (key, value) in map {

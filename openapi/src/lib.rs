@@ -14,11 +14,14 @@
 //!   `x-kubernetes-group-version-kind` that takes the `fieldValidation` query parameter
 //!   (`QueryParamVerifierV3`).
 //!
+//! * [`CustomDocuments`]: the same documents with custom resources in them (see `custom.rs`).
+//!
 //! The documents are built from the routes kube-apiserver's installer registers (see
 //! `routes.rs`): every operation with its `operationId`, `x-kubernetes-action`,
 //! `x-kubernetes-group-version-kind`, parameters, media types and responses. Building them all
 //! takes a few tens of milliseconds; callers build once and keep the bytes.
 
+mod custom;
 mod definitions;
 mod json;
 mod params;
@@ -29,6 +32,7 @@ mod unknown;
 mod v2;
 mod v3;
 
+pub use custom::{CustomResource, custom_definitions, definition_name};
 pub use definitions::{Definitions, FieldInfo, REF_PREFIX, SchemaRef, definitions, ref_name};
 pub use protobuf::v2_protobuf;
 pub use routes::delete_returns_object;
@@ -129,6 +133,56 @@ impl Documents {
             ),
             v2_protobuf: protobuf::encode(&without_definitions, Some(definitions().iter())),
             v3: v3::v3_documents_json(resources, subresources),
+        }
+    }
+}
+
+/// The documents that change with the CustomResourceDefinitions: `/openapi/v2` with every
+/// custom resource in it, and the v3 document of each group-version custom resources are
+/// served in.
+pub struct CustomDocuments {
+    /// `/openapi/v2` as JSON.
+    pub v2_json: Vec<u8>,
+    /// `/openapi/v2` as gnostic protobuf.
+    pub v2_protobuf: Vec<u8>,
+    /// `/openapi/v3/apis/<group>/<version>` documents by path.
+    pub v3: Vec<(String, Vec<u8>)>,
+}
+
+impl CustomDocuments {
+    /// Builds them for the built-in `resources` (and `subresources`) and `custom`.
+    pub fn build(
+        resources: &[Resource<'_>],
+        subresources: &[Subresource<'_>],
+        custom: &[CustomResource<'_>],
+    ) -> Self {
+        let mut routes = v2::all_routes(resources, subresources);
+        let mut custom_definitions: Vec<(String, Value)> = Vec::new();
+        for cr in custom {
+            routes.extend(custom::custom_routes(cr));
+            custom_definitions.extend(custom::custom_definitions(cr, true));
+        }
+        let mut all: Vec<(&str, &Value)> = definitions().iter().collect();
+        all.extend(custom_definitions.iter().map(|(n, v)| (n.as_str(), v)));
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all.dedup_by(|a, b| a.0 == b.0);
+        let written = v2::v2_json_of(routes, b"{}");
+        let without_definitions: Value = serde_json::from_slice(&written).expect("valid JSON");
+        let mut w = json::Writer::new();
+        w.begin_object();
+        for (name, schema) in &all {
+            w.key(name).value(schema);
+        }
+        w.end_object();
+        CustomDocuments {
+            v2_json: json::splice(
+                &written,
+                b"{\"definitions\":{}",
+                b"{\"definitions\":",
+                &w.out,
+            ),
+            v2_protobuf: protobuf::encode(&without_definitions, Some(all.into_iter())),
+            v3: v3::custom_v3_documents_json(custom),
         }
     }
 }

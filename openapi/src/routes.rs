@@ -145,9 +145,9 @@ pub fn delete_returns_object(group: &str, resource: &str) -> bool {
     RETURNS_DELETED_OBJECT.contains(&(group, resource))
 }
 
-const STATUS: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Status";
-const DELETE_OPTIONS_DEF: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions";
-const PATCH_DEF: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
+pub(crate) const STATUS: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Status";
+pub(crate) const DELETE_OPTIONS_DEF: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions";
+pub(crate) const PATCH_DEF: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
 const WATCH_EVENT: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent";
 
 /// `ToValidOperationID`: letters, `_` and (not first) digits kept; anything else dropped and
@@ -189,7 +189,7 @@ pub(crate) fn group_names(group: &str) -> (String, String) {
     )
 }
 
-fn title(s: &str) -> String {
+pub(crate) fn title(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -294,7 +294,7 @@ fn ok_or_created(definition: &str) -> Vec<(u16, &'static str, Payload)> {
     ]
 }
 
-fn with<T>(mut v: Vec<T>, more: impl IntoIterator<Item = T>) -> Vec<T> {
+pub(crate) fn with<T>(mut v: Vec<T>, more: impl IntoIterator<Item = T>) -> Vec<T> {
     v.extend(more);
     v
 }

@@ -305,7 +305,12 @@ pub(crate) fn v2_json_with(
     subresources: &[Subresource<'_>],
     definitions: &[u8],
 ) -> Vec<u8> {
-    let items = routes::path_items(all_routes(resources, subresources));
+    v2_json_of(all_routes(resources, subresources), definitions)
+}
+
+/// The v2 document of `routes` with `definitions` (written JSON) as its definitions.
+pub(crate) fn v2_json_of(routes: Vec<Route>, definitions: &[u8]) -> Vec<u8> {
+    let items = routes::path_items(routes);
     let shared = SharedParams::collect(items.values().flat_map(|item| {
         item.params
             .iter()

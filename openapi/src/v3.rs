@@ -13,7 +13,7 @@
 //! definitions we start from have lost them; they are restored where the v2 form tells:
 //! required scalars, elements of arrays of structs, and `metadata`/`spec`/`status` of kinds.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
@@ -129,12 +129,6 @@ fn route_refs(route: &Route) -> impl Iterator<Item = &str> {
         )
 }
 
-/// The names of the schemas `routes` reach.
-fn schema_names(routes: &[Route]) -> BTreeSet<&'static str> {
-    let roots: BTreeSet<&str> = routes.iter().flat_map(route_refs).collect();
-    definitions().closure(roots.iter().copied())
-}
-
 /// Every definition in v3 form, written once per process.
 fn written_schemas() -> &'static HashMap<&'static str, Vec<u8>> {
     static WRITTEN: OnceLock<HashMap<&'static str, Vec<u8>>> = OnceLock::new();
@@ -148,8 +142,33 @@ fn written_schemas() -> &'static HashMap<&'static str, Vec<u8>> {
 
 /// A document of `routes`: paths, and the schemas they reach, written as Go writes JSON.
 fn document_json(routes: Vec<Route>) -> Vec<u8> {
+    document_json_with(routes, &[], ("Kubernetes", crate::KUBERNETES_VERSION))
+}
+
+/// A document of `routes` that also holds `custom` schemas (v2 form) under their names, with
+/// `info` as its title and version.
+fn document_json_with(
+    routes: Vec<Route>,
+    custom: &[(String, Value)],
+    info: (&str, &str),
+) -> Vec<u8> {
     let schemas = written_schemas();
-    let names = schema_names(&routes);
+    let mut roots: Vec<&str> = routes.iter().flat_map(route_refs).collect();
+    for (_, schema) in custom {
+        crate::definitions::collect_refs(schema, &mut roots);
+    }
+    let mut all: BTreeMap<&str, &[u8]> = definitions()
+        .closure(roots)
+        .into_iter()
+        .map(|name| (name, schemas[name].as_slice()))
+        .collect();
+    let custom: Vec<(&str, Vec<u8>)> = custom
+        .iter()
+        .map(|(name, schema)| (name.as_str(), json::to_vec(&convert(schema, false))))
+        .collect();
+    for (name, written) in &custom {
+        all.insert(name, written);
+    }
     let items = routes::path_items(routes);
     let mut written: ParamJson<'_> = HashMap::new();
     for p in items.values().flat_map(|item| {
@@ -165,8 +184,8 @@ fn document_json(routes: Vec<Route>) -> Vec<u8> {
     w.begin_object();
     w.key("components").begin_object();
     w.key("schemas").begin_object();
-    for name in &names {
-        w.key(name).raw(&schemas[name]);
+    for (name, written) in &all {
+        w.key(name).raw(written);
     }
     w.end_object();
     w.key("securitySchemes").value(&crate::v2::bearer_token());
@@ -174,9 +193,9 @@ fn document_json(routes: Vec<Route>) -> Vec<u8> {
     w.key("info")
         .begin_object()
         .key("title")
-        .string("Kubernetes")
+        .string(info.0)
         .key("version")
-        .string(crate::KUBERNETES_VERSION)
+        .string(info.1)
         .end_object();
     w.key("openapi").string("3.0.0");
     w.key("paths").begin_object();
@@ -410,6 +429,38 @@ fn convert(schema: &Value, in_items: bool) -> Value {
     let mut value = Value::Object(out);
     sort_object(&mut value);
     value
+}
+
+/// The v3 document of each group-version the custom resources are served in (`title`
+/// `Kubernetes CRD Swagger`, as the CRD builder's documents are), keyed by path.
+pub(crate) fn custom_v3_documents_json(
+    custom: &[crate::CustomResource<'_>],
+) -> Vec<(String, Vec<u8>)> {
+    let mut by_group_version: BTreeMap<(&str, &str), Vec<&crate::CustomResource<'_>>> =
+        BTreeMap::new();
+    for cr in custom {
+        by_group_version
+            .entry((cr.group, cr.version))
+            .or_default()
+            .push(cr);
+    }
+    by_group_version
+        .into_iter()
+        .map(|((group, version), crs)| {
+            let routes = crs
+                .iter()
+                .flat_map(|cr| crate::custom::custom_routes(cr))
+                .collect();
+            let schemas: Vec<(String, Value)> = crs
+                .iter()
+                .flat_map(|cr| crate::custom::custom_definitions(cr, false))
+                .collect();
+            (
+                crate::group_version_path(group, version),
+                document_json_with(routes, &schemas, ("Kubernetes CRD Swagger", "v0.1.0")),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

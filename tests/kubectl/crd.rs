@@ -1,5 +1,6 @@
 //! CustomResourceDefinitions: `kubectl apply -f` of a CRD and its custom resources, `kubectl get`
-//! by plural and short name with the CRD's printer columns, and deletion with the CRD.
+//! by plural and short name with the CRD's printer columns, deletion with the CRD, and
+//! `kubectl explain` of a custom resource from the schema the server publishes.
 
 use super::{each_kubectl, lines};
 
@@ -31,12 +32,15 @@ spec:
         properties:
           spec:
             type: object
+            description: What the widget should look like.
             properties:
               color:
                 type: string
+                description: The color to paint the widget.
                 enum: [red, blue]
               replicas:
                 type: integer
+                description: How many copies of the widget to make.
                 default: 1
 ";
 
@@ -96,6 +100,85 @@ fn apply_a_crd_then_get_its_resources_with_printer_columns() {
         assert!(
             stderr.contains("the server could not find the requested resource"),
             "{stderr}"
+        );
+    });
+}
+
+#[test]
+fn explain_a_custom_resource_from_its_published_schema() {
+    each_kubectl(|k| {
+        k.say("apply -f crd.yaml; explain widget.spec");
+        let crd = k.manifest("crd.yaml", CRD);
+        k.ok(&["apply", "-f", &crd]);
+        k.ok(&[
+            "wait",
+            "--for=condition=Established",
+            "crd/widgets.example.com",
+            "--timeout=10s",
+        ]);
+        // 1.33 prints the schema's enum, and a blank line more after `FIELD:`.
+        let (blank, color) = if k.release() == "1.27" {
+            (&[][..], &["  color\t<string>"][..])
+        } else {
+            (&[""][..], &["  color\t<string>", "  enum: red, blue"][..])
+        };
+        let mut expected = vec![
+            "GROUP:      example.com",
+            "KIND:       Widget",
+            "VERSION:    v1",
+            "",
+            "FIELD: spec <Object>",
+            "",
+        ];
+        expected.extend(blank);
+        expected.extend([
+            "DESCRIPTION:",
+            "    What the widget should look like.",
+            "    ",
+            "FIELDS:",
+        ]);
+        expected.extend(color);
+        expected.extend([
+            "    The color to paint the widget.",
+            "",
+            "  replicas\t<integer>",
+            "    How many copies of the widget to make.",
+            "",
+            "",
+        ]);
+        assert_eq!(k.ok(&["explain", "widget.spec"]), lines(&expected));
+    });
+}
+
+#[test]
+fn apply_of_a_changed_custom_resource_is_a_merge_patch() {
+    each_kubectl(|k| {
+        k.say("apply -f crd.yaml; apply -f widget.yaml");
+        let crd = k.manifest("crd.yaml", CRD);
+        k.ok(&["apply", "-f", &crd]);
+        k.ok(&[
+            "wait",
+            "--for=condition=Established",
+            "crd/widgets.example.com",
+            "--timeout=10s",
+        ]);
+        let widget = k.manifest("widget.yaml", WIDGET);
+        k.ok(&["apply", "-f", &widget]);
+        // The published PATCH of a custom resource consumes no strategic merge patch, so
+        // kubectl computes a JSON merge patch.
+        k.say("apply -f widget.yaml with another color");
+        let changed = k.manifest("changed.yaml", &WIDGET.replace("red", "blue"));
+        assert_eq!(
+            k.ok(&["apply", "-f", &changed]),
+            "widget.example.com/w1 configured\n"
+        );
+        assert_eq!(
+            k.ok(&["get", "widget", "w1", "-o", "jsonpath={.spec.color}"]),
+            "blue"
+        );
+        assert_eq!(
+            k.ok(&["apply", "-f", &changed]),
+            "widget.example.com/w1 unchanged\n"
         );
     });
 }
