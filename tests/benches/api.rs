@@ -8,7 +8,7 @@
 //!
 //! The bench first runs `cargo build --release -p kubemem-apiserver --bin kubemem` (unless
 //! `KUBEMEM_BIN` names a binary to use). Scenarios: `startup`, `create`, `get`, `list`, `watch`,
-//! `rss`. Each has a fixed count and a time cap and stops by itself; a server is killed when its
+//! `rss`, `cluster` (3 Raft nodes). Each has a fixed count and a time cap and stops by itself; a server is killed when its
 //! scenario ends (also on panic). The load generator is this process: a single-threaded tokio
 //! runtime unless `KUBEMEM_BENCH_CLIENT_THREADS` says otherwise, so it takes as little CPU from
 //! the server as it can — on a 2-core machine they still share the cores. Before each scenario
@@ -22,6 +22,8 @@ mod client;
 mod fanout;
 #[path = "api/memory.rs"]
 mod memory;
+#[path = "api/raft_cluster.rs"]
+mod raft_cluster;
 #[path = "api/server.rs"]
 mod server;
 #[path = "api/startup.rs"]
@@ -278,6 +280,7 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("list", throughput::list),
     ("watch", fanout::run),
     ("rss", memory::run),
+    ("cluster", raft_cluster::run),
 ];
 
 fn main() -> std::process::ExitCode {

@@ -1,0 +1,124 @@
+//! Scenario `cluster`: a 3-node Raft cluster of release processes (`kubemem cluster up`).
+//! Creates of ~200-byte ConfigMaps sent to the leader and to a follower (forwarded) at 1, 16
+//! and 64 connections, then the time from SIGKILL of the leader to a leader the survivors
+//! agree on. Target (issue #5): at 64 connections at least half the single-node create
+//! throughput (BENCHMARKS.md's last single-node figure, 10,476/s).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{Method, StatusCode, Uri};
+use kubemem_apiserver::cluster::{self, ClusterFile};
+
+use crate::client::{closed_loop, ms, quantile};
+use crate::{Bench, Report, configmap_body};
+
+const COLLECTION: &str = "/api/v1/namespaces/default/configmaps";
+const CREATES: usize = 20_000;
+const CAP: Duration = Duration::from_secs(30);
+const TARGET: f64 = 10_476.0 / 2.0;
+
+/// The leader the nodes (but `except`) agree on.
+fn agreed_leader(file: &ClusterFile, except: Option<u64>, within: Duration) -> Option<u64> {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        let leaders: Vec<Option<u64>> = file
+            .nodes
+            .iter()
+            .filter(|n| Some(n.id) != except)
+            .map(|n| cluster::node_status(n).and_then(|s| s["leader"].as_u64()))
+            .collect();
+        if let Some(Some(l)) = leaders.first()
+            && Some(*l) != except
+            && leaders.iter().all(|x| *x == Some(*l))
+        {
+            return Some(*l);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    None
+}
+
+pub fn run(bench: &Bench, report: &mut Report) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = match cluster::up(&bench.bin, dir.path(), 3) {
+        Ok(file) => file,
+        Err(e) => return report.fail("cluster", format!("cluster up: {e}")),
+    };
+    let result = measure(bench, report, &file);
+    let _ = cluster::down(dir.path());
+    if let Err(e) = result {
+        report.fail("cluster", e);
+    }
+}
+
+fn measure(bench: &Bench, report: &mut Report, file: &ClusterFile) -> Result<(), String> {
+    let leader = agreed_leader(file, None, Duration::from_secs(10)).ok_or("no leader")?;
+    let follower = file
+        .nodes
+        .iter()
+        .find(|n| n.id != leader)
+        .ok_or("no follower")?;
+    let leader_entry = file.node(leader).map_err(|e| e.to_string())?;
+    for (role, entry) in [("leader", leader_entry), ("follower", follower)] {
+        for conns in [1, 16, 64] {
+            let prefix = format!("{role}-{conns}");
+            let n = if conns == 1 { CREATES / 10 } else { CREATES };
+            let bodies: Vec<Bytes> = (0..n)
+                .map(|i| configmap_body(&format!("{prefix}-{i:07}"), 200))
+                .collect();
+            let uri: Uri = COLLECTION.parse().expect("uri");
+            let make = Arc::new(move |i: usize| (Method::POST, uri.clone(), bodies[i].clone()));
+            let load = bench.rt.block_on(closed_loop(
+                entry.api,
+                conns,
+                n,
+                CAP,
+                StatusCode::CREATED,
+                make,
+            ));
+            let rate = load.ok as f64 / load.elapsed.as_secs_f64();
+            println!(
+                "  to the {role}, {conns} conns: {} ok, {} errors, {rate:.0}/s, p99 {}",
+                load.ok,
+                load.errors,
+                ms(quantile(&load.latencies, 0.99))
+            );
+            if load.errors > 0 {
+                return Err(format!(
+                    "{} creates failed: {:?}",
+                    load.errors, load.first_error
+                ));
+            }
+            let metric = format!("creates/s to the {role}, {conns} conns");
+            if conns == 64 {
+                report.at_least("cluster", &metric, rate, TARGET, |v| format!("{v:.0}/s"));
+            } else {
+                report.info("cluster", &metric, format!("{rate:.0}/s"));
+            }
+            report.info(
+                "cluster",
+                &format!("  p99 to the {role}, {conns} conns"),
+                ms(quantile(&load.latencies, 0.99)),
+            );
+        }
+    }
+    let killed = Instant::now();
+    std::process::Command::new("kill")
+        .args(["-KILL", &leader_entry.pid.to_string()])
+        .status()
+        .map_err(|e| e.to_string())?;
+    let elected = agreed_leader(file, Some(leader), Duration::from_secs(10))
+        .ok_or("no new leader within 10 s")?;
+    let took = killed.elapsed();
+    println!("  node {elected} leads {took:?} after SIGKILL of node {leader}");
+    report.at_most(
+        "cluster",
+        "new leader after SIGKILL of the leader",
+        took.as_secs_f64() * 1000.0,
+        3000.0,
+        |v| format!("{v:.0} ms"),
+    );
+    Ok(())
+}
