@@ -139,7 +139,8 @@ impl AppState {
     }
 
     /// Creates the objects of a manifest (YAML documents) in order, each as a strict POST
-    /// would, into its `metadata.namespace` or `default`.
+    /// would, into its `metadata.namespace` or `default`. On a Raft replica an object that
+    /// already exists is left as it is (another node, or this one before a restart, made it).
     async fn load(&self, manifest: &str) -> ApiResult<()> {
         let documents: Vec<serde_json::Value> = serde_saphyr::from_multiple(manifest)
             .map_err(|e| ApiError::BadRequest(format!("manifest: {e}")))?;
@@ -188,9 +189,17 @@ impl AppState {
                 });
             let decoded =
                 body::decode_map(map, &[], Vec::new(), &kind, patch::FieldValidation::Strict)?;
-            self.registry
+            match self
+                .registry
                 .create(&kind, namespace.as_deref(), decoded.object, &write)
-                .await?;
+                .await
+            {
+                // Every node of a cluster loads the same manifests; the first one creates.
+                Err(ApiError::AlreadyExists { .. }) if self.raft.is_some() => {}
+                created => {
+                    created?;
+                }
+            }
         }
         Ok(())
     }

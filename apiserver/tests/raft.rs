@@ -1,6 +1,7 @@
 //! Three API servers in one process, each on its own Raft replica: a leader cut off from the
 //! others (the peer network's fault layer) answers its clients' writes with a retryable 503
 //! and commits nothing; the majority goes on; after healing every node serves the same objects.
+//! Every node loads the same manifest at start, and the object is made once.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -76,8 +77,12 @@ async fn a_cut_off_leader_answers_503_and_the_majority_commits() {
         .expect("leader");
     let mut servers = BTreeMap::new();
     for (id, node) in &nodes {
+        // Every node loads the same manifest; the first one creates the object.
         let config = Config {
             controllers: Controllers::none(),
+            manifests: vec![
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: seeded\n".to_owned(),
+            ],
             ..Config::default()
         };
         let server = Server::start_on(
@@ -129,6 +134,7 @@ async fn a_cut_off_leader_answers_503_and_the_majority_commits() {
         loop {
             let (status, body) = exchange(server.addr(), "GET", path, "").await;
             if status == 200 && body.contains(r#""name":"majority""#) {
+                assert!(body.contains(r#""name":"seeded""#), "{body}");
                 assert!(!body.contains(r#""name":"minority""#), "{body}");
                 break;
             }
