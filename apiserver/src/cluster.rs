@@ -122,6 +122,25 @@ fn spawn(exe: &Path, dir: &Path, id: u64, args: &[String]) -> io::Result<u32> {
     Ok(pid)
 }
 
+/// Starts a node with `args`; its entry for `cluster.json`.
+fn launch(
+    exe: &Path,
+    dir: &Path,
+    id: u64,
+    api: SocketAddr,
+    peer: SocketAddr,
+    args: Vec<String>,
+) -> io::Result<NodeEntry> {
+    let pid = spawn(exe, dir, id, &args)?;
+    Ok(NodeEntry {
+        id,
+        api,
+        peer,
+        pid,
+        args,
+    })
+}
+
 /// Waits until node `id` has written its kubeconfig (it serves), or its process ended.
 fn wait_ready(dir: &Path, id: u64, pid: u32) -> io::Result<()> {
     let deadline = Instant::now() + READY_TIMEOUT;
@@ -236,14 +255,7 @@ pub fn up(exe: &Path, dir: &Path, nodes: u64) -> io::Result<ClusterFile> {
     let mut file = ClusterFile::default();
     for (id, (api, peer)) in (1..=nodes).zip(addrs) {
         let args = serve_args(&dir, id, api, peer, &peers);
-        let pid = spawn(exe, &dir, id, &args)?;
-        file.nodes.push(NodeEntry {
-            id,
-            api,
-            peer,
-            pid,
-            args,
-        });
+        file.nodes.push(launch(exe, &dir, id, api, peer, args)?);
     }
     file.save(&dir)?;
     for n in &file.nodes {
@@ -281,14 +293,9 @@ pub fn add_node(exe: &Path, dir: &Path) -> io::Result<u64> {
     peers.insert(id, peer);
     let mut args = serve_args(dir, id, api, peer, &peers_arg(&peers));
     args.push("--join".into());
-    let pid = spawn(exe, dir, id, &args)?;
-    file.nodes.push(NodeEntry {
-        id,
-        api,
-        peer,
-        pid,
-        args,
-    });
+    let entry = launch(exe, dir, id, api, peer, args)?;
+    let pid = entry.pid;
+    file.nodes.push(entry);
     file.save(dir)?;
     wait_ready(dir, id, pid)?;
     write_kubeconfig(dir, &file)?;

@@ -50,6 +50,18 @@ impl LogStore {
     }
 }
 
+impl Inner {
+    /// Records on disk that `removed` entries were dropped (by a truncation or a purge).
+    fn record_drop(&mut self, record: Record, removed: usize) -> std::io::Result<()> {
+        match &mut self.disk {
+            Some(disk) => disk
+                .append(&[record])
+                .and_then(|()| disk.forget(removed, &self.log, self.last_purged, self.committed)),
+            None => Ok(()),
+        }
+    }
+}
+
 fn io_error(e: std::io::Error) -> StorageError<u64> {
     StorageIOError::write_logs(&e).into()
 }
@@ -143,19 +155,9 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     async fn truncate(&mut self, log_id: LogId<u64>) -> Result<(), StorageError<u64>> {
         let mut inner = self.inner.lock();
         let removed = inner.log.split_off(&log_id.index).len();
-        let Inner {
-            disk,
-            log,
-            last_purged,
-            committed,
-            ..
-        } = &mut *inner;
-        if let Some(disk) = disk {
-            disk.append(&[Record::Truncate(log_id.index)])
-                .and_then(|()| disk.forget(removed, log, *last_purged, *committed))
-                .map_err(io_error)?;
-        }
-        Ok(())
+        inner
+            .record_drop(Record::Truncate(log_id.index), removed)
+            .map_err(io_error)
     }
 
     async fn purge(&mut self, log_id: LogId<u64>) -> Result<(), StorageError<u64>> {
@@ -163,18 +165,8 @@ impl RaftLogStorage<TypeConfig> for LogStore {
         let kept = inner.log.split_off(&(log_id.index + 1));
         let removed = std::mem::replace(&mut inner.log, kept).len();
         inner.last_purged = Some(log_id);
-        let Inner {
-            disk,
-            log,
-            last_purged,
-            committed,
-            ..
-        } = &mut *inner;
-        if let Some(disk) = disk {
-            disk.append(&[Record::Purge(log_id)])
-                .and_then(|()| disk.forget(removed, log, *last_purged, *committed))
-                .map_err(io_error)?;
-        }
-        Ok(())
+        inner
+            .record_drop(Record::Purge(log_id), removed)
+            .map_err(io_error)
     }
 }

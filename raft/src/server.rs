@@ -65,44 +65,62 @@ fn reply<T: serde::Serialize>(value: &T) -> Response {
     encode(value).into_response()
 }
 
-async fn append(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = refused(&shared, &headers) {
+/// Checks the sender, decodes the body as `Req` and answers what `handle` makes of it.
+async fn rpc<Req, Resp, Fut>(
+    shared: Arc<Shared>,
+    headers: &HeaderMap,
+    body: &[u8],
+    handle: impl FnOnce(Arc<Shared>, Req) -> Fut,
+) -> Response
+where
+    Req: serde::de::DeserializeOwned,
+    Resp: serde::Serialize,
+    Fut: std::future::Future<Output = Resp>,
+{
+    if let Some(r) = refused(&shared, headers) {
         return r;
     }
-    match decode::<AppendEntriesRequest<TypeConfig>>(&body) {
-        Ok(rpc) => reply(&shared.raft.append_entries(rpc).await),
+    match decode::<Req>(body) {
+        Ok(request) => reply(&handle(shared, request).await),
         Err(e) => bad(e),
     }
+}
+
+async fn append(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    rpc(
+        shared,
+        &headers,
+        &body,
+        |s, r: AppendEntriesRequest<TypeConfig>| async move { s.raft.append_entries(r).await },
+    )
+    .await
 }
 
 async fn vote(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = refused(&shared, &headers) {
-        return r;
-    }
-    match decode::<VoteRequest<u64>>(&body) {
-        Ok(rpc) => reply(&shared.raft.vote(rpc).await),
-        Err(e) => bad(e),
-    }
+    rpc(
+        shared,
+        &headers,
+        &body,
+        |s, r: VoteRequest<u64>| async move { s.raft.vote(r).await },
+    )
+    .await
 }
 
 async fn snapshot(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = refused(&shared, &headers) {
-        return r;
-    }
-    match decode::<InstallSnapshotRequest<TypeConfig>>(&body) {
-        Ok(rpc) => reply(&shared.raft.install_snapshot(rpc).await),
-        Err(e) => bad(e),
-    }
+    rpc(
+        shared,
+        &headers,
+        &body,
+        |s, r: InstallSnapshotRequest<TypeConfig>| async move { s.raft.install_snapshot(r).await },
+    )
+    .await
 }
 
 async fn forward(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(r) = refused(&shared, &headers) {
-        return r;
-    }
-    match decode::<Request>(&body) {
-        Ok(request) => reply(&node::write_here(&shared, request).await),
-        Err(e) => bad(e),
-    }
+    rpc(shared, &headers, &body, |s, r: Request| async move {
+        node::write_here(&s, r).await
+    })
+    .await
 }
 
 async fn read_index(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
