@@ -1,16 +1,23 @@
 //! The Raft log and vote: in memory, and under `--data-dir` also on disk (see `persist`).
+//!
+//! Disk writes are grouped: appends, truncations, purges and commit points go, in order, to one
+//! writer thread, which writes everything queued since its last round and fsyncs once before
+//! it tells openraft the appends are flushed (`LogFlushed`). Concurrent proposals thus share an
+//! fsync, and openraft's core never waits for the disk. A truncation waits for its own write
+//! (a dropped entry must not come back after a crash); the vote is saved before `save_vote`
+//! returns.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::ops::RangeBounds;
-use std::sync::Arc;
+use std::sync::{Arc, Weak, mpsc};
 
 use openraft::storage::{LogFlushed, LogState, RaftLogStorage};
 use openraft::{Entry, LogId, RaftLogReader, StorageError, StorageIOError, Vote};
 use parking_lot::Mutex;
 
 use crate::TypeConfig;
-use crate::persist::{DataDir, Loaded, Record};
+use crate::persist::{DataDir, Live, Loaded, Record};
 
 /// The log of one node. Clones share it (openraft reads it from its replication tasks).
 #[derive(Clone)]
@@ -23,7 +30,23 @@ struct Inner {
     committed: Option<LogId<u64>>,
     last_purged: Option<LogId<u64>>,
     log: BTreeMap<u64, Entry<TypeConfig>>,
-    disk: Option<DataDir>,
+    disk: Option<Disk>,
+}
+
+/// The writer thread's queue, and the directory for the vote file.
+struct Disk {
+    jobs: mpsc::Sender<Job>,
+    vote: Arc<Mutex<DataDir>>,
+}
+
+/// Work for the writer thread, in log order.
+enum Job {
+    /// Append records; `flushed` is told once they are on disk.
+    Append(Vec<Record>, LogFlushed<TypeConfig>),
+    /// A truncation or purge that dropped `removed` entries; `done` is told once it is on disk.
+    Drop(Record, usize, Option<mpsc::Sender<std::io::Result<()>>>),
+    /// A new commit point (made durable by the round's fsync).
+    Committed(LogId<u64>),
 }
 
 impl LogStore {
@@ -33,15 +56,24 @@ impl LogStore {
     }
 
     pub(crate) fn with(loaded: Loaded, disk: Option<DataDir>) -> LogStore {
-        LogStore {
-            inner: Arc::new(Mutex::new(Inner {
-                vote: loaded.vote,
-                committed: loaded.committed,
-                last_purged: loaded.last_purged,
-                log: loaded.log,
-                disk,
-            })),
+        let inner = Arc::new(Mutex::new(Inner {
+            vote: loaded.vote,
+            committed: loaded.committed,
+            last_purged: loaded.last_purged,
+            log: loaded.log,
+            disk: None,
+        }));
+        if let Some(disk) = disk {
+            let disk = Arc::new(Mutex::new(disk));
+            let (jobs, queue) = mpsc::channel();
+            let writer = (Arc::clone(&disk), Arc::downgrade(&inner));
+            std::thread::Builder::new()
+                .name("raft-log-writer".into())
+                .spawn(move || write_rounds(&writer.0, &writer.1, &queue))
+                .expect("a thread starts");
+            inner.lock().disk = Some(Disk { jobs, vote: disk });
         }
+        LogStore { inner }
     }
 
     /// The highest log index known to be committed (as openraft last reported it).
@@ -50,20 +82,67 @@ impl LogStore {
     }
 }
 
-impl Inner {
-    /// Records on disk that `removed` entries were dropped (by a truncation or a purge).
-    fn record_drop(&mut self, record: Record, removed: usize) -> std::io::Result<()> {
-        match &mut self.disk {
-            Some(disk) => disk
-                .append(&[record])
-                .and_then(|()| disk.forget(removed, &self.log, self.last_purged, self.committed)),
-            None => Ok(()),
+/// The writer thread: takes every queued job, writes their records, fsyncs once, answers them.
+/// Ends when the log store is dropped.
+fn write_rounds(disk: &Mutex<DataDir>, log: &Weak<Mutex<Inner>>, queue: &mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut jobs = vec![first];
+        jobs.extend(queue.try_iter());
+        let mut records = Vec::new();
+        let mut dropped = 0;
+        for job in &mut jobs {
+            match job {
+                Job::Append(batch, _) => records.append(batch),
+                Job::Drop(record, removed, _) => {
+                    records.push(std::mem::replace(record, Record::Truncate(0)));
+                    dropped += *removed;
+                }
+                Job::Committed(id) => records.push(Record::Committed(*id)),
+            }
         }
+        let mut disk = disk.lock();
+        let mut result = disk.append(&records);
+        if result.is_ok() {
+            result = disk.forget(dropped, || live(log));
+        }
+        drop(disk);
+        for job in jobs {
+            let answer = match &result {
+                Ok(()) => Ok(()),
+                Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+            };
+            match job {
+                Job::Append(_, flushed) => flushed.log_io_completed(answer),
+                Job::Drop(_, _, Some(done)) => {
+                    let _ = done.send(answer);
+                }
+                Job::Drop(_, _, None) | Job::Committed(_) => {}
+            }
+        }
+    }
+}
+
+/// What the log holds now, for a rewrite of the file.
+fn live(log: &Weak<Mutex<Inner>>) -> Live {
+    match log.upgrade() {
+        Some(inner) => {
+            let inner = inner.lock();
+            (
+                inner.log.values().cloned().collect(),
+                inner.last_purged,
+                inner.committed,
+            )
+        }
+        None => (Vec::new(), None, None),
     }
 }
 
 fn io_error(e: std::io::Error) -> StorageError<u64> {
     StorageIOError::write_logs(&e).into()
+}
+
+fn writer_gone() -> StorageError<u64> {
+    io_error(std::io::Error::other("the raft log writer has stopped"))
 }
 
 impl RaftLogReader<TypeConfig> for LogStore {
@@ -99,7 +178,9 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     async fn save_vote(&mut self, vote: &Vote<u64>) -> Result<(), StorageError<u64>> {
         let mut inner = self.inner.lock();
         if let Some(disk) = &inner.disk {
-            disk.save_vote(vote)
+            disk.vote
+                .lock()
+                .save_vote(vote)
                 .map_err(|e| StorageError::from(StorageIOError::write_vote(&e)))?;
         }
         inner.vote = Some(*vote);
@@ -115,8 +196,10 @@ impl RaftLogStorage<TypeConfig> for LogStore {
         committed: Option<LogId<u64>>,
     ) -> Result<(), StorageError<u64>> {
         let mut inner = self.inner.lock();
-        if let (Some(disk), Some(id)) = (&mut inner.disk, committed) {
-            disk.append(&[Record::Committed(id)]).map_err(io_error)?;
+        if let (Some(disk), Some(id)) = (&inner.disk, committed) {
+            disk.jobs
+                .send(Job::Committed(id))
+                .map_err(|_| writer_gone())?;
         }
         inner.committed = committed;
         Ok(())
@@ -137,27 +220,46 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     {
         let mut inner = self.inner.lock();
         let entries: Vec<_> = entries.into_iter().collect();
-        if let Some(disk) = &mut inner.disk {
-            let records: Vec<Record> = entries.iter().cloned().map(Record::Append).collect();
-            if let Err(e) = disk.append(&records) {
-                let error = io_error(std::io::Error::new(e.kind(), e.to_string()));
-                callback.log_io_completed(Err(e));
-                return Err(error);
-            }
-        }
+        let records = inner
+            .disk
+            .as_ref()
+            .map(|_| entries.iter().cloned().map(Record::Append).collect());
         for entry in entries {
             inner.log.insert(entry.log_id.index, entry);
         }
-        callback.log_io_completed(Ok(()));
-        Ok(())
+        match (&inner.disk, records) {
+            (Some(disk), Some(records)) => disk
+                .jobs
+                .send(Job::Append(records, callback))
+                .map_err(|_| writer_gone()),
+            _ => {
+                callback.log_io_completed(Ok(()));
+                Ok(())
+            }
+        }
     }
 
     async fn truncate(&mut self, log_id: LogId<u64>) -> Result<(), StorageError<u64>> {
-        let mut inner = self.inner.lock();
-        let removed = inner.log.split_off(&log_id.index).len();
-        inner
-            .record_drop(Record::Truncate(log_id.index), removed)
-            .map_err(io_error)
+        let done = {
+            let mut inner = self.inner.lock();
+            let removed = inner.log.split_off(&log_id.index).len();
+            let Some(disk) = &inner.disk else {
+                return Ok(());
+            };
+            let (done, wait) = mpsc::channel();
+            disk.jobs
+                .send(Job::Drop(
+                    Record::Truncate(log_id.index),
+                    removed,
+                    Some(done),
+                ))
+                .map_err(|_| writer_gone())?;
+            wait
+        };
+        match done.recv() {
+            Ok(written) => written.map_err(io_error),
+            Err(_) => Err(writer_gone()),
+        }
     }
 
     async fn purge(&mut self, log_id: LogId<u64>) -> Result<(), StorageError<u64>> {
@@ -165,8 +267,12 @@ impl RaftLogStorage<TypeConfig> for LogStore {
         let kept = inner.log.split_off(&(log_id.index + 1));
         let removed = std::mem::replace(&mut inner.log, kept).len();
         inner.last_purged = Some(log_id);
-        inner
-            .record_drop(Record::Purge(log_id), removed)
-            .map_err(io_error)
+        // Entries a crash brings back are committed and in the snapshot: no need to wait.
+        if let Some(disk) = &inner.disk {
+            disk.jobs
+                .send(Job::Drop(Record::Purge(log_id), removed, None))
+                .map_err(|_| writer_gone())?;
+        }
+        Ok(())
     }
 }

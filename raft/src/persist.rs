@@ -48,6 +48,14 @@ pub(crate) struct Loaded {
     pub snapshot: Option<(SnapshotMeta<u64, PeerNode>, Vec<u8>)>,
 }
 
+/// What a rewrite of the log file keeps: the live entries, the last purged and the committed
+/// log ids.
+pub(crate) type Live = (
+    Vec<Entry<TypeConfig>>,
+    Option<LogId<u64>>,
+    Option<LogId<u64>>,
+);
+
 /// An open data directory.
 pub(crate) struct DataDir {
     path: PathBuf,
@@ -126,15 +134,16 @@ impl DataDir {
 
     /// Counts entries that a truncation or purge made dead; rewrites the file when they
     /// outnumber the live ones.
-    pub(crate) fn forget(
-        &mut self,
-        dropped: usize,
-        live: &BTreeMap<u64, Entry<TypeConfig>>,
-        last_purged: Option<LogId<u64>>,
-        committed: Option<LogId<u64>>,
-    ) -> io::Result<()> {
+    /// Counts entries that a truncation or purge made dead; when they outnumber the live ones,
+    /// rewrites the file with what `live` gives (the live entries, last purged and committed
+    /// log ids).
+    pub(crate) fn forget(&mut self, dropped: usize, live: impl FnOnce() -> Live) -> io::Result<()> {
         self.dead_records += dropped;
-        if self.dead_records < 1024 || self.dead_records < live.len() {
+        if self.dead_records < 1024 {
+            return Ok(());
+        }
+        let (entries, last_purged, committed) = live();
+        if self.dead_records < entries.len() {
             return Ok(());
         }
         let mut out = Vec::new();
@@ -144,8 +153,8 @@ impl DataDir {
         if let Some(committed) = committed {
             frame(&Record::Committed(committed), &mut out);
         }
-        for entry in live.values() {
-            frame(&Record::Append(entry.clone()), &mut out);
+        for entry in entries {
+            frame(&Record::Append(entry), &mut out);
         }
         let log_path = self.path.join("log");
         replace(&self.path, &log_path, &out)?;
@@ -293,15 +302,10 @@ mod tests {
         let records: Vec<_> = (1..=2000).map(|i| Record::Append(entry(i))).collect();
         data.append(&records).expect("append");
         let before = fs::metadata(dir.path().join("log")).expect("log").len();
-        let mut live: BTreeMap<u64, Entry<TypeConfig>> =
-            (1..=2000).map(|i| (i, entry(i))).collect();
-        live = live.split_off(&1991);
-        data.forget(
-            1990,
-            &live,
-            Some(entry(1990).log_id),
-            Some(entry(2000).log_id),
-        )
+        let live: Vec<_> = (1991..=2000).map(entry).collect();
+        data.forget(1990, || {
+            (live, Some(entry(1990).log_id), Some(entry(2000).log_id))
+        })
         .expect("forget");
         let after = fs::metadata(dir.path().join("log")).expect("log").len();
         assert!(after * 50 < before, "{after} vs {before}");
