@@ -115,6 +115,25 @@ pub struct Status {
     pub nodes: BTreeMap<u64, PeerNode>,
 }
 
+/// Read-index rounds: one runs at a time; the others wait for its answer or the next one's.
+pub(crate) struct ReadRounds {
+    running: tokio::sync::Mutex<()>,
+    /// Rounds started so far; a round's number is its position.
+    started: AtomicU64,
+    /// The last finished round's number and answer.
+    answers: tokio::sync::watch::Sender<(u64, Result<u64, ProposeError>)>,
+}
+
+impl Default for ReadRounds {
+    fn default() -> Self {
+        ReadRounds {
+            running: tokio::sync::Mutex::new(()),
+            started: AtomicU64::new(0),
+            answers: tokio::sync::watch::Sender::new((0, Ok(0))),
+        }
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Counters {
     pub proposals: AtomicU64,
@@ -135,6 +154,7 @@ pub(crate) struct Shared {
     pub faults: Arc<Faults>,
     pub timing: Timing,
     pub counters: Counters,
+    read_rounds: ReadRounds,
     stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -219,6 +239,7 @@ impl RaftNode {
             faults,
             timing,
             counters: Counters::default(),
+            read_rounds: ReadRounds::default(),
             stop,
         });
         server::spawn(Arc::clone(&shared), peer_listener, stopped);
@@ -316,15 +337,46 @@ impl RaftNode {
             .counters
             .read_barriers
             .fetch_add(1, Ordering::Relaxed);
-        let index = self
-            .with_leader(
-                self.shared.timing.request_timeout,
-                "/raft/read-index",
-                &(),
-                |shared, ()| Box::pin(read_index_here(shared)),
-            )
-            .await?;
+        let index = self.read_index().await?;
         self.wait_applied(index).await
+    }
+
+    /// The read index, shared between concurrent callers: one round to the leader at a time,
+    /// and a caller takes the answer of a round that *started* after it arrived (an older
+    /// round could miss a write acknowledged just before the call). Many concurrent reads so
+    /// cost one quorum check per round instead of one each.
+    async fn read_index(&self) -> Result<u64, ProposeError> {
+        let rounds = &self.shared.read_rounds;
+        let arrived_after = rounds.started.load(Ordering::SeqCst);
+        let mut answers = rounds.answers.subscribe();
+        loop {
+            tokio::select! {
+                biased;
+                changed = answers.changed() => {
+                    if changed.is_err() {
+                        return Err(ProposeError::Stopped);
+                    }
+                    let (round, answer) = answers.borrow_and_update().clone();
+                    if round > arrived_after {
+                        return answer;
+                    }
+                }
+                // No round running (or the last one was abandoned): run one.
+                _running = rounds.running.lock() => {
+                    let round = rounds.started.fetch_add(1, Ordering::SeqCst) + 1;
+                    let answer = self
+                        .with_leader(
+                            self.shared.timing.request_timeout,
+                            "/raft/read-index",
+                            &(),
+                            |shared, ()| Box::pin(read_index_here(shared)),
+                        )
+                        .await;
+                    let _previous = rounds.answers.send_replace((round, answer.clone()));
+                    return answer;
+                }
+            }
+        }
     }
 
     /// Adds a node: first as a learner that catches up (by log or snapshot), then as a voter.

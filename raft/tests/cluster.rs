@@ -265,6 +265,29 @@ async fn every_node_applies_the_same_revisions() {
         seen.windows(2).all(|w| w[0] == w[1]),
         "identical watch streams"
     );
+    // Concurrent reads on a follower share read-index rounds.
+    let leader = cluster.leader().await;
+    let follower = cluster
+        .nodes
+        .values()
+        .find(|n| n.id() != leader)
+        .expect("a follower");
+    let forwarded = |node: &RaftNode| {
+        node.metrics_text()
+            .lines()
+            .find_map(|l| l.strip_prefix("kubemem_raft_forwarded_total "))
+            .and_then(|v| v.parse::<u64>().ok())
+            .expect("forwarded_total")
+    };
+    let before = forwarded(follower);
+    for barrier in futures_join((0..64).map(|_| follower.read_barrier())).await {
+        barrier.expect("barrier");
+    }
+    let rounds = forwarded(follower) - before;
+    assert!(
+        (1..32).contains(&rounds),
+        "{rounds} read-index rounds for 64 reads"
+    );
     cluster.shutdown().await;
 }
 
