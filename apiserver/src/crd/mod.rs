@@ -13,8 +13,10 @@
 //! * [`validation`]: `ValidateCustomResourceDefinition` and its structural-schema rules.
 //! * [`schema`]: custom resources against their schema: pruning, defaulting, validation.
 //! * [`printer`]: `additionalPrinterColumns` in Table output.
+//! * [`scale`]: the `scale` subresource at the paths a CRD names.
 
 pub mod printer;
+pub mod scale;
 pub mod schema;
 pub mod status;
 pub mod validation;
