@@ -741,3 +741,108 @@ async fn scale_paths_outside_spec_and_status_are_refused() {
         "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".status.size\": should be a json path under .spec, spec.versions[0].subresources.scale.statusReplicasPath: Required value, spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \"status.selector\": must be a simple json path starting with .]"
     );
 }
+
+/// An app whose garbage collector runs.
+async fn app_with_gc() -> App {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let config = Config {
+        controllers: kubemem_apiserver::controllers::Controllers {
+            garbagecollector: true,
+            ..kubemem_apiserver::controllers::Controllers::none()
+        },
+        ..Config::default()
+    };
+    let state = AppState::start(config, rx).await.expect("boots");
+    App {
+        router: router(state),
+        _shutdown: tx,
+    }
+}
+
+impl App {
+    /// Waits up to 5s for `check` of a GET of `uri`.
+    async fn wait_for(&self, uri: &str, what: &str, check: impl Fn(StatusCode, &Value) -> bool) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let (status, body) = self.call(Method::GET, uri, None).await;
+            if check(status, &body) {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{what}: {body}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A widget owned (`blockOwnerDeletion`) by the widget `owner`.
+    async fn dependent_widget(&self, name: &str, owner: &Value) {
+        let mut body = widget(name, json!({"color": "red"}));
+        body["metadata"]["ownerReferences"] = json!([{"apiVersion": "example.com/v1", "kind": "Widget",
+            "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
+            "controller": true, "blockOwnerDeletion": true}]);
+        let (status, created) = self.call(Method::POST, WIDGETS, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+}
+
+#[tokio::test]
+async fn the_garbage_collector_deletes_custom_resources_and_finalizes_their_owners() {
+    let app = app_with_gc().await;
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    let delete = |name: &'static str, policy: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::DELETE,
+                &format!("{WIDGETS}/{name}"),
+                Some(json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": policy})),
+            )
+            .await
+        }
+    };
+
+    // Background: the dependent custom resource follows its owner.
+    let (_, owner) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("bg", json!({"color": "red"}))),
+        )
+        .await;
+    app.dependent_widget("bg-child", &owner).await;
+    assert_eq!(delete("bg", "Background").await.0, StatusCode::OK);
+    app.wait_for(
+        &format!("{WIDGETS}/bg-child"),
+        "background: the child goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // Foreground: the owner waits with `foregroundDeletion` until its dependent is gone, then the
+    // collector removes the finalizer from the custom resource.
+    let (_, owner) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("fg", json!({"color": "red"}))),
+        )
+        .await;
+    app.dependent_widget("fg-child", &owner).await;
+    let (status, marked) = delete("fg", "Foreground").await;
+    assert_eq!(status, StatusCode::OK, "{marked}");
+    assert_eq!(
+        marked["metadata"]["finalizers"],
+        json!(["foregroundDeletion"])
+    );
+    app.wait_for(
+        &format!("{WIDGETS}/fg-child"),
+        "foreground: the child goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+    app.wait_for(
+        &format!("{WIDGETS}/fg"),
+        "foreground: the owner goes last",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+}
