@@ -265,6 +265,27 @@ impl AppState {
             .collect()
     }
 
+    /// One kind per stored resource, the custom resources of established CRDs included.
+    async fn stored_kinds_with_custom(&self) -> ApiResult<Vec<Arc<Kind>>> {
+        let mut kinds = self.stored_kinds();
+        for crd in crd::list(&self.registry).await? {
+            let spec = &crd["spec"];
+            let (Some(group), Some(plural)) =
+                (spec["group"].as_str(), spec["names"]["plural"].as_str())
+            else {
+                continue;
+            };
+            if let Some(kind) = self
+                .custom_kinds
+                .resolve_stored(&self.registry, group, plural)
+                .await?
+            {
+                kinds.push(kind);
+            }
+        }
+        Ok(kinds)
+    }
+
     /// The kind whose objects are stored under `key`: a built-in one, or the custom resource
     /// kind an established CRD defines ([`crd::CustomKinds::resolve_stored`]).
     async fn stored_kind_at(&self, key: &str) -> ApiResult<Option<Arc<Kind>>> {

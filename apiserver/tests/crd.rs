@@ -846,3 +846,49 @@ async fn the_garbage_collector_deletes_custom_resources_and_finalizes_their_owne
     )
     .await;
 }
+
+#[tokio::test]
+async fn deleting_a_namespace_deletes_its_custom_resources() {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let config = Config {
+        controllers: kubemem_apiserver::controllers::Controllers {
+            namespace: true,
+            ..kubemem_apiserver::controllers::Controllers::none()
+        },
+        ..Config::default()
+    };
+    let app = App {
+        router: router(AppState::start(config, rx).await.expect("boots")),
+        _shutdown: tx,
+    };
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces",
+            Some(json!({"metadata": {"name": "team"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let team_widgets = "/apis/example.com/v1/namespaces/team/widgets";
+    let (status, created) = app
+        .call(
+            Method::POST,
+            team_widgets,
+            Some(widget("w", json!({"color": "red"}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, _) = app
+        .call(Method::DELETE, "/api/v1/namespaces/team", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    app.wait_for("/api/v1/namespaces/team", "the namespace goes", |s, _| {
+        s == StatusCode::NOT_FOUND
+    })
+    .await;
+    let (status, left) = app
+        .call(Method::GET, &format!("{team_widgets}/w"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{left}");
+}
