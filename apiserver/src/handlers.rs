@@ -471,7 +471,7 @@ async fn subresource(
         }
         ("scale", &Method::GET) => {
             let (obj, _) = state.registry.get_object(kind, namespace, name).await?;
-            let scale = crate::subresources::scale_of(&kind.served_object(obj));
+            let scale = crate::subresources::read_scale(kind, obj)?;
             Ok(json_response(StatusCode::OK, crate::json::to_vec(&scale)))
         }
         ("scale", &Method::PUT) => {

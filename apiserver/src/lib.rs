@@ -274,6 +274,50 @@ impl AppState {
             .collect()
     }
 
+    /// One kind per stored resource, the custom resources of established CRDs included.
+    async fn stored_kinds_with_custom(&self) -> ApiResult<Vec<Arc<Kind>>> {
+        let mut kinds = self.stored_kinds();
+        for crd in crd::list(&self.registry).await? {
+            let spec = &crd["spec"];
+            let (Some(group), Some(plural)) =
+                (spec["group"].as_str(), spec["names"]["plural"].as_str())
+            else {
+                continue;
+            };
+            if let Some(kind) = self
+                .custom_kinds
+                .resolve_stored(&self.registry, group, plural)
+                .await?
+            {
+                kinds.push(kind);
+            }
+        }
+        Ok(kinds)
+    }
+
+    /// The kind whose objects are stored under `key`: a built-in one, or the custom resource
+    /// kind an established CRD defines ([`crd::CustomKinds::resolve_stored`]).
+    async fn stored_kind_at(&self, key: &str) -> ApiResult<Option<Arc<Kind>>> {
+        if let Some(kind) = self
+            .stored_kinds()
+            .into_iter()
+            .find(|k| key.starts_with(&k.prefix))
+        {
+            return Ok(Some(kind));
+        }
+        let Some(rest) = key.strip_prefix("/registry/") else {
+            return Ok(None);
+        };
+        let mut parts = rest.splitn(3, '/');
+        let (Some(group), Some(resource), Some(_)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Ok(None);
+        };
+        self.custom_kinds
+            .resolve_stored(&self.registry, group, resource)
+            .await
+    }
+
     fn kind_of(&self, group: &str, version: &str, resource: &str) -> ApiResult<Arc<Kind>> {
         self.kind(group, version, resource)
             .ok_or_else(|| ApiError::Internal(format!("no kind for {group}/{version}/{resource}")))

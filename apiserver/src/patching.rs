@@ -206,12 +206,10 @@ pub async fn patch(
     loop {
         let (stored, kv) = state.registry.get_object(kind, namespace, name).await?;
         let current = Value::Object(match target {
-            PatchTarget::Scale => {
-                match crate::subresources::scale_of(&kind.served_object(stored)) {
-                    Value::Object(scale) => scale,
-                    _ => Map::new(),
-                }
-            }
+            PatchTarget::Scale => match crate::subresources::scale_to_patch(kind, stored)? {
+                Value::Object(scale) => scale,
+                _ => Map::new(),
+            },
             PatchTarget::Object | PatchTarget::Status => kind.served_object(stored),
         });
         // A Scale has no lists, so it needs no strategic metadata.

@@ -1,5 +1,6 @@
 //! Subresources: `status` (a write changes status only), `scale` (autoscaling/v1 `Scale` over
-//! the `spec.replicas` of deployments, replicasets, statefulsets and replicationcontrollers),
+//! the `spec.replicas` of deployments, replicasets, statefulsets and replicationcontrollers, and
+//! over the paths a CRD names for its custom resources: [`crate::crd::scale`]),
 //! and the pod subresources that need a kubelet (`log`, `exec`, `attach`, `portforward`,
 //! `proxy`), which kubemem does not run: they answer a `Status` saying so instead of a 404.
 
@@ -88,8 +89,45 @@ pub fn scale_of(obj: &Map<String, Value>) -> Value {
     })
 }
 
-/// PUT of a `Scale`: sets `spec.replicas` of the parent, conditionally on the Scale's
-/// `resourceVersion` when it has one, and answers the new `Scale`.
+/// The scale paths of a custom resource kind with the `scale` subresource.
+fn custom_scale(kind: &Kind) -> Option<&crate::crd::ScalePaths> {
+    kind.custom.as_ref().and_then(|c| c.scale.as_ref())
+}
+
+/// The `Scale` GET answers for a stored object of `kind`. A custom resource without its spec
+/// replicas field has no Scale (`ScaleREST.Get`: 500).
+pub fn read_scale(kind: &Kind, stored: Map<String, Value>) -> ApiResult<Value> {
+    let obj = kind.served_object(stored);
+    let Some(paths) = custom_scale(kind) else {
+        return Ok(scale_of(&obj));
+    };
+    match crate::crd::scale::scale_of(&obj, paths) {
+        Ok((scale, true)) => Ok(scale),
+        Ok((_, false)) => Err(ApiError::Internal(format!(
+            "the spec replicas field {} does not exist",
+            crate::error::go_quote(&paths.spec_replicas)
+        ))),
+        Err(e) => Err(ApiError::Unknown(e)),
+    }
+}
+
+/// The `Scale` a PATCH applies to: a custom resource without its spec replicas field has
+/// [`crate::crd::scale::INVALID_SPEC_REPLICAS`] there, which the written Scale may not keep.
+pub fn scale_to_patch(kind: &Kind, stored: Map<String, Value>) -> ApiResult<Value> {
+    let obj = kind.served_object(stored);
+    let Some(paths) = custom_scale(kind) else {
+        return Ok(scale_of(&obj));
+    };
+    let (mut scale, found) = crate::crd::scale::scale_of(&obj, paths).map_err(ApiError::Unknown)?;
+    if !found {
+        scale["spec"]["replicas"] = json!(crate::crd::scale::INVALID_SPEC_REPLICAS);
+    }
+    Ok(scale)
+}
+
+/// PUT of a `Scale`: sets the parent's spec replicas (`spec.replicas`, or a custom resource's
+/// `specReplicasPath`), conditionally on the Scale's `resourceVersion` when it has one, and
+/// answers the new `Scale`.
 pub async fn update_scale(
     state: &AppState,
     kind: &Kind,
@@ -104,11 +142,15 @@ pub async fn update_scale(
             "the name of the object ({body_name}) does not match the name on the URL ({name})"
         )));
     }
+    let custom = custom_scale(kind);
     let replicas = scale.get("spec").and_then(|s| s.get("replicas"));
     let replicas = match replicas {
         None => 0,
         Some(v) => match v.as_i64() {
             Some(n) if n >= 0 => n,
+            // A custom resource's own validation refuses a negative count
+            // (`crate::crd::scale::validate_spec`), as kube's does.
+            Some(n) if custom.is_some() && i32::try_from(n).is_ok() => n,
             _ => {
                 return Err(ApiError::Invalid {
                     group: "autoscaling".into(),
@@ -124,8 +166,23 @@ pub async fn update_scale(
         },
     };
     let (mut obj, kv) = state.registry.get_object(kind, namespace, name).await?;
+    let old_scale = match custom {
+        Some(paths) => {
+            let (old, _) = crate::crd::scale::scale_of(&obj, paths).map_err(ApiError::Unknown)?;
+            if replicas == crate::crd::scale::INVALID_SPEC_REPLICAS {
+                return Err(ApiError::BadRequest(format!(
+                    "the spec replicas field {} cannot be empty",
+                    crate::error::go_quote(&paths.spec_replicas)
+                )));
+            }
+            old
+        }
+        None => scale_of(&obj),
+    };
     let managed_fields = match &write.manager {
-        Some(manager) => Some(scale_write_managers(kind, &obj, replicas, manager)?),
+        Some(manager) => Some(scale_write_managers(
+            kind, &obj, old_scale, replicas, manager,
+        )?),
         None => None,
     };
     let rv = match meta_str(scale, "resourceVersion") {
@@ -140,9 +197,15 @@ pub async fn update_scale(
             None => meta.remove("managedFields"),
         };
     }
-    let spec = obj.entry("spec").or_insert_with(|| json!({}));
-    if let Some(spec) = spec.as_object_mut() {
-        spec.insert("replicas".into(), json!(replicas));
+    match custom {
+        Some(paths) => crate::crd::scale::set_spec_replicas(&mut obj, paths, replicas)
+            .map_err(ApiError::Unknown)?,
+        None => {
+            let spec = obj.entry("spec").or_insert_with(|| json!({}));
+            if let Some(spec) = spec.as_object_mut() {
+                spec.insert("replicas".into(), json!(replicas));
+            }
+        }
     }
     // The managers were worked out on the Scale; the parent's write records no other.
     let untracked = crate::registry::WriteOptions {
@@ -161,20 +224,30 @@ pub async fn update_scale(
         )
         .await?;
     let updated: Map<String, Value> = serde_json::from_slice(&written.body).unwrap_or_default();
-    Ok(scale_of(&updated))
+    match custom {
+        Some(paths) => crate::crd::scale::scale_of(&updated, paths)
+            .map(|(scale, _)| scale)
+            .map_err(ApiError::BadRequest),
+        None => Ok(scale_of(&updated)),
+    }
 }
 
 /// The parent's `managedFields` after `manager` sets its Scale's replicas, as kube's
-/// `ScaleHandler` has them: the write is tracked on the `autoscaling/v1` Scale (managers of
-/// `.spec.replicas` taken from the parent), as subresource `scale`, and the Scale's managers go
-/// back to the parent.
+/// `ScaleHandler` has them: the write is tracked on the `autoscaling/v1` Scale (managers of the
+/// parent's spec replicas field taken from the parent), as subresource `scale`, and the Scale's
+/// managers go back to the parent.
 fn scale_write_managers(
     kind: &Kind,
     parent: &Map<String, Value>,
+    mut old: Value,
     replicas: i64,
     manager: &str,
 ) -> ApiResult<Option<Value>> {
-    const REPLICAS: &[&str] = &["spec", "replicas"];
+    let replicas_path = match custom_scale(kind) {
+        Some(paths) => crate::crd::scale::split(&paths.spec_replicas),
+        None => vec!["spec", "replicas"],
+    };
+    let replicas_path = replicas_path.as_slice();
     let internal = |e: String| ApiError::Internal(format!("managed fields: {e}"));
     let parent_fields = parent.get("metadata").and_then(|m| m.get("managedFields"));
     let parent_version = kind.storage_api_version.as_str();
@@ -183,9 +256,8 @@ fn scale_write_managers(
             "no schema for autoscaling/v1 Scale".into(),
         ));
     };
-    let mut old = scale_of(parent);
     if let Some(entries) =
-        crate::apply::scale_managed_fields(parent_fields, parent_version, REPLICAS)
+        crate::apply::scale_managed_fields(parent_fields, parent_version, replicas_path)
             .map_err(internal)?
     {
         old["metadata"]["managedFields"] = entries;
@@ -208,7 +280,7 @@ fn scale_write_managers(
         parent_fields,
         written["metadata"].get("managedFields"),
         parent_version,
-        REPLICAS,
+        replicas_path,
     )
     .map_err(internal)
 }

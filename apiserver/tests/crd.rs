@@ -163,7 +163,8 @@ async fn a_crd_is_established_and_serves_its_custom_resources() {
         "Widget in version \"v1\" cannot be handled as a Widget: strict decoding error: unknown field \"spec.junk\""
     );
 
-    // Validation against the schema, with kube's messages.
+    // Validation against the schema, then of the scale subresource's paths (`ValidateScaleSpec`),
+    // with kube's messages.
     let (status, invalid) = app
         .call(
             Method::POST,
@@ -174,7 +175,7 @@ async fn a_crd_is_established_and_serves_its_custom_resources() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{invalid}");
     assert_eq!(
         invalid["message"],
-        "Widget.example.com \"b\" is invalid: [spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\", spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0]"
+        "Widget.example.com \"b\" is invalid: [spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\", spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0, .spec.replicas: Invalid value: -1: should be a non-negative integer]"
     );
 
     // The other served version reads the same object under its own apiVersion.
@@ -507,4 +508,387 @@ async fn custom_resources_take_merge_patches_and_refuse_strategic_ones_as_kube_d
     assert_eq!(response.status(), StatusCode::OK);
     let (_, stored) = app.call(Method::GET, &format!("{WIDGETS}/a"), None).await;
     assert_eq!(stored["spec"]["color"], "blue");
+}
+
+const GADGETS: &str = "/apis/example.com/v1/namespaces/default/gadgets";
+
+/// A CRD whose scale subresource names its own paths.
+fn gadget_crd() -> Value {
+    json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "gadgets.example.com"},
+        "spec": {
+            "group": "example.com",
+            "scope": "Namespaced",
+            "names": {"plural": "gadgets", "kind": "Gadget"},
+            "versions": [{
+                "name": "v1", "served": true, "storage": true,
+                "subresources": {"status": {}, "scale": {
+                    "specReplicasPath": ".spec.size",
+                    "statusReplicasPath": ".status.ready",
+                    "labelSelectorPath": ".status.selector"
+                }},
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                    "spec": {"type": "object", "properties": {
+                        "size": {"type": "integer"}, "replicas": {"type": "integer"}
+                    }},
+                    "status": {"type": "object", "properties": {
+                        "ready": {"type": "integer"}, "selector": {"type": "string"}
+                    }}
+                }}}
+            }]
+        }
+    })
+}
+
+fn gadget(name: &str, spec: Value) -> Value {
+    json!({"apiVersion": "example.com/v1", "kind": "Gadget", "metadata": {"name": name}, "spec": spec})
+}
+
+impl App {
+    async fn merge_patch(&self, uri: &str, patch: Value) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(Method::PATCH)
+            .uri(uri)
+            .header("content-type", "application/merge-patch+json")
+            .body(Body::from(serde_json::to_vec(&patch).unwrap()))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+}
+
+#[tokio::test]
+async fn the_scale_of_a_custom_resource_reads_and_writes_the_crds_paths() {
+    let app = app().await;
+    let (status, crd) = app.call(Method::POST, CRDS, Some(gadget_crd())).await;
+    assert_eq!(status, StatusCode::CREATED, "{crd}");
+    let (status, crd) = app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    assert_eq!(status, StatusCode::CREATED, "{crd}");
+
+    // Discovery lists `<plural>/scale` only for the versions with the subresource.
+    let (_, v1) = app.call(Method::GET, "/apis/example.com/v1", None).await;
+    let (_, beta) = app
+        .call(Method::GET, "/apis/example.com/v1beta1", None)
+        .await;
+    let names = |list: &Value| -> Vec<String> {
+        list["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&v1),
+        [
+            "gadgets",
+            "gadgets/scale",
+            "gadgets/status",
+            "widgets",
+            "widgets/scale",
+            "widgets/status"
+        ]
+    );
+    assert_eq!(names(&beta), ["widgets"]);
+    let (status, _) = app
+        .call(
+            Method::GET,
+            "/apis/example.com/v1beta1/namespaces/default/widgets/a/scale",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // GET reads .spec.size, .status.ready and .status.selector; .spec.replicas is not the count.
+    let (status, created) = app
+        .call(
+            Method::POST,
+            GADGETS,
+            Some(gadget("g", json!({"size": 2, "replicas": 9}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let mut with_status = created.clone();
+    with_status["status"] = json!({"ready": 1, "selector": "app=g"});
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("{GADGETS}/g/status"),
+            Some(with_status),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, scale) = app
+        .call(Method::GET, &format!("{GADGETS}/g/scale"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{scale}");
+    assert_eq!(scale["kind"], "Scale");
+    assert_eq!(scale["apiVersion"], "autoscaling/v1");
+    assert_eq!(scale["metadata"]["name"], "g");
+    assert_eq!(scale["spec"], json!({"replicas": 2}));
+    assert_eq!(scale["status"], json!({"replicas": 1, "selector": "app=g"}));
+
+    // PUT writes .spec.size.
+    let mut put = scale.clone();
+    put["spec"]["replicas"] = json!(5);
+    let (status, scaled) = app
+        .call(Method::PUT, &format!("{GADGETS}/g/scale"), Some(put))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{scaled}");
+    assert_eq!(scaled["spec"], json!({"replicas": 5}));
+    let (_, stored) = app.call(Method::GET, &format!("{GADGETS}/g"), None).await;
+    assert_eq!(stored["spec"], json!({"size": 5, "replicas": 9}));
+    assert_eq!(
+        stored["metadata"]["resourceVersion"],
+        scaled["metadata"]["resourceVersion"]
+    );
+
+    // PATCH too.
+    let (status, patched) = app
+        .merge_patch(
+            &format!("{GADGETS}/g/scale"),
+            json!({"spec": {"replicas": 7}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    assert_eq!(patched["spec"], json!({"replicas": 7}));
+    assert_eq!(
+        patched["status"],
+        json!({"replicas": 1, "selector": "app=g"})
+    );
+    let (_, stored) = app.call(Method::GET, &format!("{GADGETS}/g"), None).await;
+    assert_eq!(stored["spec"]["size"], 7);
+
+    // A negative count is the custom resource's own validation error.
+    let (status, invalid) = app
+        .merge_patch(
+            &format!("{GADGETS}/g/scale"),
+            json!({"spec": {"replicas": -1}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{invalid}");
+    assert_eq!(
+        invalid["message"],
+        "Gadget.example.com \"g\" is invalid: .spec.size: Invalid value: -1: should be a non-negative integer"
+    );
+    let (status, invalid) = app
+        .call(
+            Method::POST,
+            GADGETS,
+            Some(gadget("neg", json!({"size": -2}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{invalid}");
+    assert_eq!(
+        invalid["message"],
+        "Gadget.example.com \"neg\" is invalid: .spec.size: Invalid value: -2: should be a non-negative integer"
+    );
+
+    // Without its spec replicas field a custom resource has no Scale to GET, and a PATCH must
+    // set the count.
+    app.call(Method::POST, GADGETS, Some(gadget("empty", json!({}))))
+        .await;
+    let (status, missing) = app
+        .call(Method::GET, &format!("{GADGETS}/empty/scale"), None)
+        .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(missing["reason"], "InternalError");
+    assert_eq!(
+        missing["message"],
+        "Internal error occurred: the spec replicas field \".spec.size\" does not exist"
+    );
+    let (status, empty) = app
+        .merge_patch(
+            &format!("{GADGETS}/empty/scale"),
+            json!({"metadata": {"labels": {"a": "b"}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{empty}");
+    assert_eq!(
+        empty["message"],
+        "the spec replicas field \".spec.size\" cannot be empty"
+    );
+    let (status, set) = app
+        .merge_patch(
+            &format!("{GADGETS}/empty/scale"),
+            json!({"spec": {"replicas": 3}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    let (_, stored) = app
+        .call(Method::GET, &format!("{GADGETS}/empty"), None)
+        .await;
+    assert_eq!(stored["spec"], json!({"size": 3}));
+}
+
+#[tokio::test]
+async fn scale_paths_outside_spec_and_status_are_refused() {
+    let app = app().await;
+    let mut crd = gadget_crd();
+    crd["spec"]["versions"][0]["subresources"]["scale"] =
+        json!({"specReplicasPath": ".status.size", "labelSelectorPath": "status.selector"});
+    let (status, refused) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["message"],
+        "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".status.size\": should be a json path under .spec, spec.versions[0].subresources.scale.statusReplicasPath: Required value, spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \"status.selector\": must be a simple json path starting with .]"
+    );
+}
+
+/// An app whose garbage collector runs.
+async fn app_with_gc() -> App {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let config = Config {
+        controllers: kubemem_apiserver::controllers::Controllers {
+            garbagecollector: true,
+            ..kubemem_apiserver::controllers::Controllers::none()
+        },
+        ..Config::default()
+    };
+    let state = AppState::start(config, rx).await.expect("boots");
+    App {
+        router: router(state),
+        _shutdown: tx,
+    }
+}
+
+impl App {
+    /// Waits up to 5s for `check` of a GET of `uri`.
+    async fn wait_for(&self, uri: &str, what: &str, check: impl Fn(StatusCode, &Value) -> bool) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let (status, body) = self.call(Method::GET, uri, None).await;
+            if check(status, &body) {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{what}: {body}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A widget owned (`blockOwnerDeletion`) by the widget `owner`.
+    async fn dependent_widget(&self, name: &str, owner: &Value) {
+        let mut body = widget(name, json!({"color": "red"}));
+        body["metadata"]["ownerReferences"] = json!([{"apiVersion": "example.com/v1", "kind": "Widget",
+            "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
+            "controller": true, "blockOwnerDeletion": true}]);
+        let (status, created) = self.call(Method::POST, WIDGETS, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+}
+
+#[tokio::test]
+async fn the_garbage_collector_deletes_custom_resources_and_finalizes_their_owners() {
+    let app = app_with_gc().await;
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    let delete = |name: &'static str, policy: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::DELETE,
+                &format!("{WIDGETS}/{name}"),
+                Some(json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": policy})),
+            )
+            .await
+        }
+    };
+
+    // Background: the dependent custom resource follows its owner.
+    let (_, owner) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("bg", json!({"color": "red"}))),
+        )
+        .await;
+    app.dependent_widget("bg-child", &owner).await;
+    assert_eq!(delete("bg", "Background").await.0, StatusCode::OK);
+    app.wait_for(
+        &format!("{WIDGETS}/bg-child"),
+        "background: the child goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // Foreground: the owner waits with `foregroundDeletion` until its dependent is gone, then the
+    // collector removes the finalizer from the custom resource.
+    let (_, owner) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("fg", json!({"color": "red"}))),
+        )
+        .await;
+    app.dependent_widget("fg-child", &owner).await;
+    let (status, marked) = delete("fg", "Foreground").await;
+    assert_eq!(status, StatusCode::OK, "{marked}");
+    assert_eq!(
+        marked["metadata"]["finalizers"],
+        json!(["foregroundDeletion"])
+    );
+    app.wait_for(
+        &format!("{WIDGETS}/fg-child"),
+        "foreground: the child goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+    app.wait_for(
+        &format!("{WIDGETS}/fg"),
+        "foreground: the owner goes last",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn deleting_a_namespace_deletes_its_custom_resources() {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let config = Config {
+        controllers: kubemem_apiserver::controllers::Controllers {
+            namespace: true,
+            ..kubemem_apiserver::controllers::Controllers::none()
+        },
+        ..Config::default()
+    };
+    let app = App {
+        router: router(AppState::start(config, rx).await.expect("boots")),
+        _shutdown: tx,
+    };
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/namespaces",
+            Some(json!({"metadata": {"name": "team"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let team_widgets = "/apis/example.com/v1/namespaces/team/widgets";
+    let (status, created) = app
+        .call(
+            Method::POST,
+            team_widgets,
+            Some(widget("w", json!({"color": "red"}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, _) = app
+        .call(Method::DELETE, "/api/v1/namespaces/team", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    app.wait_for("/api/v1/namespaces/team", "the namespace goes", |s, _| {
+        s == StatusCode::NOT_FOUND
+    })
+    .await;
+    let (status, left) = app
+        .call(Method::GET, &format!("{team_widgets}/w"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{left}");
 }

@@ -182,3 +182,45 @@ fn apply_of_a_changed_custom_resource_is_a_merge_patch() {
         );
     });
 }
+
+#[test]
+fn scale_a_custom_resource_through_the_crds_replicas_path() {
+    each_kubectl(|k| {
+        k.say("apply -f crd.yaml (scale subresource at .spec.count); apply -f widget.yaml");
+        let crd = k.manifest(
+            "crd.yaml",
+            &CRD.replace(
+                "    additionalPrinterColumns:\n",
+                "    subresources:\n      scale:\n        specReplicasPath: .spec.count\n        statusReplicasPath: .status.count\n    additionalPrinterColumns:\n",
+            )
+            .replace(
+                "              replicas:\n",
+                "              count:\n                type: integer\n              replicas:\n",
+            ),
+        );
+        k.ok(&["apply", "-f", &crd]);
+        k.ok(&[
+            "wait",
+            "--for=condition=Established",
+            "crd/widgets.example.com",
+            "--timeout=10s",
+        ]);
+        let widget = k.manifest("widget.yaml", &format!("{WIDGET}  count: 1\n"));
+        k.ok(&["apply", "-f", &widget]);
+        k.say("scale widget/w1 --replicas=3");
+        assert_eq!(
+            k.ok(&["scale", "widget/w1", "--replicas=3"]),
+            "widget.example.com/w1 scaled\n"
+        );
+        assert_eq!(
+            k.ok(&[
+                "get",
+                "widget",
+                "w1",
+                "-o",
+                "jsonpath={.spec.count} {.spec.replicas}"
+            ]),
+            "3 1"
+        );
+    });
+}

@@ -51,6 +51,7 @@ use crate::error::is_go_printable;
 pub use errors::{ApplyError, patch_option_errors};
 pub use scale::{parent_managed_fields, scale_managed_fields};
 pub use schema::{Deduced, Field, Kind, ListType, Scalar, Schema};
+pub(crate) use value::{go_type, go_v};
 
 /// Where a write happens.
 pub struct Scope<'a> {

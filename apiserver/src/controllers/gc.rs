@@ -159,23 +159,30 @@ impl Graph {
     }
 }
 
-/// The kind, namespace and name a key belongs to.
-fn locate(state: &AppState, key: &[u8]) -> Option<(Arc<Kind>, Option<String>, String)> {
-    let key = std::str::from_utf8(key).ok()?;
-    let kind = state
-        .stored_kinds()
-        .into_iter()
-        .find(|k| key.starts_with(&k.prefix))?;
-    let rest = &key[kind.prefix.len()..];
+/// The kind, namespace and name a key belongs to: built-in kinds and custom resources alike
+/// (owners and dependents may be either).
+async fn locate(
+    state: &AppState,
+    key: &[u8],
+) -> Result<Option<(Arc<Kind>, Option<String>, String)>, ApiError> {
+    let Ok(key) = std::str::from_utf8(key) else {
+        return Ok(None);
+    };
+    let Some(kind) = state.stored_kind_at(key).await? else {
+        return Ok(None);
+    };
+    let Some(rest) = key.strip_prefix(kind.prefix.as_str()) else {
+        return Ok(None);
+    };
     let (namespace, name) = match rest.split_once('/') {
         Some((ns, name)) if kind.info.namespaced => (Some(ns.to_owned()), name.to_owned()),
         _ => (None, rest.to_owned()),
     };
-    Some((kind, namespace, name))
+    Ok(Some((kind, namespace, name)))
 }
 
 async fn delete(state: &AppState, key: &[u8], propagation: Propagation) -> Result<(), ApiError> {
-    let Some((kind, namespace, name)) = locate(state, key) else {
+    let Some((kind, namespace, name)) = locate(state, key).await? else {
         return Ok(());
     };
     let options = DeleteOptions {
@@ -198,7 +205,7 @@ async fn rewrite(
     key: &[u8],
     change: impl Fn(&mut serde_json::Map<String, Value>),
 ) -> Result<(), ApiError> {
-    let Some((kind, namespace, name)) = locate(state, key) else {
+    let Some((kind, namespace, name)) = locate(state, key).await? else {
         return Ok(());
     };
     let ns = namespace.as_deref();

@@ -223,7 +223,8 @@ fn namespace_pass(state: &AppState) -> crate::backend::BackendFuture<'_, ()> {
 async fn finalize_namespace(state: &AppState, namespace: &str) -> Result<(), ApiError> {
     let mut remaining = 0;
     for kind in state
-        .stored_kinds()
+        .stored_kinds_with_custom()
+        .await?
         .into_iter()
         .filter(|k| k.info.namespaced)
     {

@@ -13,8 +13,10 @@
 //! * [`validation`]: `ValidateCustomResourceDefinition` and its structural-schema rules.
 //! * [`schema`]: custom resources against their schema: pruning, defaulting, validation.
 //! * [`printer`]: `additionalPrinterColumns` in Table output.
+//! * [`scale`]: the `scale` subresource at the paths a CRD names.
 
 pub mod printer;
+pub mod scale;
 pub mod schema;
 pub mod status;
 pub mod validation;
@@ -282,31 +284,77 @@ impl CustomKinds {
         version: &str,
         resource: &str,
     ) -> ApiResult<Option<Arc<Kind>>> {
-        if !group.contains('.') {
-            return Ok(None);
-        }
-        let name = format!("{resource}.{group}");
-        let Some(kv) = registry.get_kv(&format!("{PREFIX}{name}")).await? else {
+        let Some((name, kv)) = read(registry, group, resource).await? else {
             return Ok(None);
         };
+        Ok(self.build(name, version, &kv))
+    }
+
+    /// The kind of the custom resources stored under `/registry/<group>/<resource>/`, for the
+    /// server's own writes to them (the garbage collector's): at the CRD's storage version if
+    /// it serves it, else at its first served version (versions differ only in `apiVersion`).
+    pub async fn resolve_stored(
+        &self,
+        registry: &Registry,
+        group: &str,
+        resource: &str,
+    ) -> ApiResult<Option<Arc<Kind>>> {
+        let Some((name, kv)) = read(registry, group, resource).await? else {
+            return Ok(None);
+        };
+        let crd = Value::Object(object::decode(&kv.value, kv.mod_revision));
+        let served: Vec<&str> = versions(&crd)
+            .iter()
+            .filter(|v| v["served"] == true)
+            .filter_map(|v| v["name"].as_str())
+            .collect();
+        let version = match storage_version(&crd) {
+            Some(storage) if served.contains(&storage) => storage,
+            _ => match served.first() {
+                Some(first) => first,
+                None => return Ok(None),
+            },
+        };
+        Ok(self.build(name, version, &kv))
+    }
+
+    /// The kind of a CRD's `version`, from the cache while the CRD is unchanged.
+    fn build(
+        &self,
+        name: String,
+        version: &str,
+        kv: &kubemem_store::KeyValue,
+    ) -> Option<Arc<Kind>> {
         let cache_key = (name, version.to_owned());
         if let Some((revision, kind)) = self.lock().get(&cache_key)
             && *revision == kv.mod_revision
         {
-            return Ok(Some(Arc::clone(kind)));
+            return Some(Arc::clone(kind));
         }
         let crd = Value::Object(object::decode(&kv.value, kv.mod_revision));
-        let Some(kind) = kind_of(&crd, version) else {
-            return Ok(None);
-        };
+        let kind = kind_of(&crd, version)?;
         self.lock()
             .insert(cache_key, (kv.mod_revision, Arc::clone(&kind)));
-        Ok(Some(kind))
+        Some(kind)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Built> {
         self.built.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The stored CRD named `<resource>.<group>`, with its name.
+async fn read(
+    registry: &Registry,
+    group: &str,
+    resource: &str,
+) -> ApiResult<Option<(String, kubemem_store::KeyValue)>> {
+    if !group.contains('.') {
+        return Ok(None);
+    }
+    let name = format!("{resource}.{group}");
+    let kv = registry.get_kv(&format!("{PREFIX}{name}")).await?;
+    Ok(kv.map(|kv| (name, kv)))
 }
 
 /// The kind of an established CRD's served version.

@@ -174,6 +174,9 @@ pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> V
                 structural(schema, &path, true, &mut out);
             }
         }
+        if let Some(scale) = version.get("subresources").and_then(|s| s.get("scale")) {
+            validate_scale(scale, &format!("{path}.subresources"), &mut out);
+        }
         for (j, column) in version
             .get("additionalPrinterColumns")
             .and_then(Value::as_array)
@@ -225,6 +228,45 @@ pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> V
         );
     }
     out
+}
+
+/// The scale part of `ValidateCustomResourceDefinitionSubresources`: the replicas paths are
+/// required, simple JSON paths under `.spec.` and `.status.`, a label selector path under either.
+fn validate_scale(scale: &Value, path: &str, out: &mut Vec<Cause>) {
+    let checks: [(&str, &[&str], &str); 3] = [
+        (
+            "specReplicasPath",
+            &[".spec."],
+            "should be a json path under .spec",
+        ),
+        (
+            "statusReplicasPath",
+            &[".status."],
+            "should be a json path under .status",
+        ),
+        (
+            "labelSelectorPath",
+            &[".spec.", ".status."],
+            "should be a json path under either .spec or .status",
+        ),
+    ];
+    for (field, prefixes, detail) in checks {
+        let value = s(scale, field);
+        let field_path = format!("{path}.scale.{field}");
+        if value.is_empty() {
+            if field != "labelSelectorPath" {
+                out.push(Cause::required(&field_path, ""));
+            }
+        } else if !value.starts_with('.') {
+            out.push(Cause::invalid(
+                &field_path,
+                &json!(value),
+                "must be a simple json path starting with .",
+            ));
+        } else if !prefixes.iter().any(|p| value.starts_with(p)) {
+            out.push(Cause::invalid(&field_path, &json!(value), detail));
+        }
+    }
 }
 
 /// `%v` of `[]CustomResourceDefinitionVersion` is unwieldy; kubemem prints the version names.
@@ -435,5 +477,44 @@ mod tests {
                 "spec.versions[1].schema.openAPIV3Schema: Required value: schemas are required",
             ]
         );
+    }
+
+    #[test]
+    fn scale_paths_are_checked() {
+        let cases = [
+            (
+                json!({"specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas", "labelSelectorPath": ".status.selector"}),
+                vec![],
+            ),
+            (
+                json!({"labelSelectorPath": ""}),
+                vec![
+                    "spec.versions[0].subresources.scale.specReplicasPath: Required value",
+                    "spec.versions[0].subresources.scale.statusReplicasPath: Required value",
+                ],
+            ),
+            (
+                json!({"specReplicasPath": "spec.replicas", "statusReplicasPath": ".spec.replicas", "labelSelectorPath": ".metadata.labels"}),
+                vec![
+                    "spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \"spec.replicas\": must be a simple json path starting with .",
+                    "spec.versions[0].subresources.scale.statusReplicasPath: Invalid value: \".spec.replicas\": should be a json path under .status",
+                    "spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \".metadata.labels\": should be a json path under either .spec or .status",
+                ],
+            ),
+            (
+                json!({"specReplicasPath": ".spec", "statusReplicasPath": ".", "labelSelectorPath": "x"}),
+                vec![
+                    "spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".spec\": should be a json path under .spec",
+                    "spec.versions[0].subresources.scale.statusReplicasPath: Invalid value: \".\": should be a json path under .status",
+                    "spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \"x\": must be a simple json path starting with .",
+                ],
+            ),
+        ];
+        for (i, (scale, want)) in cases.into_iter().enumerate() {
+            println!("#{i}: {scale}");
+            let mut v = good();
+            v["spec"]["versions"][0]["subresources"] = json!({ "scale": scale });
+            assert_eq!(messages(&validate(&crd(v), None)), want, "#{i}");
+        }
     }
 }

@@ -38,11 +38,18 @@ pub enum Write<'a> {
 /// The causes for `obj` beyond `ValidateObjectMeta` / `ValidateObjectMetaUpdate`.
 pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<Cause> {
     if let Some(custom) = &kind.custom {
-        return custom
+        let mut causes = custom
             .schema
             .as_ref()
             .map(|schema| crate::crd::schema::validate(schema, obj))
             .unwrap_or_default();
+        if let Some(paths) = &custom.scale {
+            if !matches!(write, Write::Status { .. }) {
+                causes.extend(crate::crd::scale::validate_spec(obj, paths));
+            }
+            causes.extend(crate::crd::scale::validate_status(obj, paths));
+        }
+        return causes;
     }
     match (kind.info.group, kind.info.resource) {
         ("apiextensions.k8s.io", "customresourcedefinitions") => match write {
