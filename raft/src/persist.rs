@@ -122,18 +122,30 @@ impl DataDir {
     /// Appends records and fsyncs them.
     pub(crate) fn append(&mut self, records: &[Record]) -> io::Result<()> {
         let mut out = Vec::new();
+        let mut sync = false;
         for record in records {
             frame(record, &mut out);
-            if !matches!(record, Record::Append(_)) {
-                self.dead_records += 1;
+            match record {
+                Record::Append(_) => sync = true,
+                Record::Truncate(_) => {
+                    sync = true;
+                    self.dead_records += 1;
+                }
+                Record::Purge(_) => self.dead_records += 1,
+                // A commit point alone is written, not fsynced: the next append's fsync takes it
+                // along. A process crash keeps it (the page cache survives); only a machine
+                // crash can lose the newest ones, and a machine restarts well after the
+                // election timeout, when the restarted node is no longer the leader.
+                Record::Committed(_) => self.dead_records += 1,
             }
         }
         self.log.write_all(&out)?;
-        self.log.sync_data()
+        if sync {
+            self.log.sync_data()?;
+        }
+        Ok(())
     }
 
-    /// Counts entries that a truncation or purge made dead; rewrites the file when they
-    /// outnumber the live ones.
     /// Counts entries that a truncation or purge made dead; when they outnumber the live ones,
     /// rewrites the file with what `live` gives (the live entries, last purged and committed
     /// log ids).
