@@ -100,12 +100,7 @@ fn write_rounds(disk: &Mutex<DataDir>, log: &Weak<Mutex<Inner>>, queue: &mpsc::R
                 Job::Committed(id) => records.push(Record::Committed(*id)),
             }
         }
-        let mut disk = disk.lock();
-        let mut result = disk.append(&records);
-        if result.is_ok() {
-            result = disk.forget(dropped, || live(log));
-        }
-        drop(disk);
+        let result = write_round(disk, log, &records, dropped);
         for job in jobs {
             let answer = match &result {
                 Ok(()) => Ok(()),
@@ -120,6 +115,27 @@ fn write_rounds(disk: &Mutex<DataDir>, log: &Weak<Mutex<Inner>>, queue: &mpsc::R
             }
         }
     }
+}
+
+/// Writes one round's records; rewrites the file when most of it is dead. The log's lock is
+/// never taken while the directory's is held (`save_vote` takes them the other way round).
+fn write_round(
+    disk: &Mutex<DataDir>,
+    log: &Weak<Mutex<Inner>>,
+    records: &[Record],
+    dropped: usize,
+) -> std::io::Result<()> {
+    {
+        let mut disk = disk.lock();
+        disk.append(records)?;
+        disk.forget(dropped);
+    }
+    let live_len = log.upgrade().map_or(0, |inner| inner.lock().log.len());
+    if !disk.lock().rewrite_due(live_len) {
+        return Ok(());
+    }
+    let live = live(log);
+    disk.lock().rewrite(live)
 }
 
 /// What the log holds now, for a rewrite of the file.

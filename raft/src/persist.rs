@@ -146,18 +146,18 @@ impl DataDir {
         Ok(())
     }
 
-    /// Counts entries that a truncation or purge made dead; when they outnumber the live ones,
-    /// rewrites the file with what `live` gives (the live entries, last purged and committed
-    /// log ids).
-    pub(crate) fn forget(&mut self, dropped: usize, live: impl FnOnce() -> Live) -> io::Result<()> {
+    /// Counts entries that a truncation or purge made dead.
+    pub(crate) fn forget(&mut self, dropped: usize) {
         self.dead_records += dropped;
-        if self.dead_records < 1024 {
-            return Ok(());
-        }
-        let (entries, last_purged, committed) = live();
-        if self.dead_records < entries.len() {
-            return Ok(());
-        }
+    }
+
+    /// Whether dead records outnumber the `live` entries (and are many): time to rewrite.
+    pub(crate) fn rewrite_due(&self, live: usize) -> bool {
+        self.dead_records >= 1024 && self.dead_records >= live
+    }
+
+    /// Rewrites the file with only what is live.
+    pub(crate) fn rewrite(&mut self, (entries, last_purged, committed): Live) -> io::Result<()> {
         let mut out = Vec::new();
         if let Some(purged) = last_purged {
             frame(&Record::Purge(purged), &mut out);
@@ -315,10 +315,10 @@ mod tests {
         data.append(&records).expect("append");
         let before = fs::metadata(dir.path().join("log")).expect("log").len();
         let live: Vec<_> = (1991..=2000).map(entry).collect();
-        data.forget(1990, || {
-            (live, Some(entry(1990).log_id), Some(entry(2000).log_id))
-        })
-        .expect("forget");
+        data.forget(1990);
+        assert!(data.rewrite_due(live.len()));
+        data.rewrite((live, Some(entry(1990).log_id), Some(entry(2000).log_id)))
+            .expect("rewrite");
         let after = fs::metadata(dir.path().join("log")).expect("log").len();
         assert!(after * 50 < before, "{after} vs {before}");
         drop(data);
