@@ -114,7 +114,8 @@ impl Cluster {
 
     /// Waits until every running node has applied the same revision, and compares keyspaces.
     async fn converged(&self) -> Revision {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        // Generous: the suite's tests share two cores, and one ships a 50 MB snapshot.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             let revisions: Vec<Revision> = self
                 .nodes
