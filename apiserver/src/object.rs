@@ -52,7 +52,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
             out.push(b',');
         }
         *first = false;
-        write_json(out, &Value::String(key.to_owned()));
+        crate::json::write(out, key);
         out.push(b':');
     };
     for key in ["kind", "apiVersion"] {
