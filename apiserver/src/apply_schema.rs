@@ -3,6 +3,8 @@
 //! Extensions sit on the property (`x-kubernetes-list-type`, `x-kubernetes-map-type`,
 //! patch strategy and merge key), so a node carries the property next to the resolved schema.
 
+use std::cell::OnceCell;
+
 use kubemem_openapi::SchemaRef;
 use serde_json::Value;
 
@@ -14,17 +16,32 @@ pub struct Node {
     schema: SchemaRef<'static>,
     property: Option<&'static Value>,
     default: Option<Value>,
+    /// [`Schema::kind`], worked out on first use: the walks ask a node for it several times
+    /// (validation, comparison, each child's lookup), and each answer takes a dozen lookups
+    /// in the definitions.
+    kind: OnceCell<Kind>,
+}
+
+impl Node {
+    fn new(
+        schema: SchemaRef<'static>,
+        property: Option<&'static Value>,
+        default: Option<Value>,
+    ) -> Self {
+        Node {
+            schema,
+            property,
+            default,
+            kind: OnceCell::new(),
+        }
+    }
 }
 
 /// The schema of a kind, if the definitions have it.
 pub fn for_kind(group: &str, version: &str, kind: &str) -> Option<Node> {
     kubemem_openapi::definitions()
         .schema_for_gvk(group, version, kind)
-        .map(|schema| Node {
-            schema,
-            property: None,
-            default: None,
-        })
+        .map(|schema| Node::new(schema, None, None))
 }
 
 impl Node {
@@ -59,6 +76,51 @@ fn key_default(parent: Option<&str>, field: &str) -> Option<Value> {
 
 impl Schema for Node {
     fn kind(&self) -> Kind {
+        self.kind.get_or_init(|| self.find_kind()).clone()
+    }
+
+    fn field(&self, name: &str) -> Option<Field<'_>> {
+        if self.schema.properties().is_some() {
+            let Some(info) = self.schema.field(name) else {
+                return self.schema.preserves_unknown_fields().then(|| Field {
+                    schema: Box::new(Deduced),
+                    declared: false,
+                });
+            };
+            return Some(Field {
+                schema: Box::new(Node::new(
+                    info.schema(),
+                    Some(info.value()),
+                    key_default(self.schema.name(), name),
+                )),
+                declared: true,
+            });
+        }
+        match self.schema.additional_properties() {
+            Some(values) => Some(Field {
+                schema: Box::new(Node::new(values, None, None)),
+                declared: false,
+            }),
+            None => Some(Field {
+                schema: Box::new(Deduced),
+                declared: false,
+            }),
+        }
+    }
+
+    fn items(&self) -> Option<Box<dyn Schema + '_>> {
+        let items = self.schema.items()?;
+        Some(Box::new(Node::new(items, None, None)))
+    }
+
+    fn default_value(&self) -> Option<Value> {
+        self.default.clone()
+    }
+}
+
+impl Node {
+    /// What the definitions say this node is (see `apply::schema`).
+    fn find_kind(&self) -> Kind {
         let name = self.schema.name().unwrap_or("");
         match name {
             "io.k8s.apimachinery.pkg.runtime.RawExtension" => return Kind::Untyped,
@@ -116,51 +178,5 @@ impl Schema for Node {
             }
             _ => Kind::Deduced,
         }
-    }
-
-    fn field(&self, name: &str) -> Option<Field<'_>> {
-        if self.schema.properties().is_some() {
-            let Some(info) = self.schema.field(name) else {
-                return self.schema.preserves_unknown_fields().then(|| Field {
-                    schema: Box::new(Deduced),
-                    declared: false,
-                });
-            };
-            return Some(Field {
-                schema: Box::new(Node {
-                    schema: info.schema(),
-                    property: Some(info.value()),
-                    default: key_default(self.schema.name(), name),
-                }),
-                declared: true,
-            });
-        }
-        match self.schema.additional_properties() {
-            Some(values) => Some(Field {
-                schema: Box::new(Node {
-                    schema: values,
-                    property: None,
-                    default: None,
-                }),
-                declared: false,
-            }),
-            None => Some(Field {
-                schema: Box::new(Deduced),
-                declared: false,
-            }),
-        }
-    }
-
-    fn items(&self) -> Option<Box<dyn Schema + '_>> {
-        let items = self.schema.items()?;
-        Some(Box::new(Node {
-            schema: items,
-            property: None,
-            default: None,
-        }))
-    }
-
-    fn default_value(&self) -> Option<Value> {
-        self.default.clone()
     }
 }

@@ -21,12 +21,31 @@ pub fn rfc3339(unix_secs: i64) -> String {
     let days = unix_secs.div_euclid(SECONDS_PER_DAY);
     let rem = unix_secs.rem_euclid(SECONDS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    if !(0..=9999).contains(&y) {
+        return format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        );
+    }
+    // Every write stamps one or two of these: digits by hand, not through `format!`.
+    let mut out = String::with_capacity(20);
+    let fields = [
+        (y, 4, '-'),
+        (i64::from(m), 2, '-'),
+        (i64::from(d), 2, 'T'),
+        (rem / 3600, 2, ':'),
+        (rem % 3600 / 60, 2, ':'),
+        (rem % 60, 2, 'Z'),
+    ];
+    for (n, width, separator) in fields {
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10_i64.pow(p) % 10) as u8));
+        }
+        out.push(separator);
+    }
+    out
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -157,6 +176,28 @@ mod tests {
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_387_355), "2026-11-22T22:42:35Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(rfc3339(ZERO_TIME_UNIX), "0001-01-01T00:00:00Z");
+        assert_eq!(rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339(253_402_300_800), "10000-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn hand_written_digits_match_format() {
+        let reference = |secs: i64| {
+            let rem = secs.rem_euclid(SECONDS_PER_DAY);
+            let (y, m, d) = civil_from_days(secs.div_euclid(SECONDS_PER_DAY));
+            format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                rem / 3600,
+                rem % 3600 / 60,
+                rem % 60
+            )
+        };
+        let mut secs = ZERO_TIME_UNIX;
+        while secs < 253_402_300_800 {
+            assert_eq!(rfc3339(secs), reference(secs), "{secs}");
+            secs += 7_777_777;
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! `apiVersion`, `metadata` (in `ObjectMeta` field order), then the object's own fields as given.
 
 use bytes::Bytes;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// `ObjectMeta` fields that precede `resourceVersion`, in Go struct order.
@@ -51,7 +52,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
             out.push(b',');
         }
         *first = false;
-        write_json(out, &Value::String(key.to_owned()));
+        crate::json::write(out, key);
         out.push(b':');
     };
     for key in ["kind", "apiVersion"] {
@@ -176,6 +177,27 @@ pub fn decode(stored: &[u8], revision: i64) -> Map<String, Value> {
     serde_json::from_slice(&served(stored, revision)).unwrap_or_default()
 }
 
+/// Whether a stored object has a non-empty string `metadata.deletionTimestamp`, read without
+/// decoding the rest of it (the namespace check of every create asks this).
+pub fn is_deleting(stored: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Object {
+        metadata: Option<Meta>,
+    }
+    #[derive(Deserialize)]
+    struct Meta {
+        #[serde(rename = "deletionTimestamp")]
+        deletion_timestamp: Option<Value>,
+    }
+    serde_json::from_slice::<Object>(json(stored)).is_ok_and(|o| {
+        o.metadata
+            .and_then(|m| m.deletion_timestamp)
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.is_empty())
+    })
+}
+
 fn itoa(n: i64) -> String {
     n.to_string()
 }
@@ -269,6 +291,22 @@ mod tests {
             String::from_utf8(served(&stored, 3)).unwrap(),
             r#"{"metadata":{"name":"x","resourceVersion":"3"}}"#
         );
+    }
+
+    #[test]
+    fn is_deleting_reads_only_the_deletion_timestamp() {
+        let deleting = |meta: Value| {
+            is_deleting(&encode(&obj(
+                json!({"kind": "Namespace", "metadata": meta}),
+            )))
+        };
+        assert!(deleting(
+            json!({"name": "a", "deletionTimestamp": "2026-01-01T00:00:00Z"})
+        ));
+        assert!(!deleting(json!({"name": "a"})));
+        assert!(!deleting(json!({"name": "a", "deletionTimestamp": ""})));
+        assert!(!deleting(json!({"name": "a", "deletionTimestamp": 7})));
+        assert!(!is_deleting(b"garbage"));
     }
 
     #[test]

@@ -430,15 +430,11 @@ impl Registry {
     async fn check_namespace(&self, kind: &Kind, name: &str, namespace: &str) -> ApiResult<()> {
         let key = format!("/registry/namespaces/{namespace}");
         match self.get_kv(&key).await? {
-            Some(kv)
-                if !meta_str(&object::decode(&kv.value, 0), "deletionTimestamp").is_empty() =>
-            {
-                Err(ApiError::NamespaceTerminating {
-                    resource: kind.group_resource(),
-                    name: name.to_owned(),
-                    namespace: namespace.to_owned(),
-                })
-            }
+            Some(kv) if object::is_deleting(&kv.value) => Err(ApiError::NamespaceTerminating {
+                resource: kind.group_resource(),
+                name: name.to_owned(),
+                namespace: namespace.to_owned(),
+            }),
             Some(_) => Ok(()),
             None => Err(ApiError::NotFound {
                 resource: GroupResource::new("", "namespaces"),

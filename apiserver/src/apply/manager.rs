@@ -3,6 +3,8 @@
 //! "before-first-apply", the cap on update managers, manager identifiers, timestamps, the
 //! stripping of metadata fields, and the structured merge.
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value};
 
 use super::errors::{ApplyError, Conflict};
@@ -73,8 +75,8 @@ pub(crate) fn set_managed_fields(obj: &mut Value, entries: Option<Value>) {
 }
 
 /// The paths never tracked (`stripMetaManager`): exactly these paths, so `metadata.labels`
-/// and the like stay.
-fn strip_set() -> FieldSet {
+/// and the like stay. Built once: every write strips them.
+static STRIP_SET: LazyLock<FieldSet> = LazyLock::new(|| {
     let paths: Vec<Path> = [
         &["apiVersion"][..],
         &["kind"],
@@ -93,11 +95,11 @@ fn strip_set() -> FieldSet {
     .map(|p| path::field_path(p))
     .collect();
     FieldSet::of(&paths)
-}
+});
 
 fn strip_meta(managed: &mut Managed, id: &str) {
     if let Some(owned) = managed.fields.get_mut(id) {
-        owned.set = owned.set.difference(&strip_set());
+        owned.set = owned.set.difference(&STRIP_SET);
         if owned.set.is_empty() {
             managed.fields.remove(id);
         }

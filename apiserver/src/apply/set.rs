@@ -83,6 +83,23 @@ impl FieldSet {
         out
     }
 
+    /// [`union`](Self::union) in place, taking `other`'s elements instead of cloning them.
+    pub(crate) fn absorb(&mut self, other: FieldSet) {
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
+        self.members.extend(other.members);
+        for (pe, set) in other.children {
+            match self.children.get_mut(&pe) {
+                Some(mine) => mine.absorb(set),
+                None => {
+                    self.children.insert(pe, set);
+                }
+            }
+        }
+    }
+
     pub(crate) fn intersection(&self, other: &FieldSet) -> FieldSet {
         let members = self.members.intersection(&other.members).cloned().collect();
         let children = self

@@ -247,6 +247,9 @@ pub(crate) struct Comparison {
 impl Comparison {
     /// Drops `fields` and everything below them from the comparison (`ExcludeFields`).
     pub(crate) fn exclude(self, fields: &FieldSet) -> Comparison {
+        if fields.is_empty() {
+            return self;
+        }
         Comparison {
             added: self.added.recursive_difference(fields),
             modified: self.modified.recursive_difference(fields),

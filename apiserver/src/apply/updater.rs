@@ -44,12 +44,14 @@ impl Updater<'_> {
         force: bool,
     ) -> Result<Comparison, Vec<Conflict>> {
         let compare = typed::compare(old, new, self.schema).exclude(self.ignored);
-        let changed = compare.modified.union(&compare.added);
         let mut conflicts: Vec<(String, FieldSet)> = Vec::new();
-        for (manager, owned) in managers.iter() {
-            if manager == workflow {
-                continue;
-            }
+        let others = managers.iter().filter(|(manager, _)| *manager != workflow);
+        // A create has no other managers: nothing to take from anyone.
+        let changed = match others.clone().next() {
+            Some(_) => compare.modified.union(&compare.added),
+            None => FieldSet::new(),
+        };
+        for (manager, owned) in others {
             let taken = owned.set.intersection(&changed);
             if !taken.is_empty() {
                 conflicts.push((manager.clone(), taken));
@@ -93,12 +95,15 @@ impl Updater<'_> {
         let Ok(compare) = self.update(live, new, managers, manager, true) else {
             return;
         };
-        let previous = managers.remove(manager).map(|v| v.set).unwrap_or_default();
-        let set = previous
-            .union(&compare.modified)
-            .union(&compare.added)
-            .difference(&compare.removed)
-            .recursive_difference(self.ignored);
+        let mut set = managers.remove(manager).map(|v| v.set).unwrap_or_default();
+        set.absorb(compare.modified);
+        set.absorb(compare.added);
+        if !compare.removed.is_empty() {
+            set = set.difference(&compare.removed);
+        }
+        if !self.ignored.is_empty() {
+            set = set.recursive_difference(self.ignored);
+        }
         if !set.is_empty() {
             managers.insert(
                 manager.to_string(),
