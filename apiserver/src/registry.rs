@@ -770,14 +770,9 @@ impl Registry {
     pub async fn list_prefix(&self, prefix: &str) -> ApiResult<Vec<Map<String, Value>>> {
         let response = self
             .backend
-            .range(RangeRequest {
-                key: Bytes::copy_from_slice(prefix.as_bytes()),
-                end: RangeEnd::Prefix,
-                revision: 0,
-                limit: 0,
-                after: None,
-                count_only: false,
-            })
+            .range(RangeRequest::prefix(Bytes::copy_from_slice(
+                prefix.as_bytes(),
+            )))
             .await?;
         Ok(response
             .kvs
@@ -792,22 +787,7 @@ impl Registry {
         kind: &Kind,
         namespace: Option<&str>,
     ) -> ApiResult<Vec<Map<String, Value>>> {
-        let response = self
-            .backend
-            .range(RangeRequest {
-                key: Bytes::from(kind.list_prefix(namespace)),
-                end: RangeEnd::Prefix,
-                revision: 0,
-                limit: 0,
-                after: None,
-                count_only: false,
-            })
-            .await?;
-        Ok(response
-            .kvs
-            .iter()
-            .map(|kv| object::decode(&kv.value, kv.mod_revision))
-            .collect())
+        self.list_prefix(&kind.list_prefix(namespace)).await
     }
 }
 
