@@ -478,7 +478,7 @@ async fn raft_status(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let status = state.raft.as_ref().map(kubemem_raft::RaftNode::status);
-    let mut body = crate::json::to_vec(&serde_json::to_value(status).unwrap_or_default());
+    let mut body = crate::json::to_vec(&status);
     body.push(b'\n');
     ([(http::header::CONTENT_TYPE, "application/json")], body).into_response()
 }

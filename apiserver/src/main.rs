@@ -179,62 +179,43 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    let cli = match cli.command {
-        Command::Cluster { command } => {
-            return match cluster_command(command) {
-                Ok(()) => std::process::ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("kubemem: {e}");
-                    std::process::ExitCode::FAILURE
-                }
-            };
-        }
-        serve => serve,
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("kubemem: cannot start the runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    let result = runtime.block_on(async {
-        match cli {
-            Command::Cluster { .. } => Ok(()),
-            Command::Serve {
-                listen,
-                kubeconfig,
-                controllers,
-                load,
-                fault_injection,
-                raft,
-            } => {
-                let manifests = load
-                    .iter()
-                    .map(|path| {
-                        std::fs::read_to_string(path).map_err(|e| {
-                            std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    let result = match Cli::parse().command {
+        Command::Cluster { command } => cluster_command(command),
+        Command::Serve {
+            listen,
+            kubeconfig,
+            controllers,
+            load,
+            fault_injection,
+            raft,
+        } => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| std::io::Error::other(format!("cannot start the runtime: {e}")))
+            .and_then(|runtime| {
+                runtime.block_on(async {
+                    let manifests = load
+                        .iter()
+                        .map(|path| {
+                            std::fs::read_to_string(path).map_err(|e| {
+                                std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                            })
                         })
-                    })
-                    .collect::<std::io::Result<Vec<String>>>()?;
-                let config = Config {
-                    controllers,
-                    manifests,
-                    fault_injection,
-                    ..Config::default()
-                };
-                let node = match raft.node_id {
-                    Some(id) => Some(start_node(id, listen, raft).await?),
-                    None => None,
-                };
-                serve(listen, kubeconfig, config, node).await
-            }
-        }
-    });
+                        .collect::<std::io::Result<Vec<String>>>()?;
+                    let config = Config {
+                        controllers,
+                        manifests,
+                        fault_injection,
+                        ..Config::default()
+                    };
+                    let node = match raft.node_id {
+                        Some(id) => Some(start_node(id, listen, raft).await?),
+                        None => None,
+                    };
+                    serve(listen, kubeconfig, config, node).await
+                })
+            }),
+    };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

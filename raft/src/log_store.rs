@@ -86,33 +86,34 @@ impl LogStore {
 /// Ends when the log store is dropped.
 fn write_rounds(disk: &Mutex<DataDir>, log: &Weak<Mutex<Inner>>, queue: &mpsc::Receiver<Job>) {
     while let Ok(first) = queue.recv() {
-        let mut jobs = vec![first];
-        jobs.extend(queue.try_iter());
         let mut records = Vec::new();
         let mut dropped = 0;
-        for job in &mut jobs {
+        let mut flushed = Vec::new();
+        let mut done = Vec::new();
+        for job in std::iter::once(first).chain(queue.try_iter()) {
             match job {
-                Job::Append(batch, _) => records.append(batch),
-                Job::Drop(record, removed, _) => {
-                    records.push(std::mem::replace(record, Record::Truncate(0)));
-                    dropped += *removed;
+                Job::Append(batch, callback) => {
+                    records.extend(batch);
+                    flushed.push(callback);
                 }
-                Job::Committed(id) => records.push(Record::Committed(*id)),
+                Job::Drop(record, removed, reply) => {
+                    records.push(record);
+                    dropped += removed;
+                    done.extend(reply);
+                }
+                Job::Committed(id) => records.push(Record::Committed(id)),
             }
         }
         let result = write_round(disk, log, &records, dropped);
-        for job in jobs {
-            let answer = match &result {
-                Ok(()) => Ok(()),
-                Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
-            };
-            match job {
-                Job::Append(_, flushed) => flushed.log_io_completed(answer),
-                Job::Drop(_, _, Some(done)) => {
-                    let _ = done.send(answer);
-                }
-                Job::Drop(_, _, None) | Job::Committed(_) => {}
-            }
+        let answer = || match &result {
+            Ok(()) => Ok(()),
+            Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+        };
+        for callback in flushed {
+            callback.log_io_completed(answer());
+        }
+        for reply in done {
+            let _ = reply.send(answer());
         }
     }
 }

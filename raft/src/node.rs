@@ -431,8 +431,20 @@ impl RaftNode {
             if *shared.stop.borrow() {
                 return Err(ProposeError::Stopped);
             }
-            let metrics = shared.raft.metrics().borrow().clone();
-            let Some(leader) = metrics.current_leader else {
+            // The leader and its address, read in place (this runs for every write and read).
+            let target = {
+                let metrics = shared.raft.metrics();
+                let metrics = metrics.borrow();
+                metrics.current_leader.map(|leader| {
+                    let node = metrics
+                        .membership_config
+                        .nodes()
+                        .find(|(id, _)| **id == leader)
+                        .map(|(_, node)| node.peer_addr.clone());
+                    (leader, node)
+                })
+            };
+            let Some((leader, peer_addr)) = target else {
                 continue;
             };
             let answer = if leader == shared.id {
@@ -441,18 +453,13 @@ impl RaftNode {
                     Err(_) => Forwarded::Failed("the leader did not commit in time".into()),
                 }
             } else {
-                let Some(node) = metrics
-                    .membership_config
-                    .nodes()
-                    .find(|(id, _)| **id == leader)
-                    .map(|(_, node)| node.clone())
-                else {
+                let Some(peer_addr) = peer_addr else {
                     continue;
                 };
                 shared.counters.forwarded.fetch_add(1, Ordering::Relaxed);
                 match shared
                     .client
-                    .call(leader, &node.peer_addr, path, request, remaining)
+                    .call(leader, &peer_addr, path, request, remaining)
                     .await
                 {
                     Ok(answer) => answer,
@@ -620,15 +627,13 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-fn not_leader<T>(error: Option<u64>) -> Forwarded<T> {
-    Forwarded::NotLeader(error)
-}
-
 /// On the leader: appends, commits and applies a request; answers its log index and response.
 pub(crate) async fn write_here(shared: &Shared, request: Request) -> Forwarded<(u64, Response)> {
     match shared.raft.client_write(request).await {
         Ok(written) => Forwarded::Done((written.log_id.index, written.data)),
-        Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => not_leader(f.leader_id),
+        Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => {
+            Forwarded::NotLeader(f.leader_id)
+        }
         Err(e) => Forwarded::Failed(e.to_string()),
     }
 }
@@ -638,7 +643,7 @@ pub(crate) async fn read_index_here(shared: &Shared) -> Forwarded<u64> {
     match shared.raft.ensure_linearizable().await {
         Ok(read) => Forwarded::Done(read.map_or(0, |id| id.index)),
         Err(RaftError::APIError(openraft::error::CheckIsLeaderError::ForwardToLeader(f))) => {
-            not_leader(f.leader_id)
+            Forwarded::NotLeader(f.leader_id)
         }
         Err(e) => Forwarded::Failed(e.to_string()),
     }
@@ -665,7 +670,9 @@ pub(crate) async fn change_members_here(shared: &Shared, change: MembersChange) 
     };
     match result {
         Ok(_) => Forwarded::Done(()),
-        Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => not_leader(f.leader_id),
+        Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => {
+            Forwarded::NotLeader(f.leader_id)
+        }
         Err(e) => Forwarded::Failed(e.to_string()),
     }
 }

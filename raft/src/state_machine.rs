@@ -36,7 +36,7 @@ pub struct StateMachine {
 }
 
 /// The answers of the last [`DEDUP_WINDOW`] proposals, by request id.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct Recent {
     order: VecDeque<u128>,
     answers: HashMap<u128, Response>,
@@ -56,9 +56,16 @@ impl Recent {
 }
 
 /// What a snapshot's data holds, besides the meta openraft keeps.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct SnapshotData {
     recent: Recent,
+    store: Bytes,
+}
+
+/// [`SnapshotData`] as it is written: the same encoding, borrowing the dedup table.
+#[derive(Serialize)]
+struct SnapshotDataRef<'a> {
+    recent: &'a Recent,
     store: Bytes,
 }
 
@@ -162,8 +169,8 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
         // The state must be captured at `last_applied`, so here rather than in the builder;
         // encoding a large keyspace takes a while, so other tasks move off this thread.
         let encode_now = || {
-            encode(&SnapshotData {
-                recent: self.recent.clone(),
+            encode(&SnapshotDataRef {
+                recent: &self.recent,
                 store: self.store.snapshot(),
             })
         };
