@@ -38,6 +38,8 @@ pub trait Backend: Send + Sync + 'static {
     fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError>;
     /// The newest revision applied on this node.
     fn current_revision(&self) -> Revision;
+    /// Returns once this node has applied `revision` (at once if it has).
+    fn wait_for_revision(&self, revision: Revision) -> BackendFuture<'_, ()>;
     /// The newest revision whose history has been compacted away.
     fn compacted_revision(&self) -> Revision;
     /// Whether this node runs the built-in controllers now (the Raft leader does; a single
@@ -73,6 +75,10 @@ impl Backend for LocalBackend {
 
     fn current_revision(&self) -> Revision {
         self.store.current_revision()
+    }
+
+    fn wait_for_revision(&self, revision: Revision) -> BackendFuture<'_, ()> {
+        Box::pin(self.store.wait_for_revision(revision))
     }
 
     fn compacted_revision(&self) -> Revision {
@@ -120,6 +126,10 @@ impl Backend for RaftBackend {
 
     fn current_revision(&self) -> Revision {
         self.node.store().current_revision()
+    }
+
+    fn wait_for_revision(&self, revision: Revision) -> BackendFuture<'_, ()> {
+        Box::pin(self.node.store().wait_for_revision(revision))
     }
 
     fn compacted_revision(&self) -> Revision {

@@ -375,15 +375,11 @@ fn decode_continue(token: &str) -> ApiResult<(i64, String)> {
 /// Waits until the store has reached `revision`, or answers kube-apiserver's 504.
 pub async fn wait_for_revision(registry: &Registry, revision: i64) -> ApiResult<()> {
     let backend = registry.backend();
-    if backend.current_revision() >= revision {
+    if tokio::time::timeout(TOO_LARGE_WAIT, backend.wait_for_revision(revision))
+        .await
+        .is_ok()
+    {
         return Ok(());
-    }
-    let deadline = tokio::time::Instant::now() + TOO_LARGE_WAIT;
-    while tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        if backend.current_revision() >= revision {
-            return Ok(());
-        }
     }
     Err(ApiError::Timeout {
         message: format!(
