@@ -649,16 +649,16 @@ async fn to_protobuf(response: Response) -> Response {
     Response::from_parts(parts, Body::from(encoded))
 }
 
-/// How a read is presented: the negotiated representation and `includeObject`.
-fn presenter(parts: &Parts, list: bool, kind: &Kind) -> ApiResult<Presenter> {
-    let (representation, _) = negotiate::negotiate(&parts.headers, list, has_protobuf(kind))?;
+/// How a read is presented: the negotiated representation and `includeObject`, and the
+/// negotiated encoding.
+fn presenter(parts: &Parts, list: bool, kind: &Kind) -> ApiResult<(Presenter, Encoding)> {
+    let (representation, encoding) =
+        negotiate::negotiate(&parts.headers, list, has_protobuf(kind))?;
     let include = Query::<IncludeQuery>::try_from_uri(&parts.uri)
         .map(|q| q.0.include_object)
         .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    Ok(Presenter::new(
-        representation,
-        IncludeObject::parse(include.as_deref())?,
-    ))
+    let presenter = Presenter::new(representation, IncludeObject::parse(include.as_deref())?);
+    Ok((presenter, encoding))
 }
 
 #[derive(Deserialize)]
@@ -674,7 +674,7 @@ async fn get_object(
     name: &str,
     parts: &Parts,
 ) -> ApiResult<Response> {
-    let mut presenter = presenter(parts, false, kind)?;
+    let (mut presenter, _) = presenter(parts, false, kind)?;
     if presenter.representation == Representation::Object {
         let body = state.registry.get(kind, namespace, name).await?;
         return Ok(json_response(StatusCode::OK, body));
@@ -695,7 +695,7 @@ async fn list_collection(
     namespace: Option<&str>,
     parts: &Parts,
 ) -> ApiResult<Response> {
-    let mut presenter = presenter(parts, true, kind)?;
+    let (mut presenter, _) = presenter(parts, true, kind)?;
     let opts = ListOptions::parse(&list_query(&parts.uri)?, kind)?;
     let page = list::read_page(&state.registry, kind, namespace, &opts).await?;
     Ok(json_response(StatusCode::OK, presenter.list(kind, &page)))
@@ -710,8 +710,7 @@ async fn watch_collection(
     name: Option<&str>,
     parts: &Parts,
 ) -> ApiResult<Response> {
-    let presenter = presenter(parts, false, &kind)?;
-    let (_, encoding) = negotiate::negotiate(&parts.headers, false, has_protobuf(&kind))?;
+    let (presenter, encoding) = presenter(parts, false, &kind)?;
     let mut query = list_query(&parts.uri)?;
     if let Some(name) = name {
         let fields = query.field_selector.as_deref().unwrap_or("");

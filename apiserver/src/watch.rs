@@ -275,7 +275,6 @@ fn push_bookmark(out: &mut Vec<u8>, req: &WatchRequest, revision: i64, initial_e
     out.push(b'\n');
 }
 
-/// The ERROR event that ends a watch whose start has been compacted away.
 /// A chunk of JSON events (each one line) as protobuf watch frames
 /// ([`crate::protobuf::watch_event`]); an event whose object has no protobuf form (none of a
 /// kind that negotiated protobuf) is left out.
@@ -290,6 +289,7 @@ pub fn json_events_to_protobuf(chunk: Bytes) -> Bytes {
     Bytes::from(out)
 }
 
+/// The ERROR event that ends a watch whose start has been compacted away.
 fn error_event(requested: i64, compacted: i64) -> Bytes {
     let status = ApiError::Expired(format!(
         "too old resource version: {requested} ({compacted})"

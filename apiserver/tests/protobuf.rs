@@ -85,6 +85,19 @@ impl App {
         assert_eq!(reply.status, StatusCode::OK, "{uri}");
         serde_json::from_slice(&reply.body).unwrap()
     }
+
+    /// Creates `cm`, a ConfigMap in `default`, through JSON.
+    async fn create_config_map(&self, cm: Value) {
+        let reply = self
+            .send(
+                Method::POST,
+                "/api/v1/namespaces/default/configmaps",
+                "application/json",
+                Some(cm),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED);
+    }
 }
 
 /// The fields of one protobuf message, in order: (tag, bytes of a length-delimited field or
@@ -274,15 +287,7 @@ async fn lists_are_the_kind_list_with_list_meta() {
     let app = app().await;
     for name in ["a", "b"] {
         let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": name}});
-        let reply = app
-            .send(
-                Method::POST,
-                "/api/v1/namespaces/default/configmaps",
-                "application/json",
-                Some(cm),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::CREATED);
+        app.create_config_map(cm).await;
     }
     let uri = "/api/v1/namespaces/default/configmaps?limit=1";
     let reply = app.send(Method::GET, uri, CLIENT_GO, None).await;
@@ -418,15 +423,7 @@ async fn watch_events_are_length_prefixed_watch_event_messages() {
         "application/vnd.kubernetes.protobuf;stream=watch"
     );
     let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "w"}});
-    let created = app
-        .send(
-            Method::POST,
-            "/api/v1/namespaces/default/configmaps",
-            "application/json",
-            Some(cm),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED);
+    app.create_config_map(cm).await;
     let mut body = response.into_body();
     let mut buffer = Vec::new();
     let mut events = Vec::new();

@@ -25,7 +25,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use super::{Card, Field, MAGIC, Message, Ty, fields, lookup};
+use super::{Card, Field, MAGIC, MAX_DEPTH, Message, Ty, fields, lookup};
 
 /// The protobuf body of a served object, list or `Status` (`k8s\0` + `runtime.Unknown`), or
 /// `None` when its kind has no protobuf message here (custom resources, `Table`).
@@ -115,7 +115,7 @@ fn by_name(name: &str) -> Option<&'static Message> {
 /// `{1: metadata}`.
 fn partial_object_metadata(out: &mut Vec<u8>, object: &Map<String, Value>) {
     if let Some(meta) = by_name(OBJECT_META) {
-        nested(out, 1, object.get("metadata"), meta);
+        nested(out, 1, object.get("metadata"), meta, 0);
     }
 }
 
@@ -126,7 +126,7 @@ fn list(
     item: impl Fn(&mut Vec<u8>, &Map<String, Value>),
 ) {
     if let Some(meta) = by_name(LIST_META) {
-        nested(out, 1, object.get("metadata"), meta);
+        nested(out, 1, object.get("metadata"), meta, 0);
     }
     let empty = Map::new();
     for v in object
@@ -141,21 +141,19 @@ fn list(
     }
 }
 
-/// A message field holding `value` (an object, or the zero message when absent).
-fn nested(out: &mut Vec<u8>, tag: u32, value: Option<&Value>, m: &Message) {
+/// A message field holding `value` (an object, or the zero message when absent), `m` being
+/// `depth` messages deep.
+fn nested(out: &mut Vec<u8>, tag: u32, value: Option<&Value>, m: &Message, depth: usize) {
     let empty = Map::new();
     let mut buf = Vec::new();
     message(
         &mut buf,
         value.and_then(Value::as_object).unwrap_or(&empty),
         m,
-        0,
+        depth,
     );
     put_len(out, tag, &buf);
 }
-
-/// How deep messages may nest (the table's nesting is acyclic and far shallower).
-const MAX_DEPTH: usize = 100;
 
 /// The fields of `m` read from `object`, in tag order.
 fn message(out: &mut Vec<u8>, object: &Map<String, Value>, m: &Message, depth: usize) {
@@ -238,17 +236,13 @@ fn single(out: &mut Vec<u8>, field: &Field, value: Option<&Value>, depth: usize)
             let x = value.and_then(Value::as_f64).unwrap_or(0.0);
             out.extend_from_slice(&x.to_bits().to_le_bytes());
         }
-        Ty::Msg(i) => {
-            let empty = Map::new();
-            let mut buf = Vec::new();
-            message(
-                &mut buf,
-                value.and_then(Value::as_object).unwrap_or(&empty),
-                &fields::MESSAGES[usize::from(i)],
-                depth + 1,
-            );
-            put_len(out, tag, &buf);
-        }
+        Ty::Msg(i) => nested(
+            out,
+            tag,
+            value,
+            &fields::MESSAGES[usize::from(i)],
+            depth + 1,
+        ),
         Ty::Time | Ty::MicroTime => {
             let mut buf = Vec::new();
             let parsed = value
