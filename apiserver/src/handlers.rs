@@ -167,7 +167,7 @@ async fn serve(
         Ok(_) => {
             let protobuf = state
                 .kind(group, version, target.resource)
-                .is_some_and(|kind| has_protobuf(&kind));
+                .is_some_and(|kind| kind.protobuf);
             let list = target.name.is_none();
             negotiate::negotiate(&parts.headers, list, protobuf).map_or(Encoding::Json, |(_, e)| e)
         }
@@ -204,7 +204,7 @@ async fn dispatch(
     if kind.info.namespaced && target.namespace.is_none() && target.name.is_some() {
         return Err(ApiError::PathNotFound);
     }
-    negotiate::negotiate(headers, false, has_protobuf(&kind))?;
+    negotiate::negotiate(headers, false, kind.protobuf)?;
     let namespace = target.namespace;
     let name = target.name.map(path_name).transpose()?;
     let name = name.as_deref();
@@ -616,11 +616,6 @@ fn write_query(uri: &Uri) -> ApiResult<WriteQuery> {
     Ok(q)
 }
 
-/// Whether objects of `kind` have a protobuf form (built-in kinds do, custom resources not).
-fn has_protobuf(kind: &Kind) -> bool {
-    crate::protobuf::has_message(&kind.api_version(), kind.info.kind)
-}
-
 /// A JSON response re-encoded as protobuf, as kube-apiserver answers a client that prefers it;
 /// any other response (a stream, text, a kind without a protobuf message) is left as it is.
 async fn to_protobuf(response: Response) -> Response {
@@ -653,7 +648,7 @@ async fn to_protobuf(response: Response) -> Response {
 /// negotiated encoding.
 fn presenter(parts: &Parts, list: bool, kind: &Kind) -> ApiResult<(Presenter, Encoding)> {
     let (representation, encoding) =
-        negotiate::negotiate(&parts.headers, list, has_protobuf(kind))?;
+        negotiate::negotiate(&parts.headers, list, kind.protobuf)?;
     let include = Query::<IncludeQuery>::try_from_uri(&parts.uri)
         .map(|q| q.0.include_object)
         .map_err(|e| ApiError::BadRequest(e.body_text()))?;

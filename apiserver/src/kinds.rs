@@ -47,6 +47,8 @@ pub struct Kind {
     conversion: Option<Conversion>,
     /// The CRD version this kind comes from, for custom resources.
     pub custom: Option<std::sync::Arc<crate::crd::Served>>,
+    /// Objects of this kind have a protobuf form (built-in kinds do, custom resources not).
+    pub protobuf: bool,
 }
 
 /// The two directions of a version conversion.
@@ -145,6 +147,7 @@ impl Kind {
             zero: std::sync::OnceLock::new(),
             conversion,
             custom: None,
+            protobuf: crate::protobuf::has_message(&api_version(info), info.kind),
         }
     }
 
@@ -168,6 +171,7 @@ impl Kind {
             zero: std::sync::OnceLock::new(),
             conversion,
             custom: Some(served),
+            protobuf: false,
         }
     }
 
