@@ -374,6 +374,34 @@ pub fn node_status(entry: &NodeEntry) -> Option<Value> {
     serde_json::from_str(&body).ok()
 }
 
+/// The leader every running node but `except` names (and that is not `except` itself), waiting
+/// up to `within` for them to agree.
+pub fn agreed_leader(file: &ClusterFile, except: Option<u64>, within: Duration) -> Option<u64> {
+    let deadline = Instant::now() + within;
+    loop {
+        let leaders: Vec<Option<u64>> = file
+            .nodes
+            .iter()
+            .filter(|n| Some(n.id) != except)
+            .map(|n| {
+                node_status(n)
+                    .filter(|s| s["role"] == "Leader" || s["role"] == "Follower")
+                    .and_then(|s| s["leader"].as_u64())
+            })
+            .collect();
+        if let Some(Some(leader)) = leaders.first()
+            && Some(*leader) != except
+            && leaders.iter().all(|l| *l == Some(*leader))
+        {
+            return Some(*leader);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// `kubemem cluster status`: a line per node.
 pub fn status(dir: &Path) -> io::Result<String> {
     let file = ClusterFile::load(dir)?;

@@ -85,28 +85,8 @@ impl Demo {
 
     /// The leader the running nodes agree on, waiting up to `within`.
     fn agreed_leader(&self, except: Option<u64>, within: Duration) -> u64 {
-        let deadline = Instant::now() + within;
-        loop {
-            let leaders: Vec<Option<u64>> = self
-                .file()
-                .nodes
-                .iter()
-                .filter(|n| Some(n.id) != except)
-                .map(|n| {
-                    cluster::node_status(n)
-                        .filter(|s| s["role"] == "Leader" || s["role"] == "Follower")
-                        .and_then(|s| s["leader"].as_u64())
-                })
-                .collect();
-            if let Some(Some(leader)) = leaders.first()
-                && Some(*leader) != except
-                && leaders.iter().all(|l| *l == Some(*leader))
-            {
-                return *leader;
-            }
-            assert!(Instant::now() < deadline, "no agreed leader: {leaders:?}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        cluster::agreed_leader(&self.file(), except, within)
+            .unwrap_or_else(|| panic!("no agreed leader within {within:?}"))
     }
 
     /// Waits until every running node has applied the same revision; answers it.

@@ -19,27 +19,6 @@ const CREATES: usize = 20_000;
 const CAP: Duration = Duration::from_secs(30);
 const TARGET: f64 = 10_476.0 / 2.0;
 
-/// The leader the nodes (but `except`) agree on.
-fn agreed_leader(file: &ClusterFile, except: Option<u64>, within: Duration) -> Option<u64> {
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        let leaders: Vec<Option<u64>> = file
-            .nodes
-            .iter()
-            .filter(|n| Some(n.id) != except)
-            .map(|n| cluster::node_status(n).and_then(|s| s["leader"].as_u64()))
-            .collect();
-        if let Some(Some(l)) = leaders.first()
-            && Some(*l) != except
-            && leaders.iter().all(|x| *x == Some(*l))
-        {
-            return Some(*l);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    None
-}
-
 pub fn run(bench: &Bench, report: &mut Report) {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = match cluster::up(&bench.bin, dir.path(), 3) {
@@ -54,7 +33,7 @@ pub fn run(bench: &Bench, report: &mut Report) {
 }
 
 fn measure(bench: &Bench, report: &mut Report, file: &ClusterFile) -> Result<(), String> {
-    let leader = agreed_leader(file, None, Duration::from_secs(10)).ok_or("no leader")?;
+    let leader = cluster::agreed_leader(file, None, Duration::from_secs(10)).ok_or("no leader")?;
     let follower = file
         .nodes
         .iter()
@@ -109,7 +88,7 @@ fn measure(bench: &Bench, report: &mut Report, file: &ClusterFile) -> Result<(),
         .args(["-KILL", &leader_entry.pid.to_string()])
         .status()
         .map_err(|e| e.to_string())?;
-    let elected = agreed_leader(file, Some(leader), Duration::from_secs(10))
+    let elected = cluster::agreed_leader(file, Some(leader), Duration::from_secs(10))
         .ok_or("no new leader within 10 s")?;
     let took = killed.elapsed();
     println!("  node {elected} leads {took:?} after SIGKILL of node {leader}");
