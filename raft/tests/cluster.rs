@@ -147,39 +147,6 @@ impl Cluster {
     }
 }
 
-/// Runs futures concurrently and collects their outputs in order.
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut set = Vec::new();
-    for f in futures {
-        set.push(Box::pin(f));
-    }
-    let mut out = Vec::new();
-    let mut pending: Vec<_> = set.into_iter().map(Some).collect();
-    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut done = true;
-        for (i, slot) in pending.iter_mut().enumerate() {
-            if let Some(f) = slot {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        results[i] = Some(v);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => done = false,
-                }
-            }
-        }
-        if done {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    out.extend(results.into_iter().flatten());
-    out
-}
-
 fn put(key: &str, value: impl Into<Bytes>) -> Txn {
     Txn::unconditional(vec![Op::Put {
         key: Bytes::copy_from_slice(key.as_bytes()),
@@ -281,7 +248,7 @@ async fn every_node_applies_the_same_revisions() {
             .expect("forwarded_total")
     };
     let before = forwarded(follower);
-    for barrier in futures_join((0..64).map(|_| follower.read_barrier())).await {
+    for barrier in futures_util::future::join_all((0..64).map(|_| follower.read_barrier())).await {
         barrier.expect("barrier");
     }
     let rounds = forwarded(follower) - before;
@@ -414,7 +381,7 @@ async fn a_new_member_gets_a_50_mb_snapshot_and_a_member_leaves() {
             let key = format!("big/{:03}", batch * 16 + i);
             cluster.nodes[&1].propose_txn(put(&key, value.clone()))
         });
-        for written in futures_join(writes).await {
+        for written in futures_util::future::join_all(writes).await {
             written.expect("write");
         }
     }
