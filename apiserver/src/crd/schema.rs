@@ -231,20 +231,7 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>) {
         Value::Number(_) => check_number(schema, value, shown_path, out),
         Value::String(s) => check_string(schema, value, s, shown_path, out),
         Value::Array(items) => {
-            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
-                && items.len() as u64 > max
-            {
-                out.push(Cause::too_many(shown_path, items.len(), max as usize));
-            }
-            if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
-                && (items.len() as u64) < min
-            {
-                out.push(Cause::invalid(
-                    shown_path,
-                    value,
-                    &format!("{shown_path} in body should have at least {min} items"),
-                ));
-            }
+            check_count(schema, value, items.len(), ITEMS, shown_path, out);
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
                     check(item_schema, item, &format!("{path}[{i}]"), out);
@@ -263,20 +250,7 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>) {
                     out.push(Cause::required(&join(path, required), ""));
                 }
             }
-            if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64)
-                && obj.len() as u64 > max
-            {
-                out.push(Cause::too_many(shown_path, obj.len(), max as usize));
-            }
-            if let Some(min) = schema.get("minProperties").and_then(Value::as_u64)
-                && (obj.len() as u64) < min
-            {
-                out.push(Cause::invalid(
-                    shown_path,
-                    value,
-                    &format!("{shown_path} in body should have at least {min} properties"),
-                ));
-            }
+            check_count(schema, value, obj.len(), PROPERTIES, shown_path, out);
             let properties = schema.get("properties").and_then(Value::as_object);
             let additional = schema.get("additionalProperties").filter(|a| a.is_object());
             for (key, child) in obj {
@@ -295,6 +269,35 @@ fn join(path: &str, key: &str) -> String {
         key.to_owned()
     } else {
         format!("{path}.{key}")
+    }
+}
+
+/// The bounds keywords of what an array or object counts, and its name in messages.
+const ITEMS: [&str; 3] = ["maxItems", "minItems", "items"];
+const PROPERTIES: [&str; 3] = ["maxProperties", "minProperties", "properties"];
+
+/// `[max_key, min_key, noun]` against the `len` entries of `value`.
+fn check_count(
+    schema: &Value,
+    value: &Value,
+    len: usize,
+    [max_key, min_key, noun]: [&str; 3],
+    shown_path: &str,
+    out: &mut Vec<Cause>,
+) {
+    if let Some(max) = schema.get(max_key).and_then(Value::as_u64)
+        && len as u64 > max
+    {
+        out.push(Cause::too_many(shown_path, len, max as usize));
+    }
+    if let Some(min) = schema.get(min_key).and_then(Value::as_u64)
+        && (len as u64) < min
+    {
+        out.push(Cause::invalid(
+            shown_path,
+            value,
+            &format!("{shown_path} in body should have at least {min} {noun}"),
+        ));
     }
 }
 
