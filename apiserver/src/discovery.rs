@@ -180,10 +180,9 @@ impl Served {
     /// The built-ins and what the stored CRDs serve now.
     async fn now(state: &AppState) -> Result<Self, ApiError> {
         let mut served = Self::built_in();
-        let crds = crate::crd::list(&state.registry).await?;
         let mut custom = std::collections::BTreeMap::<String, Vec<String>>::new();
         let mut resources = Vec::new();
-        for kind in crate::crd::served_kinds(&crds) {
+        for kind in state.custom_kinds.served(&state.registry).await? {
             let versions = custom.entry(kind.info.group.to_owned()).or_default();
             if !versions.iter().any(|v| v == kind.info.version) {
                 versions.push(kind.info.version.to_owned());

@@ -143,8 +143,7 @@ async fn current(state: &AppState) -> ApiResult<Arc<OpenApi>> {
     static BUILTIN: std::sync::OnceLock<Arc<OpenApi>> = std::sync::OnceLock::new();
     static LAST: LastCustom = Mutex::new(None);
     let builtin = BUILTIN.get_or_init(|| Arc::new(OpenApi::build()));
-    let crds = crate::crd::list(&state.registry).await?;
-    let kinds = crate::crd::served_kinds(&crds);
+    let kinds = state.custom_kinds.served(&state.registry).await?;
     let custom: Vec<CustomResource<'_>> = kinds
         .iter()
         .filter_map(|kind| {
