@@ -68,7 +68,7 @@ pub struct ScalePaths {
     pub label_selector: Option<String>,
 }
 
-/// The fields of a JSON value as strings.
+/// The string at `path` in `v`, or "" if there is none.
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     path.iter()
         .try_fold(v, |v, k| v.get(*k))
@@ -76,17 +76,14 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
         .unwrap_or("")
 }
 
-fn strings_at(v: &Value, path: &[&str]) -> Vec<String> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(*k))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The strings of a JSON array (none if it is not one).
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether the CRD has the condition `type_` with status `True`.
@@ -172,8 +169,8 @@ pub fn resource_info(crd: &Value, served: &Served) -> &'static ResourceInfo {
                 .into_boxed_slice(),
         )
     };
-    let short_names = strings_at(spec, &["names", "shortNames"]);
-    let categories = strings_at(spec, &["names", "categories"]);
+    let short_names = strings(&spec["names"]["shortNames"]);
+    let categories = strings(&spec["names"]["categories"]);
     let selectable: Vec<String> = v
         .and_then(|v| v.get("selectableFields"))
         .and_then(Value::as_array)
