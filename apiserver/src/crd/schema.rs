@@ -169,10 +169,6 @@ fn type_invalid(path: &str, value: &Value, detail: &str) -> Cause {
     cause
 }
 
-fn number(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
 /// Go's `%v` of a JSON number from a schema bound.
 fn bound(v: &Value) -> String {
     match v.as_f64() {
@@ -218,14 +214,7 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>) {
             })
             .collect();
         let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
-        out.push(Cause::not_supported_shown(
-            shown_path,
-            &match value {
-                Value::String(s) => crate::error::go_quote(s),
-                other => other.to_string(),
-            },
-            &supported,
-        ));
+        out.push(Cause::not_supported(shown_path, value, &supported));
     }
     match value {
         Value::Number(_) => check_number(schema, value, shown_path, out),
@@ -302,10 +291,10 @@ fn check_count(
 }
 
 fn check_number(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>) {
-    let Some(n) = number(value) else { return };
+    let Some(n) = value.as_f64() else { return };
     let exclusive = |key: &str| is_true(schema, key);
     if let Some(min) = schema.get("minimum")
-        && let Some(m) = number(min)
+        && let Some(m) = min.as_f64()
     {
         let (bad, words) = if exclusive("exclusiveMinimum") {
             (n <= m, "greater than")
@@ -321,7 +310,7 @@ fn check_number(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>)
         }
     }
     if let Some(max) = schema.get("maximum")
-        && let Some(m) = number(max)
+        && let Some(m) = max.as_f64()
     {
         let (bad, words) = if exclusive("exclusiveMaximum") {
             (n >= m, "less than")
@@ -336,7 +325,7 @@ fn check_number(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>)
             ));
         }
     }
-    if let Some(factor) = schema.get("multipleOf").and_then(number)
+    if let Some(factor) = schema.get("multipleOf").and_then(Value::as_f64)
         && factor != 0.0
         && (n / factor).fract() != 0.0
     {
