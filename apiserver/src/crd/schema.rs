@@ -38,14 +38,10 @@ fn prune_object(
     let additional = schema.get("additionalProperties").filter(|a| a.is_object());
     let keys: Vec<String> = obj.keys().cloned().collect();
     for key in keys {
-        let child_path = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
         if embedded && matches!(key.as_str(), "apiVersion" | "kind" | "metadata") {
             continue;
         }
+        let child_path = join(path, &key);
         let child_schema = properties.and_then(|p| p.get(&key)).or(additional);
         match child_schema {
             Some(child_schema) => {
