@@ -148,11 +148,12 @@ pub async fn api(State(_state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     }))
 }
 
-/// A group as discovery lists it.
+/// A group as discovery lists it (a CRD's names are `'static` as its interned
+/// [`ResourceInfo`] is).
 struct Group {
-    name: String,
-    versions: Vec<String>,
-    preferred_version: String,
+    name: &'static str,
+    versions: Vec<&'static str>,
+    preferred_version: &'static str,
 }
 
 /// What discovery lists: the built-in groups and resources, then the groups of established
@@ -168,9 +169,9 @@ impl Served {
             groups: GROUPS
                 .iter()
                 .map(|g| Group {
-                    name: g.name.to_owned(),
-                    versions: g.versions.iter().map(|v| (*v).to_owned()).collect(),
-                    preferred_version: g.preferred_version.to_owned(),
+                    name: g.name,
+                    versions: g.versions.to_vec(),
+                    preferred_version: g.preferred_version,
                 })
                 .collect(),
             resources: RESOURCES.iter().collect(),
@@ -180,13 +181,12 @@ impl Served {
     /// The built-ins and what the stored CRDs serve now.
     async fn now(state: &AppState) -> Result<Self, ApiError> {
         let mut served = Self::built_in();
-        let crds = crate::crd::list(&state.registry).await?;
-        let mut custom = std::collections::BTreeMap::<String, Vec<String>>::new();
+        let mut custom = std::collections::BTreeMap::<&str, Vec<&str>>::new();
         let mut resources = Vec::new();
-        for kind in crate::crd::served_kinds(&crds) {
-            let versions = custom.entry(kind.info.group.to_owned()).or_default();
-            if !versions.iter().any(|v| v == kind.info.version) {
-                versions.push(kind.info.version.to_owned());
+        for kind in state.custom_kinds.served(&state.registry).await? {
+            let versions = custom.entry(kind.info.group).or_default();
+            if !versions.contains(&kind.info.version) {
+                versions.push(kind.info.version);
             }
             resources.push(kind.info);
         }
@@ -197,7 +197,7 @@ impl Served {
             versions.sort_by(|a, b| crate::crd::compare_versions(a, b));
             served.groups.push(Group {
                 name,
-                preferred_version: versions[0].clone(),
+                preferred_version: versions[0],
                 versions,
             });
         }
@@ -215,7 +215,7 @@ pub async fn apis(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         Err(e) => return e.into_response(),
     };
     if let Some(version) = aggregated(&headers) {
-        let groups: Vec<&str> = served.groups.iter().map(|g| g.name.as_str()).collect();
+        let groups: Vec<&str> = served.groups.iter().map(|g| g.name).collect();
         return aggregated_response(version, &served, &groups, if_none_match(&headers));
     }
     let groups: Vec<Value> = served.groups.iter().map(group_value).collect();
@@ -270,7 +270,7 @@ pub async fn group_version(
     };
     if !served
         .group(&group)
-        .is_some_and(|g| g.versions.contains(&version))
+        .is_some_and(|g| g.versions.contains(&version.as_str()))
     {
         return ApiError::NoRoute.into_response();
     }
@@ -357,7 +357,7 @@ fn aggregated_response(
         } else {
             served
                 .group(group)
-                .map(|g| g.versions.iter().map(String::as_str).collect())
+                .map(|g| g.versions.clone())
                 .unwrap_or_default()
         };
         let version_items: Vec<Value> = versions

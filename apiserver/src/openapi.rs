@@ -88,35 +88,45 @@ fn index_bytes(paths: &BTreeMap<String, Value>) -> Bytes {
 impl OpenApi {
     fn build() -> Self {
         let (resources, subresources) = builtin();
-        let documents = Documents::build(&resources, &subresources);
-        let mut paths = BTreeMap::new();
-        let mut v3 = HashMap::new();
-        for (path, bytes) in documents.v3 {
-            paths.insert(path.clone(), index_entry(&path, &bytes));
-            v3.insert(path, Bytes::from(bytes));
-        }
-        Self {
-            v2_json: Bytes::from(documents.v2_json),
-            v2_protobuf: Bytes::from(documents.v2_protobuf),
-            v3_index: index_bytes(&paths),
-            v3_paths: paths,
-            v3,
-        }
+        let d = Documents::build(&resources, &subresources);
+        Self::assemble(
+            d.v2_json,
+            d.v2_protobuf,
+            d.v3,
+            BTreeMap::new(),
+            HashMap::new(),
+        )
     }
 
     /// The documents with the custom resources of `custom` in them.
     fn with_custom(&self, custom: &[CustomResource<'_>]) -> Self {
         let (resources, subresources) = builtin();
-        let documents = CustomDocuments::build(&resources, &subresources, custom);
-        let mut paths = self.v3_paths.clone();
-        let mut v3 = self.v3.clone();
-        for (path, bytes) in documents.v3 {
+        let d = CustomDocuments::build(&resources, &subresources, custom);
+        Self::assemble(
+            d.v2_json,
+            d.v2_protobuf,
+            d.v3,
+            self.v3_paths.clone(),
+            self.v3.clone(),
+        )
+    }
+
+    /// The v2 documents, and the v3 documents `paths` and `v3` already hold with `documents`
+    /// added to them and to the index.
+    fn assemble(
+        v2_json: Vec<u8>,
+        v2_protobuf: Vec<u8>,
+        documents: Vec<(String, Vec<u8>)>,
+        mut paths: BTreeMap<String, Value>,
+        mut v3: HashMap<String, Bytes>,
+    ) -> Self {
+        for (path, bytes) in documents {
             paths.insert(path.clone(), index_entry(&path, &bytes));
             v3.insert(path, Bytes::from(bytes));
         }
         Self {
-            v2_json: Bytes::from(documents.v2_json),
-            v2_protobuf: Bytes::from(documents.v2_protobuf),
+            v2_json: Bytes::from(v2_json),
+            v2_protobuf: Bytes::from(v2_protobuf),
             v3_index: index_bytes(&paths),
             v3_paths: paths,
             v3,
@@ -133,8 +143,7 @@ async fn current(state: &AppState) -> ApiResult<Arc<OpenApi>> {
     static BUILTIN: std::sync::OnceLock<Arc<OpenApi>> = std::sync::OnceLock::new();
     static LAST: LastCustom = Mutex::new(None);
     let builtin = BUILTIN.get_or_init(|| Arc::new(OpenApi::build()));
-    let crds = crate::crd::list(&state.registry).await?;
-    let kinds = crate::crd::served_kinds(&crds);
+    let kinds = state.custom_kinds.served(&state.registry).await?;
     let custom: Vec<CustomResource<'_>> = kinds
         .iter()
         .filter_map(|kind| {

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Body;
 use http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
+use kubemem_apiserver::controllers::Controllers;
 use kubemem_apiserver::{AppState, Config, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -14,10 +15,11 @@ struct App {
     _shutdown: tokio::sync::watch::Sender<bool>,
 }
 
-async fn app() -> App {
+/// An app running only `controllers`.
+async fn app_with(controllers: Controllers) -> App {
     let (tx, rx) = tokio::sync::watch::channel(false);
     let config = Config {
-        controllers: kubemem_apiserver::controllers::Controllers::none(),
+        controllers,
         ..Config::default()
     };
     let state = AppState::start(config, rx).await.expect("boots");
@@ -25,6 +27,10 @@ async fn app() -> App {
         router: router(state),
         _shutdown: tx,
     }
+}
+
+async fn app() -> App {
+    app_with(Controllers::none()).await
 }
 
 impl App {
@@ -46,16 +52,32 @@ impl App {
             }
             None => Body::empty(),
         };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    /// The status and JSON body (`null` if none) of `request`.
+    async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
         let response = self
             .router
             .clone()
-            .oneshot(request.body(body).unwrap())
+            .oneshot(request)
             .await
             .expect("infallible");
         let status = response.status();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         (status, value)
+    }
+
+    /// A PATCH of `uri` with `body` as `content_type`.
+    async fn patch(&self, uri: &str, content_type: &str, body: &[u8]) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(Method::PATCH)
+            .uri(uri)
+            .header("content-type", content_type)
+            .body(Body::from(body.to_vec()))
+            .unwrap();
+        self.send(request).await
     }
 
     async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -461,51 +483,29 @@ async fn custom_resources_take_merge_patches_and_refuse_strategic_ones_as_kube_d
         Some(widget("a", json!({"color": "red"}))),
     )
     .await;
-    let request = Request::builder()
-        .method(Method::PATCH)
-        .uri(format!("{WIDGETS}/a"))
-        .header("content-type", "application/strategic-merge-patch+json")
-        .body(Body::from(r#"{"spec":{"color":"blue"}}"#))
-        .unwrap();
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let status: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(status["reason"], "UnsupportedMediaType");
+    const STRATEGIC: &str = "application/strategic-merge-patch+json";
+    const BLUE: &[u8] = br#"{"spec":{"color":"blue"}}"#;
+    let (status, refused) = app.patch(&format!("{WIDGETS}/a"), STRATEGIC, BLUE).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(refused["reason"], "UnsupportedMediaType");
     assert_eq!(
-        status["message"],
+        refused["message"],
         "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
     );
     // The patch type is refused before the object is looked up.
-    let patch = |uri: String, content_type: &'static str| {
-        Request::builder()
-            .method(Method::PATCH)
-            .uri(uri)
-            .header("content-type", content_type)
-            .body(Body::from(r#"{"spec":{"color":"blue"}}"#))
-            .unwrap()
-    };
-    let response = app
-        .router
-        .clone()
-        .oneshot(patch(
-            format!("{WIDGETS}/missing"),
-            "application/strategic-merge-patch+json",
-        ))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (status, _) = app
+        .patch(&format!("{WIDGETS}/missing"), STRATEGIC, BLUE)
+        .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     // A merge patch needs no strategic metadata.
-    let response = app
-        .router
-        .clone()
-        .oneshot(patch(
-            format!("{WIDGETS}/a"),
+    let (status, _) = app
+        .patch(
+            &format!("{WIDGETS}/a"),
             "application/merge-patch+json",
-        ))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+            BLUE,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let (_, stored) = app.call(Method::GET, &format!("{WIDGETS}/a"), None).await;
     assert_eq!(stored["spec"]["color"], "blue");
 }
@@ -548,19 +548,8 @@ fn gadget(name: &str, spec: Value) -> Value {
 
 impl App {
     async fn merge_patch(&self, uri: &str, patch: Value) -> (StatusCode, Value) {
-        let request = Request::builder()
-            .method(Method::PATCH)
-            .uri(uri)
-            .header("content-type", "application/merge-patch+json")
-            .body(Body::from(serde_json::to_vec(&patch).unwrap()))
-            .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        let body = serde_json::to_vec(&patch).unwrap();
+        self.patch(uri, "application/merge-patch+json", &body).await
     }
 }
 
@@ -744,19 +733,11 @@ async fn scale_paths_outside_spec_and_status_are_refused() {
 
 /// An app whose garbage collector runs.
 async fn app_with_gc() -> App {
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    let config = Config {
-        controllers: kubemem_apiserver::controllers::Controllers {
-            garbagecollector: true,
-            ..kubemem_apiserver::controllers::Controllers::none()
-        },
-        ..Config::default()
-    };
-    let state = AppState::start(config, rx).await.expect("boots");
-    App {
-        router: router(state),
-        _shutdown: tx,
-    }
+    app_with(Controllers {
+        garbagecollector: true,
+        ..Controllers::none()
+    })
+    .await
 }
 
 impl App {
@@ -849,18 +830,11 @@ async fn the_garbage_collector_deletes_custom_resources_and_finalizes_their_owne
 
 #[tokio::test]
 async fn deleting_a_namespace_deletes_its_custom_resources() {
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    let config = Config {
-        controllers: kubemem_apiserver::controllers::Controllers {
-            namespace: true,
-            ..kubemem_apiserver::controllers::Controllers::none()
-        },
-        ..Config::default()
-    };
-    let app = App {
-        router: router(AppState::start(config, rx).await.expect("boots")),
-        _shutdown: tx,
-    };
+    let app = app_with(Controllers {
+        namespace: true,
+        ..Controllers::none()
+    })
+    .await;
     app.call(Method::POST, CRDS, Some(widget_crd())).await;
     let (status, _) = app
         .call(

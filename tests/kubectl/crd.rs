@@ -2,7 +2,21 @@
 //! by plural and short name with the CRD's printer columns, deletion with the CRD, and
 //! `kubectl explain` of a custom resource from the schema the server publishes.
 
-use super::{each_kubectl, lines};
+use super::{Kubectl, each_kubectl, lines};
+
+/// `kubectl apply -f crd.yaml` of `yaml`, then a wait for the CRD to be established: the
+/// manifest's path and what apply printed.
+fn apply_crd(k: &Kubectl, yaml: &str) -> (String, String) {
+    let crd = k.manifest("crd.yaml", yaml);
+    let applied = k.ok(&["apply", "-f", &crd]);
+    k.ok(&[
+        "wait",
+        "--for=condition=Established",
+        "crd/widgets.example.com",
+        "--timeout=10s",
+    ]);
+    (crd, applied)
+}
 
 const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -56,17 +70,11 @@ spec:
 fn apply_a_crd_then_get_its_resources_with_printer_columns() {
     each_kubectl(|k| {
         k.say("apply -f crd.yaml");
-        let crd = k.manifest("crd.yaml", CRD);
+        let (crd, applied) = apply_crd(k, CRD);
         assert_eq!(
-            k.ok(&["apply", "-f", &crd]),
+            applied,
             "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n"
         );
-        k.ok(&[
-            "wait",
-            "--for=condition=Established",
-            "crd/widgets.example.com",
-            "--timeout=10s",
-        ]);
         k.say("apply -f widget.yaml; get widgets");
         let widget = k.manifest("widget.yaml", WIDGET);
         assert_eq!(
@@ -108,14 +116,7 @@ fn apply_a_crd_then_get_its_resources_with_printer_columns() {
 fn explain_a_custom_resource_from_its_published_schema() {
     each_kubectl(|k| {
         k.say("apply -f crd.yaml; explain widget.spec");
-        let crd = k.manifest("crd.yaml", CRD);
-        k.ok(&["apply", "-f", &crd]);
-        k.ok(&[
-            "wait",
-            "--for=condition=Established",
-            "crd/widgets.example.com",
-            "--timeout=10s",
-        ]);
+        apply_crd(k, CRD);
         // 1.33 prints the schema's enum, and a blank line more after `FIELD:`.
         let (blank, color) = if k.release() == "1.27" {
             (&[][..], &["  color\t<string>"][..])
@@ -154,14 +155,7 @@ fn explain_a_custom_resource_from_its_published_schema() {
 fn apply_of_a_changed_custom_resource_is_a_merge_patch() {
     each_kubectl(|k| {
         k.say("apply -f crd.yaml; apply -f widget.yaml");
-        let crd = k.manifest("crd.yaml", CRD);
-        k.ok(&["apply", "-f", &crd]);
-        k.ok(&[
-            "wait",
-            "--for=condition=Established",
-            "crd/widgets.example.com",
-            "--timeout=10s",
-        ]);
+        apply_crd(k, CRD);
         let widget = k.manifest("widget.yaml", WIDGET);
         k.ok(&["apply", "-f", &widget]);
         // The published PATCH of a custom resource consumes no strategic merge patch, so
@@ -187,8 +181,8 @@ fn apply_of_a_changed_custom_resource_is_a_merge_patch() {
 fn scale_a_custom_resource_through_the_crds_replicas_path() {
     each_kubectl(|k| {
         k.say("apply -f crd.yaml (scale subresource at .spec.count); apply -f widget.yaml");
-        let crd = k.manifest(
-            "crd.yaml",
+        apply_crd(
+            k,
             &CRD.replace(
                 "    additionalPrinterColumns:\n",
                 "    subresources:\n      scale:\n        specReplicasPath: .spec.count\n        statusReplicasPath: .status.count\n    additionalPrinterColumns:\n",
@@ -198,13 +192,6 @@ fn scale_a_custom_resource_through_the_crds_replicas_path() {
                 "              count:\n                type: integer\n              replicas:\n",
             ),
         );
-        k.ok(&["apply", "-f", &crd]);
-        k.ok(&[
-            "wait",
-            "--for=condition=Established",
-            "crd/widgets.example.com",
-            "--timeout=10s",
-        ]);
         let widget = k.manifest("widget.yaml", &format!("{WIDGET}  count: 1\n"));
         k.ok(&["apply", "-f", &widget]);
         k.say("scale widget/w1 --replicas=3");

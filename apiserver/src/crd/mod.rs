@@ -68,7 +68,7 @@ pub struct ScalePaths {
     pub label_selector: Option<String>,
 }
 
-/// The fields of a JSON value as strings.
+/// The string at `path` in `v`, or "" if there is none.
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     path.iter()
         .try_fold(v, |v, k| v.get(*k))
@@ -76,17 +76,14 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
         .unwrap_or("")
 }
 
-fn strings_at(v: &Value, path: &[&str]) -> Vec<String> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(*k))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The strings of a JSON array (none if it is not one).
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether the CRD has the condition `type_` with status `True`.
@@ -172,8 +169,8 @@ pub fn resource_info(crd: &Value, served: &Served) -> &'static ResourceInfo {
                 .into_boxed_slice(),
         )
     };
-    let short_names = strings_at(spec, &["names", "shortNames"]);
-    let categories = strings_at(spec, &["names", "categories"]);
+    let short_names = strings(&spec["names"]["shortNames"]);
+    let categories = strings(&spec["names"]["categories"]);
     let selectable: Vec<String> = v
         .and_then(|v| v.get("selectableFields"))
         .and_then(Value::as_array)
@@ -287,7 +284,9 @@ impl CustomKinds {
         let Some((name, kv)) = read(registry, group, resource).await? else {
             return Ok(None);
         };
-        Ok(self.build(name, version, &kv))
+        Ok(self.build(name, version, kv.mod_revision, || {
+            Value::Object(object::decode(&kv.value, kv.mod_revision))
+        }))
     }
 
     /// The kind of the custom resources stored under `/registry/<group>/<resource>/`, for the
@@ -315,26 +314,42 @@ impl CustomKinds {
                 None => return Ok(None),
             },
         };
-        Ok(self.build(name, version, &kv))
+        Ok(self.build(name, version, kv.mod_revision, || crd.clone()))
     }
 
-    /// The kind of a CRD's `version`, from the cache while the CRD is unchanged.
+    /// The kinds every established CRD serves, in name order then `spec.versions` order.
+    pub async fn served(&self, registry: &Registry) -> ApiResult<Vec<Arc<Kind>>> {
+        let mut kinds = Vec::new();
+        for crd in list(registry).await? {
+            let name = str_at(&crd, &["metadata", "name"]);
+            // `list` decodes each CRD with its `mod_revision` as its resourceVersion.
+            let Ok(revision) = str_at(&crd, &["metadata", "resourceVersion"]).parse() else {
+                continue;
+            };
+            for version in versions(&crd).iter().filter_map(|v| v["name"].as_str()) {
+                kinds.extend(self.build(name.to_owned(), version, revision, || crd.clone()));
+            }
+        }
+        Ok(kinds)
+    }
+
+    /// The kind of a CRD's `version`, from the cache while the CRD is still at `revision`;
+    /// `crd` is the CRD, decoded only when the kind is built.
     fn build(
         &self,
         name: String,
         version: &str,
-        kv: &kubemem_store::KeyValue,
+        revision: i64,
+        crd: impl FnOnce() -> Value,
     ) -> Option<Arc<Kind>> {
         let cache_key = (name, version.to_owned());
-        if let Some((revision, kind)) = self.lock().get(&cache_key)
-            && *revision == kv.mod_revision
+        if let Some((built_at, kind)) = self.lock().get(&cache_key)
+            && *built_at == revision
         {
             return Some(Arc::clone(kind));
         }
-        let crd = Value::Object(object::decode(&kv.value, kv.mod_revision));
-        let kind = kind_of(&crd, version)?;
-        self.lock()
-            .insert(cache_key, (kv.mod_revision, Arc::clone(&kind)));
+        let kind = kind_of(&crd(), version)?;
+        self.lock().insert(cache_key, (revision, Arc::clone(&kind)));
         Some(kind)
     }
 
@@ -375,19 +390,6 @@ pub async fn list(registry: &Registry) -> ApiResult<Vec<Value>> {
         .into_iter()
         .map(Value::Object)
         .collect())
-}
-
-/// The kinds every established CRD serves, in name order then `spec.versions` order.
-pub fn served_kinds(crds: &[Value]) -> Vec<Arc<Kind>> {
-    crds.iter()
-        .flat_map(|crd| {
-            versions(crd)
-                .iter()
-                .filter_map(|v| v["name"].as_str())
-                .filter_map(|v| kind_of(crd, v))
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 /// `version.CompareKubeAwareVersionStrings`, highest priority first: GA versions (`v2` before

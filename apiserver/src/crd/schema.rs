@@ -38,14 +38,10 @@ fn prune_object(
     let additional = schema.get("additionalProperties").filter(|a| a.is_object());
     let keys: Vec<String> = obj.keys().cloned().collect();
     for key in keys {
-        let child_path = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
         if embedded && matches!(key.as_str(), "apiVersion" | "kind" | "metadata") {
             continue;
         }
+        let child_path = join(path, &key);
         let child_schema = properties.and_then(|p| p.get(&key)).or(additional);
         match child_schema {
             Some(child_schema) => {
@@ -169,10 +165,6 @@ fn type_invalid(path: &str, value: &Value, detail: &str) -> Cause {
     cause
 }
 
-fn number(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
 /// Go's `%v` of a JSON number from a schema bound.
 fn bound(v: &Value) -> String {
     match v.as_f64() {
@@ -218,33 +210,13 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>) {
             })
             .collect();
         let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
-        out.push(Cause::not_supported_shown(
-            shown_path,
-            &match value {
-                Value::String(s) => crate::error::go_quote(s),
-                other => other.to_string(),
-            },
-            &supported,
-        ));
+        out.push(Cause::not_supported(shown_path, value, &supported));
     }
     match value {
         Value::Number(_) => check_number(schema, value, shown_path, out),
         Value::String(s) => check_string(schema, value, s, shown_path, out),
         Value::Array(items) => {
-            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
-                && items.len() as u64 > max
-            {
-                out.push(Cause::too_many(shown_path, items.len(), max as usize));
-            }
-            if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
-                && (items.len() as u64) < min
-            {
-                out.push(Cause::invalid(
-                    shown_path,
-                    value,
-                    &format!("{shown_path} in body should have at least {min} items"),
-                ));
-            }
+            check_count(schema, value, items.len(), ITEMS, shown_path, out);
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
                     check(item_schema, item, &format!("{path}[{i}]"), out);
@@ -263,20 +235,7 @@ fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>) {
                     out.push(Cause::required(&join(path, required), ""));
                 }
             }
-            if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64)
-                && obj.len() as u64 > max
-            {
-                out.push(Cause::too_many(shown_path, obj.len(), max as usize));
-            }
-            if let Some(min) = schema.get("minProperties").and_then(Value::as_u64)
-                && (obj.len() as u64) < min
-            {
-                out.push(Cause::invalid(
-                    shown_path,
-                    value,
-                    &format!("{shown_path} in body should have at least {min} properties"),
-                ));
-            }
+            check_count(schema, value, obj.len(), PROPERTIES, shown_path, out);
             let properties = schema.get("properties").and_then(Value::as_object);
             let additional = schema.get("additionalProperties").filter(|a| a.is_object());
             for (key, child) in obj {
@@ -298,11 +257,40 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// The bounds keywords of what an array or object counts, and its name in messages.
+const ITEMS: [&str; 3] = ["maxItems", "minItems", "items"];
+const PROPERTIES: [&str; 3] = ["maxProperties", "minProperties", "properties"];
+
+/// `[max_key, min_key, noun]` against the `len` entries of `value`.
+fn check_count(
+    schema: &Value,
+    value: &Value,
+    len: usize,
+    [max_key, min_key, noun]: [&str; 3],
+    shown_path: &str,
+    out: &mut Vec<Cause>,
+) {
+    if let Some(max) = schema.get(max_key).and_then(Value::as_u64)
+        && len as u64 > max
+    {
+        out.push(Cause::too_many(shown_path, len, max as usize));
+    }
+    if let Some(min) = schema.get(min_key).and_then(Value::as_u64)
+        && (len as u64) < min
+    {
+        out.push(Cause::invalid(
+            shown_path,
+            value,
+            &format!("{shown_path} in body should have at least {min} {noun}"),
+        ));
+    }
+}
+
 fn check_number(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>) {
-    let Some(n) = number(value) else { return };
+    let Some(n) = value.as_f64() else { return };
     let exclusive = |key: &str| is_true(schema, key);
     if let Some(min) = schema.get("minimum")
-        && let Some(m) = number(min)
+        && let Some(m) = min.as_f64()
     {
         let (bad, words) = if exclusive("exclusiveMinimum") {
             (n <= m, "greater than")
@@ -318,7 +306,7 @@ fn check_number(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>)
         }
     }
     if let Some(max) = schema.get("maximum")
-        && let Some(m) = number(max)
+        && let Some(m) = max.as_f64()
     {
         let (bad, words) = if exclusive("exclusiveMaximum") {
             (n >= m, "less than")
@@ -333,7 +321,7 @@ fn check_number(schema: &Value, value: &Value, path: &str, out: &mut Vec<Cause>)
             ));
         }
     }
-    if let Some(factor) = schema.get("multipleOf").and_then(number)
+    if let Some(factor) = schema.get("multipleOf").and_then(Value::as_f64)
         && factor != 0.0
         && (n / factor).fract() != 0.0
     {

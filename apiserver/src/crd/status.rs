@@ -8,6 +8,8 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value, json};
 
+use super::strings;
+
 /// The status of `crd` given the other CRDs in the store and the time of the write.
 /// `old_status` is the stored status (an update) and takes precedence over what the body says,
 /// except for `storedVersions` when `status_write` (a write to `/status`).
@@ -189,15 +191,6 @@ struct Names {
     short_names: Vec<String>,
     kind: String,
     list_kind: String,
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
 }
 
 /// `equalToAcceptedOrFresh`.

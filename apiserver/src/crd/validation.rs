@@ -53,17 +53,17 @@ fn s<'a>(v: &'a Value, key: &str) -> &'a str {
 /// The causes of a CRD beyond the generic metadata checks. `old` is the stored CRD on update.
 pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> Vec<Cause> {
     let mut out = Vec::new();
-    let spec = crd.get("spec").cloned().unwrap_or_else(|| json!({}));
-    let names = spec.get("names").cloned().unwrap_or_else(|| json!({}));
+    let spec = crd.get("spec").unwrap_or(&Value::Null);
+    let names = spec.get("names").unwrap_or(&Value::Null);
     let name = crate::object::meta_str(crd, "name");
-    if name != format!("{}.{}", s(&names, "plural"), s(&spec, "group")) {
+    if name != format!("{}.{}", s(names, "plural"), s(spec, "group")) {
         out.push(Cause::invalid(
             "metadata.name",
             &json!(name),
             "must be spec.names.plural+\".\"+spec.group",
         ));
     }
-    let group = s(&spec, "group");
+    let group = s(spec, "group");
     if group.is_empty() {
         out.push(Cause::required("spec.group", ""));
     } else if let errs @ [_, ..] = is_dns1123_subdomain(group).as_slice() {
@@ -75,7 +75,7 @@ pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> V
             "should be a domain with at least one dot",
         ));
     }
-    match s(&spec, "scope") {
+    match s(spec, "scope") {
         "" => out.push(Cause::required("spec.scope", "")),
         "Cluster" | "Namespaced" => {}
         other => out.push(Cause::not_supported(
@@ -87,8 +87,7 @@ pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> V
     let versions = spec
         .get("versions")
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+        .map_or(&[][..], Vec::as_slice);
     let mut storage = 0;
     let mut seen = std::collections::HashSet::new();
     let mut unique = true;
@@ -115,28 +114,23 @@ pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> V
     if !unique {
         out.push(Cause::invalid_shown(
             "spec.versions",
-            &go_versions(&versions),
+            &go_versions(versions),
             "must contain unique version names",
         ));
     }
     if storage != 1 {
         out.push(Cause::invalid_shown(
             "spec.versions",
-            &go_versions(&versions),
+            &go_versions(versions),
             "must have exactly one version marked as storage version",
         ));
     }
-    for (field, detail) in [
-        ("plural", ""),
-        ("singular", ""),
-        ("kind", ""),
-        ("listKind", ""),
-    ] {
-        if s(&names, field).is_empty() {
-            out.push(Cause::required(&format!("spec.names.{field}"), detail));
+    for field in ["plural", "singular", "kind", "listKind"] {
+        if s(names, field).is_empty() {
+            out.push(Cause::required(&format!("spec.names.{field}"), ""));
         }
     }
-    out.extend(validate_names(&names, "spec.names"));
+    out.extend(validate_names(names, "spec.names"));
     match s(spec.get("conversion").unwrap_or(&Value::Null), "strategy") {
         "" | "None" => {}
         "Webhook" => out.push(Cause::forbidden(
@@ -203,7 +197,7 @@ pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> V
         }
     }
     if let Some(old) = old {
-        let old_spec = old.get("spec").cloned().unwrap_or_else(|| json!({}));
+        let old_spec = old.get("spec").unwrap_or(&Value::Null);
         let established = super::condition_true(&Value::Object(old.clone()), "Established");
         let immutable = |out: &mut Vec<Cause>, field: &str, new: &Value, old: &Value| {
             if new != old {
@@ -305,9 +299,9 @@ fn validate_names(names: &Value, path: &str) -> Vec<Cause> {
             ));
         }
     }
-    for (list, field) in [("shortNames", "shortNames"), ("categories", "categories")] {
+    for field in ["shortNames", "categories"] {
         for (i, value) in names
-            .get(list)
+            .get(field)
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
