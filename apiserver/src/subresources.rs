@@ -40,45 +40,50 @@ pub fn selector_string(selector: &Value) -> String {
 
 /// The `Scale` of an object with `spec.replicas`.
 pub fn scale_of(obj: &Map<String, Value>) -> Value {
-    let meta = obj.get("metadata").cloned().unwrap_or_else(|| json!({}));
-    let mut metadata = Map::new();
-    for key in [
-        "name",
-        "namespace",
-        "uid",
-        "resourceVersion",
-        "creationTimestamp",
-    ] {
-        if let Some(v) = meta.get(key) {
-            metadata.insert(key.into(), v.clone());
-        }
-    }
-    let spec_replicas = obj
-        .get("spec")
-        .and_then(|s| s.get("replicas"))
-        .and_then(Value::as_i64)
-        .unwrap_or(0);
-    let mut status = Map::new();
-    status.insert(
-        "replicas".into(),
-        json!(
-            obj.get("status")
-                .and_then(|s| s.get("replicas"))
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
-        ),
-    );
+    let replicas = |part: &str| {
+        obj.get(part)
+            .and_then(|s| s.get("replicas"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+    };
     let selector = obj
         .get("spec")
         .and_then(|s| s.get("selector"))
         .map(selector_string)
         .unwrap_or_default();
-    if !selector.is_empty() {
-        status.insert("selector".into(), Value::String(selector));
+    scale(obj, replicas("spec"), replicas("status"), selector)
+}
+
+/// An `autoscaling/v1` Scale for `obj`: its identifying metadata, the replica counts and the
+/// selector (left out when empty, as `spec.replicas` is when 0).
+pub fn scale(
+    obj: &Map<String, Value>,
+    spec_replicas: i64,
+    status_replicas: i64,
+    selector: String,
+) -> Value {
+    let mut metadata = Map::new();
+    if let Some(meta) = obj.get("metadata").and_then(Value::as_object) {
+        for key in [
+            "name",
+            "namespace",
+            "uid",
+            "resourceVersion",
+            "creationTimestamp",
+        ] {
+            if let Some(v) = meta.get(key) {
+                metadata.insert(key.into(), v.clone());
+            }
+        }
     }
     let mut spec = Map::new();
     if spec_replicas != 0 {
         spec.insert("replicas".into(), json!(spec_replicas));
+    }
+    let mut status = Map::new();
+    status.insert("replicas".into(), json!(status_replicas));
+    if !selector.is_empty() {
+        status.insert("selector".into(), Value::String(selector));
     }
     json!({
         "kind": "Scale",

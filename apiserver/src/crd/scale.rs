@@ -94,38 +94,14 @@ pub fn scale_of(cr: &Map<String, Value>, paths: &ScalePaths) -> Result<(Value, b
         Some(path) if !path.is_empty() => nested_string(cr, path)?,
         _ => String::new(),
     };
-    let mut metadata = Map::new();
-    if let Some(meta) = cr.get("metadata").and_then(Value::as_object) {
-        for key in [
-            "name",
-            "namespace",
-            "uid",
-            "resourceVersion",
-            "creationTimestamp",
-        ] {
-            if let Some(v) = meta.get(key) {
-                metadata.insert(key.into(), v.clone());
-            }
-        }
-    }
     // `int32(...)`: values past int32 wrap as Go's conversion does (validation keeps them out).
     let replicas = spec_replicas.unwrap_or(0) as i32;
-    let mut spec = Map::new();
-    if replicas != 0 {
-        spec.insert("replicas".into(), json!(replicas));
-    }
-    let mut status = Map::new();
-    status.insert("replicas".into(), json!(status_replicas as i32));
-    if !selector.is_empty() {
-        status.insert("selector".into(), Value::String(selector));
-    }
-    let scale = json!({
-        "kind": "Scale",
-        "apiVersion": "autoscaling/v1",
-        "metadata": metadata,
-        "spec": spec,
-        "status": status,
-    });
+    let scale = crate::subresources::scale(
+        cr,
+        i64::from(replicas),
+        i64::from(status_replicas as i32),
+        selector,
+    );
     Ok((scale, spec_replicas.is_some()))
 }
 
