@@ -647,8 +647,7 @@ async fn to_protobuf(response: Response) -> Response {
 /// How a read is presented: the negotiated representation and `includeObject`, and the
 /// negotiated encoding.
 fn presenter(parts: &Parts, list: bool, kind: &Kind) -> ApiResult<(Presenter, Encoding)> {
-    let (representation, encoding) =
-        negotiate::negotiate(&parts.headers, list, kind.protobuf)?;
+    let (representation, encoding) = negotiate::negotiate(&parts.headers, list, kind.protobuf)?;
     let include = Query::<IncludeQuery>::try_from_uri(&parts.uri)
         .map(|q| q.0.include_object)
         .map_err(|e| ApiError::BadRequest(e.body_text()))?;
