@@ -34,6 +34,10 @@ pub trait Backend: Send + Sync + 'static {
     /// Reads; at revision 0 (the current one) linearizably: never older than a write
     /// acknowledged before it began.
     fn range(&self, req: RangeRequest) -> BackendFuture<'_, Result<RangeResponse, BackendError>>;
+    /// Reads this node's replica as it is, without a quorum round (etcd's serializable read):
+    /// possibly older than a write acknowledged elsewhere. For checks that kube-apiserver makes
+    /// against an informer cache, and that confirm a miss with a linearizable read.
+    fn range_local(&self, req: &RangeRequest) -> Result<RangeResponse, StoreError>;
     /// Watches this node's store from `start` (inclusive; 0 = only future events).
     fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError>;
     /// The newest revision applied on this node.
@@ -67,6 +71,10 @@ impl Backend for LocalBackend {
     fn range(&self, req: RangeRequest) -> BackendFuture<'_, Result<RangeResponse, BackendError>> {
         let response = self.store.range(&req).map_err(BackendError::from);
         Box::pin(std::future::ready(response))
+    }
+
+    fn range_local(&self, req: &RangeRequest) -> Result<RangeResponse, StoreError> {
+        self.store.range(req)
     }
 
     fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {
@@ -118,6 +126,10 @@ impl Backend for RaftBackend {
             }
             Ok(self.node.store().range(&req)?)
         })
+    }
+
+    fn range_local(&self, req: &RangeRequest) -> Result<RangeResponse, StoreError> {
+        self.node.store().range(req)
     }
 
     fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {

@@ -13,7 +13,7 @@ use kubemem_store::{Compare, CompareOp, KeyValue, Op, OpResult, RangeEnd, RangeR
 use serde_json::{Map, Value, json};
 
 use crate::allocator;
-use crate::backend::Backend;
+use crate::backend::{Backend, BackendError};
 use crate::clock;
 use crate::defaults;
 use crate::error::{ApiError, ApiResult, Cause, GroupResource, OPTIMISTIC_LOCK_MSG};
@@ -209,14 +209,7 @@ impl Registry {
     pub async fn get_kv(&self, key: &str) -> ApiResult<Option<KeyValue>> {
         let response = self
             .backend
-            .range(RangeRequest {
-                key: Bytes::copy_from_slice(key.as_bytes()),
-                end: RangeEnd::Key,
-                revision: 0,
-                limit: 0,
-                after: None,
-                count_only: false,
-            })
+            .range(RangeRequest::key(Bytes::copy_from_slice(key.as_bytes())))
             .await?;
         Ok(response.kvs.into_iter().next())
     }
@@ -427,8 +420,24 @@ impl Registry {
     }
 
     /// `NamespaceLifecycle`: objects go only into namespaces that exist.
+    /// kube-apiserver's NamespaceLifecycle admission: the namespace must exist and not be
+    /// terminating. Like kube, which looks in its informer cache first and asks storage only
+    /// when the cache does not show an active namespace, an active namespace in this node's
+    /// replica is enough; anything else is confirmed by a linearizable read (on a Raft cluster
+    /// that spares most writes a read-index round).
     async fn check_namespace(&self, kind: &Kind, name: &str, namespace: &str) -> ApiResult<()> {
         let key = format!("/registry/namespaces/{namespace}");
+        let local = self
+            .backend
+            .range_local(&RangeRequest::key(Bytes::copy_from_slice(key.as_bytes())))
+            .map_err(BackendError::from)?;
+        if local
+            .kvs
+            .first()
+            .is_some_and(|kv| !object::is_deleting(&kv.value))
+        {
+            return Ok(());
+        }
         match self.get_kv(&key).await? {
             Some(kv) if object::is_deleting(&kv.value) => Err(ApiError::NamespaceTerminating {
                 resource: kind.group_resource(),
