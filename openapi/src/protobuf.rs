@@ -9,7 +9,8 @@
 //! strings, `false`) omitted. Maps (`paths`, `definitions`, `properties`, ...) are repeated
 //! `Named*` pairs in document order. Vendor extensions are `NamedAny { name, value: Any { yaml } }`
 //! where `yaml` is the YAML text of the extension's value (gnostic's `NewAny` marshals the parsed
-//! node with yaml.v3); readers (kube-openapi's `VendorExtensionToMap`) YAML-decode it.
+//! node with yaml.v3, styles cleared); readers (kube-openapi's `VendorExtensionToMap`)
+//! YAML-decode it. A schema's `enum` values are `Any`s of the same kind.
 //!
 //! The wire format: every field is a varint key `(number << 3) | wire type`; strings and
 //! messages are wire type 2 (length-delimited: varint length, then the bytes), bools wire
@@ -410,6 +411,15 @@ fn schema(s: &Value) -> Message {
             .string(3, str_of(s, "title"))
             .string(4, str_of(s, "description"))
             .strings(19, strings_of(s, "required"));
+        for value in s["enum"].as_array().into_iter().flatten() {
+            // `repeated Any enum = 20`: gnostic's `NewAny` keeps each value as YAML text.
+            m.message(
+                20,
+                build(|a| {
+                    a.string(2, &yaml(value));
+                }),
+            );
+        }
         match s.get("additionalProperties") {
             Some(Value::Bool(b)) => {
                 m.message(
@@ -663,6 +673,17 @@ mod tests {
         want.extend_from_slice(b"\xfa\x01");
         want.push(ext.len() as u8);
         want.extend_from_slice(ext);
+        assert_eq!(bytes, want);
+    }
+
+    #[test]
+    fn enum_values_are_yaml_anys() {
+        let s = json!({"enum": ["SCTP", ""], "type": "string"});
+        let bytes = schema(&s).into_bytes();
+        // 20 << 3 | 2 = 0xa2 0x01; Any { yaml = 2 }.
+        let mut want = b"\xa2\x01\x07\x12\x05SCTP\n".to_vec();
+        want.extend_from_slice(b"\xa2\x01\x05\x12\x03\"\"\n");
+        want.extend_from_slice(b"\xb2\x01\x08\x0a\x06string");
         assert_eq!(bytes, want);
     }
 

@@ -1,5 +1,7 @@
 //! Snapshot-style tests of document fragments, against what kube-apiserver v1.36 serves
-//! (`api/openapi-spec/swagger.json` and `api/openapi-spec/v3/*.json` of kubernetes/kubernetes).
+//! (`api/openapi-spec/swagger.json` and `api/openapi-spec/v3/*.json` of kubernetes/kubernetes;
+//! those are captured with OpenAPIEnums off, so the enum fragments are a running server's, as
+//! `openapi/definitions/README.md` tells).
 
 use serde_json::{Value, json};
 
@@ -442,6 +444,73 @@ fn v2_definitions_and_top_level() {
     }
 }
 
+/// `ContainerPort.protocol` as kube-apiserver v1.36 publishes it with OpenAPIEnums on (its
+/// default): the values of the `+enum` type `Protocol`, and their paragraph in the description.
+const PROTOCOL_DESCRIPTION: &str = "Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\".\n\nPossible enum values:\n - `\"SCTP\"` is the SCTP protocol.\n - `\"TCP\"` is the TCP protocol.\n - `\"UDP\"` is the UDP protocol.";
+const ACCESS_MODES: [&str; 4] = [
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "ReadWriteOncePod",
+];
+
+#[test]
+fn v2_enum_fields() {
+    let doc = v2();
+    let defs = &doc["definitions"];
+    assert_eq!(
+        defs["io.k8s.api.core.v1.ContainerPort"]["properties"]["protocol"],
+        json!({
+            "description": PROTOCOL_DESCRIPTION,
+            "enum": ["SCTP", "TCP", "UDP"],
+            "type": "string"
+        })
+    );
+    assert_eq!(
+        defs["io.k8s.api.core.v1.PodSpec"]["properties"]["restartPolicy"]["enum"],
+        json!(["Always", "Never", "OnFailure"])
+    );
+    // An enum element type: the values on `items`, no paragraph.
+    assert_eq!(
+        defs["io.k8s.api.core.v1.PersistentVolumeClaimSpec"]["properties"]["accessModes"],
+        json!({
+            "description": "accessModes contains the desired access modes the volume should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1",
+            "items": {"enum": ACCESS_MODES, "type": "string"},
+            "type": "array",
+            "x-kubernetes-list-type": "atomic"
+        })
+    );
+    // As served (Go's key order: `enum` between `description` and `type`).
+    let (resources, subresources) = catalog();
+    let served = Documents::build(&resources, &subresources);
+    let text = String::from_utf8(served.v2_json).unwrap();
+    assert!(
+        text.contains(r#""protocol":{"description":"Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\".\n\nPossible enum values:\n - `\"SCTP\"` is the SCTP protocol.\n - `\"TCP\"` is the TCP protocol.\n - `\"UDP\"` is the UDP protocol.","enum":["SCTP","TCP","UDP"],"type":"string"}"#),
+        "no ContainerPort.protocol in the written document"
+    );
+}
+
+#[test]
+fn v3_enum_fields() {
+    let (resources, subresources) = catalog();
+    let doc = v3_group_version_document("", "v1", &resources, &subresources);
+    let schemas = &doc["components"]["schemas"];
+    let protocol = &schemas["io.k8s.api.core.v1.ContainerPort"]["properties"]["protocol"];
+    assert_eq!(protocol["description"], PROTOCOL_DESCRIPTION);
+    assert_eq!(protocol["enum"], json!(["SCTP", "TCP", "UDP"]));
+    assert_eq!(protocol["type"], "string");
+    let restart = &schemas["io.k8s.api.core.v1.PodSpec"]["properties"]["restartPolicy"];
+    assert_eq!(
+        restart["description"],
+        "Restart policy for all containers within the pod. One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted. Default to Always. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy\n\nPossible enum values:\n - `\"Always\"`\n - `\"Never\"`\n - `\"OnFailure\"`"
+    );
+    assert_eq!(restart["enum"], json!(["Always", "Never", "OnFailure"]));
+    assert_eq!(
+        schemas["io.k8s.api.core.v1.ServiceSpec"]["properties"]["ipFamilies"]["items"]["enum"],
+        json!(["", "IPv4", "IPv6"])
+    );
+}
+
 #[test]
 fn v3_apps_document() {
     let (resources, subresources) = catalog();
@@ -655,6 +724,18 @@ fn v2_protobuf_decodes_as_gnostic_document() {
     let containers_ext = field(containers, 31);
     let strategy = named(&containers_ext, "x-kubernetes-patch-strategy").unwrap();
     assert_eq!(field(strategy, 2), [b"merge\n".to_vec()]);
+    // enum = 20: one Any per value, its YAML text in `yaml` (2).
+    let container_port = named(&definitions, "io.k8s.api.core.v1.ContainerPort").unwrap();
+    let port_properties = field(&field(container_port, 25)[0], 1);
+    let protocol = named(&port_properties, "protocol").unwrap();
+    let values: Vec<Vec<u8>> = field(protocol, 20)
+        .iter()
+        .flat_map(|any| field(any, 2))
+        .collect();
+    assert_eq!(
+        values,
+        [b"SCTP\n".to_vec(), b"TCP\n".to_vec(), b"UDP\n".to_vec()]
+    );
     // items = 23: ItemsItem { repeated Schema schema = 1 } with the $ref (_ref = 1).
     let items = field(&field(containers, 23)[0], 1);
     assert_eq!(

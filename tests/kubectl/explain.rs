@@ -1,9 +1,12 @@
 //! `kubectl explain`, which renders the OpenAPI v3 schemas the server publishes: one field with
 //! its description and the fields of its type, one kind, and a whole kind with `--recursive`.
 //!
-//! Fields whose type is an enum are left out: kube-apiserver publishes their `enum` values and a
-//! "Possible enum values" paragraph (OpenAPIEnums, on by default), which 1.33 prints as `enum:`
-//! lines; kubemem's definitions come from kube's published snapshot, generated without them.
+//! Fields whose type is an enum carry what kube-apiserver publishes for them (OpenAPIEnums, on by
+//! default): their `enum` values, which 1.33 prints (an `ENUM:` block for the field explained, an
+//! `enum:` line in field lists, four values at most, `""` for the empty one), and a "Possible
+//! enum values" paragraph at the end of the description, which both releases print. The
+//! expected text follows kubectl's `plaintext.tmpl` (`extractEnum`, `wrap` with go-wordwrap) on
+//! kube's descriptions.
 
 use super::{each_kubectl, lines};
 
@@ -152,6 +155,145 @@ fn explain_recursive_lists_every_field() {
             "    readyReplicas\t<integer>",
         ] {
             assert!(out.lines().any(|l| l == line), "no line {line:?} in\n{out}");
+        }
+    });
+}
+
+/// The description of `PodSpec.restartPolicy`, as explain wraps it (both releases).
+const RESTART_POLICY: &[&str] = &[
+    "DESCRIPTION:",
+    "    Restart policy for all containers within the pod. One of Always, OnFailure,",
+    "    Never. In some contexts, only a subset of those values may be permitted.",
+    "    Default to Always. More info:",
+    "    https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy",
+    "    ",
+    "    Possible enum values:",
+    "     - `\"Always\"`",
+    "     - `\"Never\"`",
+    "     - `\"OnFailure\"`",
+    "    ",
+    "",
+];
+
+#[test]
+fn explain_an_enum_field() {
+    each_kubectl(|k| {
+        k.say("explain pod.spec.restartPolicy");
+        let mut expected = vec![
+            "KIND:       Pod",
+            "VERSION:    v1",
+            "",
+            "FIELD: restartPolicy <string>",
+        ];
+        if k.release() != "1.27" {
+            expected.extend(["ENUM:", "    Always", "    Never", "    OnFailure"]);
+        }
+        expected.push("");
+        expected.extend(RESTART_POLICY);
+        assert_eq!(
+            k.ok(&["explain", "pod.spec.restartPolicy"]),
+            lines(&expected)
+        );
+    });
+}
+
+#[test]
+fn explain_lists_enum_values_of_fields() {
+    each_kubectl(|k| {
+        k.say("explain pod.spec.containers.ports");
+        let enum_line: &[&str] = if k.release() == "1.27" {
+            &[]
+        } else {
+            &["  enum: SCTP, TCP, UDP"]
+        };
+        let mut expected = vec![
+            "KIND:       Pod",
+            "VERSION:    v1",
+            "",
+            "FIELD: ports <[]ContainerPort>",
+            "",
+        ];
+        if k.release() != "1.27" {
+            expected.push("");
+        }
+        expected.extend([
+            "DESCRIPTION:",
+            "    List of ports to expose from the container. Not specifying a port here DOES",
+            "    NOT prevent that port from being exposed. Any port which is listening on the",
+            "    default \"0.0.0.0\" address inside a container will be accessible from the",
+            "    network. Modifying this array with strategic merge patch may corrupt the",
+            "    data. For more information See",
+            "    https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.",
+            "    ContainerPort represents a network port in a single container.",
+            "    ",
+            "FIELDS:",
+            "  containerPort\t<integer> -required-",
+            "    Number of port to expose on the pod's IP address. This must be a valid port",
+            "    number, 0 < x < 65536.",
+            "",
+            "  hostIP\t<string>",
+            "    What host IP to bind the external port to.",
+            "",
+            "  hostPort\t<integer>",
+            "    Number of port to expose on the host. If specified, this must be a valid",
+            "    port number, 0 < x < 65536. If HostNetwork is specified, this must match",
+            "    ContainerPort. Most containers do not need this.",
+            "",
+            "  name\t<string>",
+            "    If specified, this must be an IANA_SVC_NAME and unique within the pod. Each",
+            "    named port in a pod must have a unique name. Name for the port that can be",
+            "    referred to by services.",
+            "",
+            "  protocol\t<string>",
+        ]);
+        expected.extend(enum_line);
+        expected.extend([
+            "    Protocol for port. Must be UDP, TCP, or SCTP. Defaults to \"TCP\".",
+            "    ",
+            "    Possible enum values:",
+            "     - `\"SCTP\"` is the SCTP protocol.",
+            "     - `\"TCP\"` is the TCP protocol.",
+            "     - `\"UDP\"` is the UDP protocol.",
+            "",
+            "",
+        ]);
+        assert_eq!(
+            k.ok(&["explain", "pod.spec.containers.ports"]),
+            lines(&expected)
+        );
+    });
+}
+
+#[test]
+fn explain_recursive_lists_enum_values() {
+    each_kubectl(|k| {
+        k.say("explain deployment --recursive: enum lines");
+        let out = k.ok(&["explain", "deployment", "--recursive"]);
+        // (field line, 1.33's enum line): past four values, `, ....`; the empty value as `""`.
+        for (field, values) in [
+            (
+                "      type\t<string>",
+                "      enum: Recreate, RollingUpdate",
+            ),
+            (
+                "        restartPolicy\t<string>",
+                "        enum: Always, Never, OnFailure",
+            ),
+            (
+                "            type\t<string>",
+                "            enum: \"\", BlockDevice, CharDevice, Directory, ....",
+            ),
+        ] {
+            if k.release() == "1.27" {
+                assert!(!out.contains("enum:"), "{out}");
+                assert!(
+                    out.lines().any(|l| l == field),
+                    "no line {field:?} in\n{out}"
+                );
+            } else {
+                let pair = lines(&[field, values]);
+                assert!(out.contains(&pair), "no {pair:?} in\n{out}");
+            }
         }
     });
 }
