@@ -10,6 +10,12 @@ use kubemem_apiserver::controllers::Controllers;
 use kubemem_apiserver::{Config, Server, cluster, kubeconfig};
 use kubemem_raft::{NodeConfig, PeerNode, RaftNode, Timing};
 
+/// mimalloc instead of the system allocator: a create allocates and frees hundreds of small
+/// blocks (JSON maps and strings), and glibc's malloc spent ~22% of the instructions of one
+/// (BENCHMARKS.md, "Create path").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kubemem",
