@@ -291,6 +291,37 @@ async fn a_crd_is_established_and_serves_its_custom_resources() {
     assert_eq!(list["items"], json!([]));
 }
 
+/// kube-openapi's messages through `kubeOpenAPIResultToFieldErrors`: a type error shows the
+/// value's type name; the string validator stops at its first failure; `required` comes after
+/// the properties' errors; a schema's constraint on `metadata.name` holds.
+#[tokio::test]
+async fn custom_resources_get_kube_openapis_validation_errors() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["metadata"] =
+        json!({"type": "object", "properties": {"name": {"type": "string", "maxLength": 8}}});
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["tag"] =
+        json!({"type": "string", "minLength": 3, "pattern": "^[a-z]+$"});
+    let (status, created) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, refused) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("a-long-name", json!({"replicas": "3", "tag": "A"}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused["message"],
+        "Widget.example.com \"a-long-name\" is invalid: [metadata.name: Too long: may not be more than 8 bytes, spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\", spec.tag: Invalid value: \"A\": spec.tag in body should be at least 3 chars long, spec.color: Required value, .spec.replicas: Invalid value: 0: .spec.replicas accessor error: 3 is of the type string, expected int64]"
+    );
+    assert_eq!(
+        refused["details"]["causes"][1],
+        json!({"reason": "FieldValueTypeInvalid", "message": "Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"", "field": "spec.replicas"})
+    );
+}
+
 #[tokio::test]
 async fn invalid_crds_and_cel_rules_are_refused() {
     let app = app().await;

@@ -11,13 +11,15 @@
 //! * [`status`]: what kube-apiserver's naming and establishing controllers write into a CRD's
 //!   status, computed in the CRD's own write (see `docs/DESIGN.md`, decision 19).
 //! * [`validation`]: `ValidateCustomResourceDefinition` and its structural-schema rules.
-//! * [`schema`]: custom resources against their schema: pruning, defaulting, validation.
+//! * [`schema`]: custom resources against their schema: pruning, defaulting.
+//! * [`schema_validator`]: custom resources against their schema: kube-openapi's validation.
 //! * [`printer`]: `additionalPrinterColumns` in Table output.
 //! * [`scale`]: the `scale` subresource at the paths a CRD names.
 
 pub mod printer;
 pub mod scale;
 pub mod schema;
+pub mod schema_validator;
 pub mod status;
 pub mod validation;
 

@@ -41,7 +41,7 @@ pub fn validate(kind: &Kind, obj: &Map<String, Value>, write: Write<'_>) -> Vec<
         let mut causes = custom
             .schema
             .as_ref()
-            .map(|schema| crate::crd::schema::validate(schema, obj))
+            .map(|schema| crate::crd::schema_validator::validate(schema, obj))
             .unwrap_or_default();
         if let Some(paths) = &custom.scale {
             if !matches!(write, Write::Status { .. }) {
