@@ -333,10 +333,50 @@ async fn invalid_crds_and_cel_rules_are_refused() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         refused["message"],
-        "CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is invalid: [spec.versions: Invalid value: [v1 v1beta1]: must have exactly one version marked as storage version, spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations: Forbidden: CEL validation rules are not supported by kubemem; remove x-kubernetes-validations]"
+        concat!(
+            "CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is invalid: [",
+            // The versions differ, so each keeps its schema (validated in the versions' loop).
+            "spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations: Forbidden: CEL validation rules are not supported by kubemem; remove x-kubernetes-validations, ",
+            // `%#v` of the internal versions; kube prints heap addresses for the pointers.
+            "spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{",
+            "apiextensions.CustomResourceDefinitionVersion{Name:\"v1\", Served:true, Storage:true, Deprecated:false, DeprecationWarning:(*string)(nil), ",
+            "Schema:(*apiextensions.CustomResourceValidation)(0xc000000000), Subresources:(*apiextensions.CustomResourceSubresources)(0xc000000000), ",
+            "AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition{",
+            "apiextensions.CustomResourceColumnDefinition{Name:\"Color\", Type:\"string\", Format:\"\", Description:\"\", Priority:0, JSONPath:\".spec.color\"}, ",
+            "apiextensions.CustomResourceColumnDefinition{Name:\"Replicas\", Type:\"integer\", Format:\"\", Description:\"\", Priority:0, JSONPath:\".spec.replicas\"}}, ",
+            "SelectableFields:[]apiextensions.SelectableField{apiextensions.SelectableField{JSONPath:\".spec.color\"}}}, ",
+            "apiextensions.CustomResourceDefinitionVersion{Name:\"v1beta1\", Served:true, Storage:true, Deprecated:false, DeprecationWarning:(*string)(nil), ",
+            "Schema:(*apiextensions.CustomResourceValidation)(0xc000000000), Subresources:(*apiextensions.CustomResourceSubresources)(nil), ",
+            "AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition(nil), SelectableFields:[]apiextensions.SelectableField(nil)}}: ",
+            "must have exactly one version marked as storage version, ",
+            // `PrepareForCreate` stored the first storage version only.
+            "status.storedVersions: Invalid value: []string{\"v1\"}: must have the storage version v1beta1]"
+        )
     );
     let (_, list) = app.call(Method::GET, CRDS, None).await;
     assert_eq!(list["items"], json!([]));
+}
+
+/// A one-version CRD is validated in kube's internal shape: its schema at `spec.validation`,
+/// the structural errors sorted; `metadata` may only restrict `name` and `generateName`.
+#[tokio::test]
+async fn a_one_version_crds_schema_errors_are_at_spec_validation() {
+    let app = app().await;
+    let mut crd = gadget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = json!({"properties": {
+        "metadata": {"type": "object", "properties": {"labels": {"type": "object"}}},
+        "spec": {"properties": {"size": {"type": "integer", "default": "big"}}}
+    }});
+    let (status, refused) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["message"],
+        "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.validation.openAPIV3Schema.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified, spec.validation.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields, spec.validation.openAPIV3Schema.type: Required value: must not be empty at the root]"
+    );
+    assert_eq!(
+        refused["details"]["causes"][2],
+        json!({"reason": "FieldValueRequired", "message": "Required value: must not be empty at the root", "field": "spec.validation.openAPIV3Schema.type"})
+    );
 }
 
 #[tokio::test]
@@ -758,7 +798,8 @@ async fn scale_paths_outside_spec_and_status_are_refused() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         refused["message"],
-        "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".status.size\": should be a json path under .spec, spec.versions[0].subresources.scale.statusReplicasPath: Required value, spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \"status.selector\": must be a simple json path starting with .]"
+        // One version: the v1 conversion moved its subresources to `spec.subresources`.
+        "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.subresources.scale.specReplicasPath: Invalid value: \".status.size\": should be a json path under .spec, spec.subresources.scale.statusReplicasPath: Required value, spec.subresources.scale.labelSelectorPath: Invalid value: \"status.selector\": must be a simple json path starting with .]"
     );
 }
 

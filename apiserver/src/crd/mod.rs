@@ -10,7 +10,8 @@
 //!
 //! * [`status`]: what kube-apiserver's naming and establishing controllers write into a CRD's
 //!   status, computed in the CRD's own write (see `docs/DESIGN.md`, decision 19).
-//! * [`validation`]: `ValidateCustomResourceDefinition` and its structural-schema rules.
+//! * [`validation`]: `ValidateCustomResourceDefinition` and `...Update`.
+//! * [`structural`]: the rules of a CRD's schema (structural, defaults, OpenAPI subset).
 //! * [`schema`]: custom resources against their schema: pruning, defaulting.
 //! * [`schema_validator`]: custom resources against their schema: kube-openapi's validation.
 //! * [`printer`]: `additionalPrinterColumns` in Table output.
@@ -21,6 +22,7 @@ pub mod scale;
 pub mod schema;
 pub mod schema_validator;
 pub mod status;
+pub mod structural;
 pub mod validation;
 
 use std::collections::HashMap;

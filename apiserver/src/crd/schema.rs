@@ -55,6 +55,12 @@ fn prune_object(
     }
 }
 
+/// `pruning.Prune` of a bare value (a schema's `default`), its root an object's root only when
+/// the schema is an embedded resource.
+pub fn prune_value_of(schema: &Value, value: &mut Value) {
+    prune_value(schema, value, "", &mut Vec::new());
+}
+
 /// `additionalProperties: true` keeps every field, as preserving does.
 fn additional_allows_all(schema: &Value) -> bool {
     schema.get("additionalProperties") == Some(&Value::Bool(true))

@@ -24,13 +24,27 @@ use serde_json::{Map, Value};
 
 use crate::error::{Cause, go_quote};
 
-/// The causes of a custom resource against its schema.
+/// The causes of a custom resource against its schema (`ValidateCustomResource(nil, ...)`).
 pub fn validate(schema: &Value, obj: &Map<String, Value>) -> Vec<Cause> {
-    let data = Value::Object(obj.clone());
-    validate_value(schema, &data, "")
+    validate_at(schema, &Value::Object(obj.clone()), "")
+}
+
+/// The causes of `value` against `schema`, their fields under `base` (`ValidateCustomResource`
+/// with a field path, as `ValidateDefaults` checks a default at `...default`); `""` is the nil
+/// path.
+pub fn validate_at(schema: &Value, value: &Value, base: &str) -> Vec<Cause> {
+    validate_value(schema, value, "")
         .errors
         .into_iter()
-        .map(|e| e.cause)
+        .map(|mut e| {
+            if !base.is_empty() {
+                e.cause.field = match e.cause.field.as_str() {
+                    "<nil>" => base.to_owned(),
+                    field => format!("{base}.{field}"),
+                };
+            }
+            e.cause
+        })
         .collect()
 }
 

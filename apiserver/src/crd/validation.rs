@@ -2,14 +2,25 @@
 //! (`pkg/apis/apiextensions/validation/validation.go`) for `apiextensions.k8s.io/v1`, and the v1
 //! defaults (`pkg/apis/apiextensions/v1/defaults.go`).
 //!
-//! The structural-schema rules kept are the ones CRDs most often break: a schema per version,
-//! `type: object` at the root, a type on every specified field. CEL rules
-//! (`x-kubernetes-validations`) are refused (decision 19 of `docs/DESIGN.md`), as are webhook
-//! conversions, which kubemem cannot call.
+//! kube validates the *internal* CRD, which the v1 conversion
+//! (`Convert_v1_CustomResourceDefinitionSpec_To_apiextensions_CustomResourceDefinitionSpec`)
+//! shapes: when every version has the same `schema` (a single version always does), it moves to
+//! `spec.validation`; likewise `subresources` to `spec.subresources` and
+//! `additionalPrinterColumns` to `spec.additionalPrinterColumns`. Field paths, and the order of
+//! the errors, follow that shape ([`Internal`]): a one-version CRD's schema errors read
+//! `spec.validation.openAPIV3Schema...` and come after the names' errors, a multi-version one's
+//! with differing schemas `spec.versions[i].schema.openAPIV3Schema...` within the versions'.
+//!
+//! Where kube prints `spec.versions` with `%#v`, kubemem prints the same Go syntax of the
+//! internal versions, with `0xc000000000` for each non-nil pointer (a heap address in kube).
+//! The schema rules are [`super::structural`]'s. CEL rules (`x-kubernetes-validations`) are
+//! refused (decision 19 of `docs/DESIGN.md`), as are webhook conversions, which kubemem cannot
+//! call. `selectableFields` are not validated.
 
 use serde_json::{Map, Value, json};
 
-use crate::error::Cause;
+use super::structural::{go_strings, validate_validation};
+use crate::error::{Cause, go_quote, is_go_printable};
 use crate::names::{is_dns1035_label, is_dns1123_subdomain};
 
 /// `SetDefaults_CustomResourceDefinitionSpec`: `singular` from the kind, `listKind`,
@@ -42,161 +53,202 @@ pub fn default(crd: &mut Map<String, Value>) {
             names.insert("listKind".into(), json!(format!("{kind}List")));
         }
     }
-    spec.entry("conversion")
+    let conversion = spec
+        .entry("conversion")
         .or_insert_with(|| json!({"strategy": "None"}));
+    // `SetDefaults_CustomResourceConversion`.
+    if let Some(conversion) = conversion.as_object_mut()
+        && conversion
+            .get("strategy")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .is_empty()
+    {
+        conversion.insert("strategy".into(), json!("None"));
+    }
 }
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
-/// The causes of a CRD beyond the generic metadata checks. `old` is the stored CRD on update.
+fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// A field that is set: present and not `null`.
+fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.get(key).filter(|f| !f.is_null())
+}
+
+/// The CRD's spec as kube's internal type holds it after the v1 conversion: the per-version
+/// `schema`, `subresources` and `additionalPrinterColumns` that every version has alike are the
+/// spec's, and no version's.
+struct Internal<'a> {
+    versions: &'a [Value],
+    /// `spec.validation`.
+    validation: Option<&'a Value>,
+    /// `spec.subresources`.
+    subresources: Option<&'a Value>,
+    /// `spec.additionalPrinterColumns`.
+    columns: &'a [Value],
+    schema_moved: bool,
+    subresources_moved: bool,
+    columns_moved: bool,
+}
+
+impl<'a> Internal<'a> {
+    fn of(spec: &'a Value) -> Self {
+        let versions = items(spec, "versions");
+        // `apiequality.Semantic.DeepEqual`: an empty list is no list.
+        let columns_of = |v: &'a Value| items(v, "additionalPrinterColumns");
+        let same = |get: &dyn Fn(&'a Value) -> Option<&'a Value>| {
+            versions
+                .iter()
+                .all(|v| get(v) == versions.first().and_then(get))
+        };
+        let some = !versions.is_empty();
+        let schema_moved = some && same(&|v| field(v, "schema"));
+        let subresources_moved = some && same(&|v| field(v, "subresources"));
+        let columns_moved = some
+            && versions
+                .iter()
+                .all(|v| columns_of(v) == columns_of(&versions[0]));
+        let first = versions.first();
+        Self {
+            versions,
+            validation: first
+                .filter(|_| schema_moved)
+                .and_then(|v| field(v, "schema")),
+            subresources: first
+                .filter(|_| subresources_moved)
+                .and_then(|v| field(v, "subresources")),
+            columns: first
+                .filter(|_| columns_moved)
+                .map_or(&[], |v| columns_of(v)),
+            schema_moved,
+            subresources_moved,
+            columns_moved,
+        }
+    }
+
+    fn schema(&self, version: &'a Value) -> Option<&'a Value> {
+        field(version, "schema").filter(|_| !self.schema_moved)
+    }
+
+    fn subresources(&self, version: &'a Value) -> Option<&'a Value> {
+        field(version, "subresources").filter(|_| !self.subresources_moved)
+    }
+
+    fn columns(&self, version: &'a Value) -> &'a [Value] {
+        if self.columns_moved {
+            &[]
+        } else {
+            items(version, "additionalPrinterColumns")
+        }
+    }
+
+    /// `getSubresourcesForVersion` then `hasStatusEnabled`.
+    fn status_enabled(&self, version: &'a Value) -> bool {
+        let subresources = if self.subresources_moved {
+            self.subresources
+        } else {
+            self.subresources(version)
+        };
+        subresources.is_some_and(|s| field(s, "status").is_some())
+    }
+
+    /// `hasAnyStatusEnabled`.
+    fn any_status_enabled(&self) -> bool {
+        self.subresources
+            .is_some_and(|s| field(s, "status").is_some())
+            || self.versions.iter().any(|v| {
+                self.subresources(v)
+                    .is_some_and(|s| field(s, "status").is_some())
+            })
+    }
+
+    /// `%#v` of `spec.Versions` (`[]apiextensions.CustomResourceDefinitionVersion`).
+    fn go_versions(&self) -> String {
+        const TYPE: &str = "apiextensions.CustomResourceDefinitionVersion";
+        if self.versions.is_empty() {
+            return format!("[]{TYPE}(nil)");
+        }
+        let pointer = |set: bool, ty: &str| {
+            let address = if set { "0xc000000000" } else { "nil" };
+            format!("(*{ty})({address})")
+        };
+        let listed: Vec<String> = self
+            .versions
+            .iter()
+            .map(|v| {
+                let columns = if self.columns_moved || field(v, "additionalPrinterColumns").is_none() {
+                    "[]apiextensions.CustomResourceColumnDefinition(nil)".to_owned()
+                } else {
+                    let cols: Vec<String> = self
+                        .columns(v)
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "apiextensions.CustomResourceColumnDefinition{{Name:{}, Type:{}, Format:{}, Description:{}, Priority:{}, JSONPath:{}}}",
+                                go_quote(s(c, "name")),
+                                go_quote(s(c, "type")),
+                                go_quote(s(c, "format")),
+                                go_quote(s(c, "description")),
+                                c["priority"].as_i64().unwrap_or(0),
+                                go_quote(s(c, "jsonPath")),
+                            )
+                        })
+                        .collect();
+                    format!("[]apiextensions.CustomResourceColumnDefinition{{{}}}", cols.join(", "))
+                };
+                let selectable = match field(v, "selectableFields").and_then(Value::as_array) {
+                    None => "[]apiextensions.SelectableField(nil)".to_owned(),
+                    Some(fields) => {
+                        let fields: Vec<String> = fields
+                            .iter()
+                            .map(|f| format!("apiextensions.SelectableField{{JSONPath:{}}}", go_quote(s(f, "jsonPath"))))
+                            .collect();
+                        format!("[]apiextensions.SelectableField{{{}}}", fields.join(", "))
+                    }
+                };
+                format!(
+                    "{TYPE}{{Name:{}, Served:{}, Storage:{}, Deprecated:{}, DeprecationWarning:{}, Schema:{}, Subresources:{}, AdditionalPrinterColumns:{columns}, SelectableFields:{selectable}}}",
+                    go_quote(s(v, "name")),
+                    v["served"] == true,
+                    v["storage"] == true,
+                    v["deprecated"] == true,
+                    pointer(field(v, "deprecationWarning").is_some(), "string"),
+                    pointer(self.schema(v).is_some(), "apiextensions.CustomResourceValidation"),
+                    pointer(self.subresources(v).is_some(), "apiextensions.CustomResourceSubresources"),
+                )
+            })
+            .collect();
+        format!("[]{TYPE}{{{}}}", listed.join(", "))
+    }
+}
+
+/// The causes of a CRD beyond the generic metadata checks: `ValidateCustomResourceDefinition`,
+/// or with `old` (the stored CRD) `ValidateCustomResourceDefinitionUpdate`.
 pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> Vec<Cause> {
     let mut out = Vec::new();
     let spec = crd.get("spec").unwrap_or(&Value::Null);
     let names = spec.get("names").unwrap_or(&Value::Null);
     let name = crate::object::meta_str(crd, "name");
-    if name != format!("{}.{}", s(names, "plural"), s(spec, "group")) {
+    // The CRD's `nameFn` adds this to `NameIsDNSSubdomain`'s messages.
+    if !name.is_empty() && name != format!("{}.{}", s(names, "plural"), s(spec, "group")) {
         out.push(Cause::invalid(
             "metadata.name",
             &json!(name),
             "must be spec.names.plural+\".\"+spec.group",
         ));
     }
-    let group = s(spec, "group");
-    if group.is_empty() {
-        out.push(Cause::required("spec.group", ""));
-    } else if let errs @ [_, ..] = is_dns1123_subdomain(group).as_slice() {
-        out.push(Cause::invalid("spec.group", &json!(group), &errs.join(",")));
-    } else if group.split('.').count() < 2 {
-        out.push(Cause::invalid(
-            "spec.group",
-            &json!(group),
-            "should be a domain with at least one dot",
-        ));
-    }
-    match s(spec, "scope") {
-        "" => out.push(Cause::required("spec.scope", "")),
-        "Cluster" | "Namespaced" => {}
-        other => out.push(Cause::not_supported(
-            "spec.scope",
-            &json!(other),
-            &["Cluster", "Namespaced"],
-        )),
-    }
-    let versions = spec
-        .get("versions")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    let mut storage = 0;
-    let mut seen = std::collections::HashSet::new();
-    let mut unique = true;
-    for (i, version) in versions.iter().enumerate() {
-        if version.get("storage") == Some(&Value::Bool(true)) {
-            storage += 1;
-        }
-        let name = s(version, "name");
-        unique &= seen.insert(name.to_owned());
-        if let errs @ [_, ..] = is_dns1035_label(name).as_slice() {
-            out.push(Cause::invalid(
-                &format!("spec.versions[{i}].name"),
-                &json!(name),
-                &errs.join(","),
-            ));
-        }
-    }
-    if versions.is_empty() {
-        out.push(Cause::required(
-            "spec.versions",
-            "must have at least one version",
-        ));
-    }
-    if !unique {
-        out.push(Cause::invalid_shown(
-            "spec.versions",
-            &go_versions(versions),
-            "must contain unique version names",
-        ));
-    }
-    if storage != 1 {
-        out.push(Cause::invalid_shown(
-            "spec.versions",
-            &go_versions(versions),
-            "must have exactly one version marked as storage version",
-        ));
-    }
-    for field in ["plural", "singular", "kind", "listKind"] {
-        if s(names, field).is_empty() {
-            out.push(Cause::required(&format!("spec.names.{field}"), ""));
-        }
-    }
-    out.extend(validate_names(names, "spec.names"));
-    match s(spec.get("conversion").unwrap_or(&Value::Null), "strategy") {
-        "" | "None" => {}
-        "Webhook" => out.push(Cause::forbidden(
-            "spec.conversion.strategy",
-            "kubemem does not call conversion webhooks: only \"None\" is supported",
-        )),
-        other => out.push(Cause::not_supported(
-            "spec.conversion.strategy",
-            &json!(other),
-            &["None", "Webhook"],
-        )),
-    }
-    for (i, version) in versions.iter().enumerate() {
-        let path = format!("spec.versions[{i}]");
-        match version.get("schema").and_then(|s| s.get("openAPIV3Schema")) {
-            None => out.push(Cause::required(
-                &format!("{path}.schema.openAPIV3Schema"),
-                "schemas are required",
-            )),
-            Some(schema) => {
-                let path = format!("{path}.schema.openAPIV3Schema");
-                if s(schema, "type") != "object" {
-                    out.push(match s(schema, "type") {
-                        "" => Cause::required(
-                            &format!("{path}.type"),
-                            "must not be empty at the root",
-                        ),
-                        other => Cause::invalid(
-                            &format!("{path}.type"),
-                            &json!(other),
-                            "must be object at the root",
-                        ),
-                    });
-                }
-                structural(schema, &path, true, &mut out);
-            }
-        }
-        if let Some(scale) = version.get("subresources").and_then(|s| s.get("scale")) {
-            validate_scale(scale, &format!("{path}.subresources"), &mut out);
-        }
-        for (j, column) in version
-            .get("additionalPrinterColumns")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let path = format!("{path}.additionalPrinterColumns[{j}]");
-            if s(column, "name").is_empty() {
-                out.push(Cause::required(&format!("{path}.name"), ""));
-            }
-            match s(column, "type") {
-                "integer" | "number" | "string" | "boolean" | "date" => {}
-                "" => out.push(Cause::required(&format!("{path}.type"), "")),
-                other => out.push(Cause::not_supported(
-                    &format!("{path}.type"),
-                    &json!(other),
-                    &["boolean", "date", "integer", "number", "string"],
-                )),
-            }
-            if s(column, "jsonPath").is_empty() {
-                out.push(Cause::required(&format!("{path}.JSONPath"), ""));
-            }
-        }
-    }
+    let internal = Internal::of(spec);
+    validate_spec(spec, &internal, &mut out);
     if let Some(old) = old {
+        // `validateCustomResourceDefinitionSpecUpdate`
         let old_spec = old.get("spec").unwrap_or(&Value::Null);
         let established = super::condition_true(&Value::Object(old.clone()), "Established");
         let immutable = |out: &mut Vec<Cause>, field: &str, new: &Value, old: &Value| {
@@ -221,57 +273,334 @@ pub fn validate(crd: &Map<String, Value>, old: Option<&Map<String, Value>>) -> V
             &old_spec["names"]["plural"],
         );
     }
+    stored_versions(crd, internal.versions, &mut out);
+    api_approval(crd, old, &mut out);
+    // `validatePreserveUnknownFields`
+    let preserving = |obj: &Map<String, Value>| obj["spec"]["preserveUnknownFields"] == true;
+    if preserving(crd) && !old.is_some_and(preserving) {
+        out.push(Cause::invalid(
+            "spec.preserveUnknownFields",
+            &Value::Bool(true),
+            "cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead",
+        ));
+    }
     out
 }
 
-/// The scale part of `ValidateCustomResourceDefinitionSubresources`: the replicas paths are
-/// required, simple JSON paths under `.spec.` and `.status.`, a label selector path under either.
-fn validate_scale(scale: &Value, path: &str, out: &mut Vec<Cause>) {
-    let checks: [(&str, &[&str], &str); 3] = [
+/// `validateCustomResourceDefinitionSpec`.
+fn validate_spec(spec: &Value, internal: &Internal<'_>, out: &mut Vec<Cause>) {
+    let names = spec.get("names").unwrap_or(&Value::Null);
+    let group = s(spec, "group");
+    if group.is_empty() {
+        out.push(Cause::required("spec.group", ""));
+    } else if let errs @ [_, ..] = is_dns1123_subdomain(group).as_slice() {
+        out.push(Cause::invalid("spec.group", &json!(group), &errs.join(",")));
+    } else if group.split('.').count() < 2 {
+        out.push(Cause::invalid(
+            "spec.group",
+            &json!(group),
+            "should be a domain with at least one dot",
+        ));
+    }
+    enum_strings(
+        "spec.scope",
+        s(spec, "scope"),
+        &["Cluster", "Namespaced"],
+        out,
+    );
+    let has_schema = |v: Option<&Value>| v.and_then(|v| field(v, "openAPIV3Schema")).is_some();
+    if !has_schema(internal.validation) {
+        for (i, version) in internal.versions.iter().enumerate() {
+            if !has_schema(internal.schema(version)) {
+                out.push(Cause::required(
+                    &format!("spec.versions[{i}].schema.openAPIV3Schema"),
+                    "schemas are required",
+                ));
+            }
+        }
+    }
+    if spec["preserveUnknownFields"] == true && has_defaults(spec) {
+        out.push(Cause::invalid(
+            "spec.preserveUnknownFields",
+            &Value::Bool(true),
+            "must be false in order to use defaults in the schema",
+        ));
+    }
+    let mut storage = 0;
+    let mut seen = std::collections::HashSet::new();
+    let mut unique = true;
+    for (i, version) in internal.versions.iter().enumerate() {
+        let path = format!("spec.versions[{i}]");
+        if version["storage"] == true {
+            storage += 1;
+        }
+        let name = s(version, "name");
+        unique &= seen.insert(name.to_owned());
+        if let errs @ [_, ..] = is_dns1035_label(name).as_slice() {
+            out.push(Cause::invalid(
+                &format!("{path}.name"),
+                &json!(name),
+                &errs.join(","),
+            ));
+        }
+        // validateCustomResourceDefinitionVersion
+        for error in deprecation_warning(version) {
+            out.push(Cause::invalid(
+                &format!("{path}.deprecationWarning"),
+                &version["deprecationWarning"],
+                &error,
+            ));
+        }
+        if let Some(schema) = internal.schema(version) {
+            out.extend(validate_validation(
+                schema,
+                internal.status_enabled(version),
+                &format!("{path}.schema"),
+            ));
+        }
+        if let Some(subresources) = internal.subresources(version) {
+            validate_subresources(subresources, &format!("{path}.subresources"), out);
+        }
+        for (j, column) in internal.columns(version).iter().enumerate() {
+            validate_column(
+                column,
+                &format!("{path}.additionalPrinterColumns[{j}]"),
+                out,
+            );
+        }
+    }
+    if !unique {
+        out.push(Cause::invalid_shown(
+            "spec.versions",
+            &internal.go_versions(),
+            "must contain unique version names",
+        ));
+    }
+    if storage != 1 {
+        out.push(Cause::invalid_shown(
+            "spec.versions",
+            &internal.go_versions(),
+            "must have exactly one version marked as storage version",
+        ));
+    }
+    // `spec.version` is the first version's name after the conversion.
+    if let Some(first) = internal.versions.first()
+        && let errs @ [_, ..] = is_dns1035_label(s(first, "name")).as_slice()
+        && !s(first, "name").is_empty()
+    {
+        out.push(Cause::invalid(
+            "spec.version",
+            &json!(s(first, "name")),
+            &errs.join(","),
+        ));
+    }
+    for field in ["plural", "singular", "kind", "listKind"] {
+        if s(names, field).is_empty() {
+            out.push(Cause::required(&format!("spec.names.{field}"), ""));
+        }
+    }
+    validate_names(names, "spec.names", out);
+    if let Some(validation) = internal.validation {
+        out.extend(validate_validation(
+            validation,
+            internal.any_status_enabled(),
+            "spec.validation",
+        ));
+    }
+    if let Some(subresources) = internal.subresources {
+        validate_subresources(subresources, "spec.subresources", out);
+    }
+    for (j, column) in internal.columns.iter().enumerate() {
+        validate_column(column, &format!("spec.additionalPrinterColumns[{j}]"), out);
+    }
+    validate_conversion(spec.get("conversion"), out);
+}
+
+/// `validateEnumStrings` with `required`.
+fn enum_strings(path: &str, value: &str, accepted: &[&str], out: &mut Vec<Cause>) {
+    if value.is_empty() {
+        out.push(Cause::required(path, ""));
+    } else if !accepted.contains(&value) {
+        out.push(Cause::not_supported(path, &json!(value), accepted));
+    }
+}
+
+/// `specHasDefaults`: a `default` anywhere in a version's schema.
+fn has_defaults(spec: &Value) -> bool {
+    fn any_default(v: &Value) -> bool {
+        match v {
+            Value::Object(m) => {
+                m.get("default").is_some_and(|d| !d.is_null()) || m.values().any(any_default)
+            }
+            Value::Array(a) => a.iter().any(any_default),
+            _ => false,
+        }
+    }
+    items(spec, "versions")
+        .iter()
+        .filter_map(|v| v.get("schema"))
+        .any(any_default)
+}
+
+/// `validateDeprecationWarning`.
+fn deprecation_warning(version: &Value) -> Vec<String> {
+    let Some(warning) = field(version, "deprecationWarning") else {
+        return Vec::new();
+    };
+    if version["deprecated"] != true {
+        return vec!["can only be set for deprecated versions".to_owned()];
+    }
+    let warning = warning.as_str().unwrap_or("");
+    let mut errors = Vec::new();
+    if warning.len() > 256 {
+        errors.push("must be <= 256 characters long".to_owned());
+    }
+    if warning.is_empty() {
+        errors.push("must not be an empty string".to_owned());
+    }
+    for (i, c) in warning.char_indices() {
+        if !is_go_printable(c) && c != ' ' {
+            errors.push(format!(
+                "must only contain printable UTF-8 characters; non-printable character found at index {i}"
+            ));
+            break;
+        }
+        if c.is_control() {
+            errors.push(format!(
+                "must only contain printable UTF-8 characters; control character found at index {i}"
+            ));
+            break;
+        }
+    }
+    errors
+}
+
+/// `ValidateCustomResourceColumnDefinition`.
+fn validate_column(column: &Value, path: &str, out: &mut Vec<Cause>) {
+    const TYPES: &str = "boolean,date,integer,number,string";
+    const FORMATS: &str = "byte,date,date-time,double,float,int32,int64,password";
+    if s(column, "name").is_empty() {
+        out.push(Cause::required(&format!("{path}.name"), ""));
+    }
+    match s(column, "type") {
+        "" => out.push(Cause::required(
+            &format!("{path}.type"),
+            &format!("must be one of {TYPES}"),
+        )),
+        t if TYPES.split(',').any(|x| x == t) => {}
+        t => out.push(Cause::invalid(
+            &format!("{path}.type"),
+            &json!(t),
+            &format!("must be one of {TYPES}"),
+        )),
+    }
+    let format = s(column, "format");
+    if !format.is_empty() && !FORMATS.split(',').any(|x| x == format) {
+        out.push(Cause::invalid(
+            &format!("{path}.format"),
+            &json!(format),
+            &format!("must be one of {FORMATS}"),
+        ));
+    }
+    let json_path = s(column, "jsonPath");
+    if json_path.is_empty() {
+        out.push(Cause::required(&format!("{path}.JSONPath"), ""));
+    } else {
+        simple_json_path(json_path, &format!("{path}.JSONPath"), out);
+    }
+}
+
+/// `validateSimpleJSONPath`; whether it passed.
+fn simple_json_path(value: &str, path: &str, out: &mut Vec<Cause>) -> bool {
+    if !value.starts_with('.') {
+        out.push(Cause::invalid(
+            path,
+            &json!(value),
+            "must be a simple json path starting with .",
+        ));
+        return false;
+    }
+    true
+}
+
+/// `ValidateCustomResourceDefinitionSubresources`: the scale paths are required, simple JSON
+/// paths under `.spec.` and `.status.`, a label selector path under either.
+fn validate_subresources(subresources: &Value, path: &str, out: &mut Vec<Cause>) {
+    let Some(scale) = field(subresources, "scale") else {
+        return;
+    };
+    for (key, prefix, detail) in [
         (
             "specReplicasPath",
-            &[".spec."],
+            ".spec.",
             "should be a json path under .spec",
         ),
         (
             "statusReplicasPath",
-            &[".status."],
+            ".status.",
             "should be a json path under .status",
         ),
-        (
-            "labelSelectorPath",
-            &[".spec.", ".status."],
-            "should be a json path under either .spec or .status",
-        ),
-    ];
-    for (field, prefixes, detail) in checks {
-        let value = s(scale, field);
-        let field_path = format!("{path}.scale.{field}");
+    ] {
+        let value = s(scale, key);
+        let field_path = format!("{path}.scale.{key}");
         if value.is_empty() {
-            if field != "labelSelectorPath" {
-                out.push(Cause::required(&field_path, ""));
-            }
-        } else if !value.starts_with('.') {
-            out.push(Cause::invalid(
-                &field_path,
-                &json!(value),
-                "must be a simple json path starting with .",
-            ));
-        } else if !prefixes.iter().any(|p| value.starts_with(p)) {
+            out.push(Cause::required(&field_path, ""));
+        } else if simple_json_path(value, &field_path, out) && !value.starts_with(prefix) {
             out.push(Cause::invalid(&field_path, &json!(value), detail));
         }
     }
+    let selector = s(scale, "labelSelectorPath");
+    let field_path = format!("{path}.scale.labelSelectorPath");
+    if !selector.is_empty()
+        && simple_json_path(selector, &field_path, out)
+        && !selector.starts_with(".spec.")
+        && !selector.starts_with(".status.")
+    {
+        out.push(Cause::invalid(
+            &field_path,
+            &json!(selector),
+            "should be a json path under either .spec or .status",
+        ));
+    }
 }
 
-/// `%v` of `[]CustomResourceDefinitionVersion` is unwieldy; kubemem prints the version names.
-fn go_versions(versions: &[Value]) -> String {
-    let names: Vec<String> = versions.iter().map(|v| s(v, "name").to_owned()).collect();
-    format!("[{}]", names.join(" "))
+/// `validateCustomResourceConversion`, the v1 `webhook` read as the internal
+/// `webhookClientConfig` and `conversionReviewVersions`.
+fn validate_conversion(conversion: Option<&Value>, out: &mut Vec<Cause>) {
+    let Some(conversion) = conversion.filter(|c| !c.is_null()) else {
+        return;
+    };
+    let strategy = s(conversion, "strategy");
+    enum_strings(
+        "spec.conversion.strategy",
+        strategy,
+        &["None", "Webhook"],
+        out,
+    );
+    let webhook = conversion.get("webhook").unwrap_or(&Value::Null);
+    if strategy == "Webhook" {
+        out.push(Cause::forbidden(
+            "spec.conversion.strategy",
+            "kubemem does not call conversion webhooks: only \"None\" is supported",
+        ));
+        return;
+    }
+    if field(webhook, "clientConfig").is_some() {
+        out.push(Cause::forbidden(
+            "spec.conversion.webhookClientConfig",
+            "should not be set when strategy is not set to Webhook",
+        ));
+    }
+    if !items(webhook, "conversionReviewVersions").is_empty() {
+        out.push(Cause::forbidden(
+            "spec.conversion.conversionReviewVersions",
+            "should not be set when strategy is not set to Webhook",
+        ));
+    }
 }
 
 /// `ValidateCustomResourceDefinitionNames`.
-fn validate_names(names: &Value, path: &str) -> Vec<Cause> {
-    let mut out = Vec::new();
+fn validate_names(names: &Value, path: &str, out: &mut Vec<Cause>) {
     for field in ["plural", "singular"] {
         let value = s(names, field);
         if let errs @ [_, ..] = is_dns1035_label(value).as_slice()
@@ -299,14 +628,8 @@ fn validate_names(names: &Value, path: &str) -> Vec<Cause> {
             ));
         }
     }
-    for field in ["shortNames", "categories"] {
-        for (i, value) in names
-            .get(field)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+    let each = |out: &mut Vec<Cause>, field: &str| {
+        for (i, value) in items(names, field).iter().enumerate() {
             let value = value.as_str().unwrap_or("");
             if let errs @ [_, ..] = is_dns1035_label(value).as_slice() {
                 out.push(Cause::invalid(
@@ -316,7 +639,8 @@ fn validate_names(names: &Value, path: &str) -> Vec<Cause> {
                 ));
             }
         }
-    }
+    };
+    each(out, "shortNames");
     let kind = s(names, "kind");
     if !kind.is_empty() && kind == s(names, "listKind") {
         out.push(Cause::invalid(
@@ -325,104 +649,151 @@ fn validate_names(names: &Value, path: &str) -> Vec<Cause> {
             "kind and listKind may not be the same",
         ));
     }
-    out
+    each(out, "categories");
 }
 
-/// The structural-schema rules kubemem checks, and its refusal of CEL rules.
-fn structural(schema: &Value, path: &str, root: bool, out: &mut Vec<Cause>) {
-    if schema.get("x-kubernetes-validations").is_some() {
-        out.push(Cause::forbidden(
-            &format!("{path}.x-kubernetes-validations"),
-            "CEL validation rules are not supported by kubemem; remove x-kubernetes-validations",
+/// `ValidateCustomResourceDefinitionStoredVersions`, on the stored versions the strategy's
+/// `PrepareForCreate`/`PrepareForUpdate` leave (the first storage version added).
+fn stored_versions(crd: &Map<String, Value>, versions: &[Value], out: &mut Vec<Cause>) {
+    let stored: Vec<&str> = crd
+        .get("status")
+        .map(|s| items(s, "storedVersions"))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let path = "status.storedVersions";
+    if stored.is_empty() {
+        out.push(Cause::invalid_shown(
+            path,
+            &go_strings(&stored),
+            "must have at least one stored version",
         ));
+        return;
     }
-    if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
-        out.push(Cause::forbidden(
-            &format!("{path}.uniqueItems"),
-            "uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
-        ));
-    }
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        if schema
-            .get("additionalProperties")
-            .is_some_and(|a| a.is_object() || *a == Value::Bool(false))
-        {
-            out.push(Cause::forbidden(
-                &format!("{path}.additionalProperties"),
-                "additionalProperties and properties are mutual exclusive",
+    for version in versions {
+        let name = s(version, "name");
+        if version["storage"] == true && !stored.contains(&name) {
+            out.push(Cause::invalid_shown(
+                path,
+                &go_strings(&stored),
+                &format!("must have the storage version {name}"),
             ));
         }
-        for (key, child) in properties {
-            let child_path = format!("{path}.properties[{key}]");
-            if root && key == "metadata" {
-                continue;
-            }
-            if !typed(child) {
-                out.push(Cause::required(
-                    &format!("{child_path}.type"),
-                    "must not be empty for specified object fields",
-                ));
-            }
-            structural(child, &child_path, false, out);
-        }
     }
-    if let Some(additional) = schema.get("additionalProperties").filter(|a| a.is_object()) {
-        let child_path = format!("{path}.additionalProperties");
-        if !typed(additional) {
-            out.push(Cause::required(
-                &format!("{child_path}.type"),
-                "must not be empty for specified object fields",
+    for (i, name) in stored.iter().enumerate() {
+        if !versions.iter().any(|v| s(v, "name") == *name) {
+            out.push(Cause::invalid(
+                &format!("{path}[{i}]"),
+                &json!(name),
+                &format!(
+                    "missing from spec.versions; {name} was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in {name} and removes {name} from status.storedVersions"
+                ),
             ));
-        }
-        structural(additional, &child_path, false, out);
-    }
-    if let Some(items) = schema.get("items").filter(|i| i.is_object()) {
-        let child_path = format!("{path}.items");
-        if !typed(items) {
-            out.push(Cause::required(
-                &format!("{child_path}.type"),
-                "must not be empty for specified array items",
-            ));
-        }
-        structural(items, &child_path, false, out);
-    }
-    for combinator in ["allOf", "anyOf", "oneOf"] {
-        for (i, sub) in schema
-            .get(combinator)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if sub.get("x-kubernetes-validations").is_some() {
-                structural(sub, &format!("{path}.{combinator}[{i}]"), false, out);
-            }
         }
     }
 }
 
-/// A type, or one of the extensions that stand for it.
-fn typed(schema: &Value) -> bool {
-    !s(schema, "type").is_empty()
-        || schema.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true))
-        || schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true))
+/// `KubeAPIApprovedAnnotation`.
+const API_APPROVED: &str = "api-approved.kubernetes.io";
+
+/// `validateAPIApproval`: a CRD of a protected group (`k8s.io`, `kubernetes.io` and their
+/// subdomains) needs the approval annotation, unless an update leaves its state as it was.
+fn api_approval(crd: &Map<String, Value>, old: Option<&Map<String, Value>>, out: &mut Vec<Cause>) {
+    let group = crd["spec"]["group"].as_str().unwrap_or("");
+    let protected = ["k8s.io", "kubernetes.io"]
+        .iter()
+        .any(|g| group == *g || group.ends_with(&format!(".{g}")));
+    if !protected {
+        return;
+    }
+    let annotation = |obj: &Map<String, Value>| {
+        obj.get("metadata")
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.get(API_APPROVED))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let new = annotation(crd);
+    let (state, reason) = approval_state(&new);
+    if let Some(old) = old
+        && approval_state(&annotation(old)).0 == state
+    {
+        return;
+    }
+    let path = format!("metadata.annotations[{API_APPROVED}]");
+    match state {
+        Approval::Missing => out.push(Cause::required(&path, &reason)),
+        Approval::Invalid => out.push(Cause::invalid(&path, &json!(new), &reason)),
+        Approval::Approved | Approval::Bypassed => {}
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum Approval {
+    Invalid,
+    Approved,
+    Bypassed,
+    Missing,
+}
+
+/// `GetAPIApprovalState`.
+fn approval_state(annotation: &str) -> (Approval, String) {
+    if annotation.is_empty() {
+        return (
+            Approval::Missing,
+            format!(
+                "protected groups must have approval annotation {}, see https://github.com/kubernetes/enhancements/pull/1111",
+                go_quote(API_APPROVED)
+            ),
+        );
+    }
+    if annotation.starts_with("unapproved") {
+        return (
+            Approval::Bypassed,
+            format!("not approved: {}", go_quote(annotation)),
+        );
+    }
+    // `url.ParseRequestURI` with a scheme and a host.
+    let url = annotation.split_once("://").filter(|(scheme, rest)| {
+        scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && !rest.split(['/', '?', '#']).next().unwrap_or("").is_empty()
+            && !annotation.contains(' ')
+    });
+    if url.is_some() {
+        return (Approval::Approved, format!("approved in {annotation}"));
+    }
+    (
+        Approval::Invalid,
+        format!(
+            "protected groups must have approval annotation {} with either a URL or a reason starting with \"unapproved\", see https://github.com/kubernetes/enhancements/pull/1111",
+            go_quote(API_APPROVED)
+        ),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The CRD as the registry validates it: defaulted, with the status its write computes
+    /// (`storedVersions` as `PrepareForCreate` leaves it).
     fn crd(v: Value) -> Map<String, Value> {
         let mut m = super::super::as_map(v);
         default(&mut m);
+        super::super::status::compute(&mut m, None, false, &[], "T");
         m
     }
 
     fn messages(causes: &[Cause]) -> Vec<String> {
-        causes
-            .iter()
-            .map(|c| format!("{}: {}", c.field, c.message))
-            .collect()
+        causes.iter().map(Cause::full).collect()
     }
 
     fn good() -> Value {
@@ -438,6 +809,13 @@ mod tests {
         })
     }
 
+    /// A `%#v` of one version as the v1 conversion leaves it when the schema moved to the spec.
+    fn go_version(name: &str, storage: bool) -> String {
+        format!(
+            "apiextensions.CustomResourceDefinitionVersion{{Name:\"{name}\", Served:true, Storage:{storage}, Deprecated:false, DeprecationWarning:(*string)(nil), Schema:(*apiextensions.CustomResourceValidation)(nil), Subresources:(*apiextensions.CustomResourceSubresources)(nil), AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition(nil), SelectableFields:[]apiextensions.SelectableField(nil)}}"
+        )
+    }
+
     #[test]
     fn a_good_crd_is_defaulted_and_valid() {
         let obj = crd(good());
@@ -447,32 +825,259 @@ mod tests {
         assert!(validate(&obj, None).is_empty());
     }
 
+    /// One case per rule, each naming the kube function it mirrors; `edit` changes [`good`].
     #[test]
-    fn names_versions_scope_and_schemas_are_checked() {
-        let mut v = good();
-        v["metadata"]["name"] = json!("other.example.com");
-        v["spec"]["scope"] = json!("Global");
-        v["spec"]["names"]["shortNames"] = json!(["Bad_Name"]);
-        v["spec"]["versions"] = json!([
-            {"name": "v1", "served": true, "storage": false, "schema": {"openAPIV3Schema": {"type": "object",
-                "properties": {"spec": {"properties": {"x": {"type": "string"}}},
-                               "rule": {"type": "string", "x-kubernetes-validations": [{"rule": "self != ''"}]}}}}},
-            {"name": "v2", "served": true, "storage": false}
-        ]);
-        assert_eq!(
-            messages(&validate(&crd(v), None)),
-            [
-                "metadata.name: Invalid value: \"other.example.com\": must be spec.names.plural+\".\"+spec.group",
-                "spec.scope: Unsupported value: \"Global\": supported values: \"Cluster\", \"Namespaced\"",
-                "spec.versions: Invalid value: [v1 v2]: must have exactly one version marked as storage version",
-                "spec.names.shortNames[0]: Invalid value: \"Bad_Name\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-                "spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields",
-                "spec.versions[0].schema.openAPIV3Schema.properties[rule].x-kubernetes-validations: Forbidden: CEL validation rules are not supported by kubemem; remove x-kubernetes-validations",
-                "spec.versions[1].schema.openAPIV3Schema: Required value: schemas are required",
-            ]
-        );
+    fn crd_rules_and_messages_are_kubes() {
+        type Edit = fn(&mut Value);
+        let cases: Vec<(&str, Edit, Vec<String>)> = vec![
+            (
+                // ValidateCustomResourceDefinition's nameFn; validateEnumStrings (scope).
+                "name and scope",
+                |v| {
+                    v["metadata"]["name"] = json!("other.example.com");
+                    v["spec"]["scope"] = json!("Global");
+                },
+                vec![
+                    "metadata.name: Invalid value: \"other.example.com\": must be spec.names.plural+\".\"+spec.group".into(),
+                    "spec.scope: Unsupported value: \"Global\": supported values: \"Cluster\", \"Namespaced\"".into(),
+                ],
+            ),
+            (
+                // validateCustomResourceDefinitionSpec: group.
+                "group",
+                |v| {
+                    v["metadata"]["name"] = json!("widgets.example");
+                    v["spec"]["group"] = json!("example");
+                },
+                vec!["spec.group: Invalid value: \"example\": should be a domain with at least one dot".into()],
+            ),
+            (
+                // storageFlagCount != 1 with the versions' %#v (the schema moved to
+                // spec.validation, so no version has one), then
+                // ValidateCustomResourceDefinitionStoredVersions on what PrepareForCreate left.
+                "two storage versions",
+                |v| {
+                    let version = v["spec"]["versions"][0].clone();
+                    let mut second = version.clone();
+                    second["name"] = json!("v2");
+                    v["spec"]["versions"] = json!([version, second]);
+                },
+                vec![
+                    format!(
+                        "spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{{{}, {}}}: must have exactly one version marked as storage version",
+                        go_version("v1", true),
+                        go_version("v2", true)
+                    ),
+                    "status.storedVersions: Invalid value: []string{\"v1\"}: must have the storage version v2".into(),
+                ],
+            ),
+            (
+                "no storage version",
+                |v| v["spec"]["versions"][0]["storage"] = json!(false),
+                vec![
+                    format!(
+                        "spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{{{}}}: must have exactly one version marked as storage version",
+                        go_version("v1", false)
+                    ),
+                    "status.storedVersions: Invalid value: []string(nil): must have at least one stored version".into(),
+                ],
+            ),
+            (
+                // Version names: DNS-1035 on versions[i].name and on the internal spec.version.
+                "version name",
+                |v| v["spec"]["versions"][0]["name"] = json!("V1"),
+                vec![
+                    "spec.versions[0].name: Invalid value: \"V1\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')".into(),
+                    "spec.version: Invalid value: \"V1\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')".into(),
+                ],
+            ),
+            (
+                // requireOpenAPISchema: every version without a schema.
+                "no schema",
+                |v| {
+                    v["spec"]["versions"][0].as_object_mut().unwrap().remove("schema");
+                },
+                vec!["spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required".into()],
+            ),
+            (
+                // ValidateCustomResourceDefinitionNames: shortNames, kind == listKind, categories.
+                "names",
+                |v| {
+                    v["spec"]["names"]["shortNames"] = json!(["Bad_Name"]);
+                    v["spec"]["names"]["listKind"] = json!("Widget");
+                    v["spec"]["names"]["categories"] = json!(["all_"]);
+                },
+                vec![
+                    "spec.names.shortNames[0]: Invalid value: \"Bad_Name\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')".into(),
+                    "spec.names.listKind: Invalid value: \"Widget\": kind and listKind may not be the same".into(),
+                    "spec.names.categories[0]: Invalid value: \"all_\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')".into(),
+                ],
+            ),
+            (
+                // ValidateStructural (sorted), one version: at spec.validation, after the names.
+                "structural, one version",
+                |v| {
+                    v["spec"]["names"]["shortNames"] = json!(["Bad_Name"]);
+                    v["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = json!({
+                        "properties": {"spec": {"properties": {"b": {"type": "array"}, "a": {}}}}
+                    });
+                },
+                vec![
+                    "spec.names.shortNames[0]: Invalid value: \"Bad_Name\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[a].type: Required value: must not be empty for specified object fields".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[b].items: Required value: must be specified".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields".into(),
+                    "spec.validation.openAPIV3Schema.type: Required value: must not be empty at the root".into(),
+                ],
+            ),
+            (
+                // Two versions with different schemas: per version, within the versions' errors.
+                "structural, two versions",
+                |v| {
+                    let mut second = v["spec"]["versions"][0].clone();
+                    second["name"] = json!("v2");
+                    second["storage"] = json!(false);
+                    second["schema"]["openAPIV3Schema"]["type"] = json!("array");
+                    v["spec"]["versions"].as_array_mut().unwrap().push(second);
+                    v["spec"]["names"]["kind"] = json!("");
+                },
+                vec![
+                    "spec.versions[1].schema.openAPIV3Schema.items: Required value: must be specified".into(),
+                    "spec.versions[1].schema.openAPIV3Schema.type: Invalid value: \"array\": must be object at the root".into(),
+                    // No kind: the defaults derive no singular and no listKind either.
+                    "spec.names.singular: Required value".into(),
+                    "spec.names.kind: Required value".into(),
+                    "spec.names.listKind: Required value".into(),
+                ],
+            ),
+            (
+                // ValidateStructural: metadata at the root may only restrict name/generateName;
+                // additionalProperties at the root; a nested metadata.
+                "metadata restrictions",
+                |v| {
+                    v["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = json!({"type": "object", "properties": {
+                        "metadata": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 10}, "labels": {"type": "object"}}},
+                        "spec": {"type": "object", "anyOf": [{"properties": {"metadata": {}}}]}
+                    }});
+                },
+                vec![
+                    "spec.validation.openAPIV3Schema.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].anyOf[0].properties[metadata]: Forbidden: must not be specified in a nested context".into(),
+                ],
+            ),
+            (
+                // A metadata restricting only the name is allowed.
+                "metadata name only",
+                |v| {
+                    v["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["metadata"] =
+                        json!({"type": "object", "properties": {"name": {"type": "string", "maxLength": 10}}});
+                },
+                vec![],
+            ),
+            (
+                // ValidateCustomResourceDefinitionOpenAPISchema after the structural rules.
+                "openapi subset",
+                |v| {
+                    v["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = json!({
+                        "type": "object",
+                        "properties": {
+                            "t": {"type": "strin"},
+                            "u": {"type": "array", "uniqueItems": true, "items": {"type": "string"}},
+                            "p": {"type": "object", "x-kubernetes-preserve-unknown-fields": false},
+                            "l": {"type": "array", "x-kubernetes-list-type": "map", "items": {"type": "object", "properties": {"k": {"type": "string"}}}, "x-kubernetes-list-map-keys": ["k"]}
+                        },
+                        "additionalProperties": {"type": "string"}
+                    });
+                },
+                vec![
+                    "spec.validation.openAPIV3Schema.properties[spec].additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[t].type: Unsupported value: \"strin\": supported values: \"array\", \"boolean\", \"integer\", \"number\", \"object\", \"string\"".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[u].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[p].x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[l].items.properties[k].default: Required value: this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property".into(),
+                ],
+            ),
+            (
+                // ValidateDefaults: a default must validate against its schema and be pruned;
+                // defaults in top-level metadata are forbidden.
+                "defaults",
+                |v| {
+                    v["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = json!({
+                        "type": "object",
+                        "properties": {
+                            "r": {"type": "integer", "default": "one"},
+                            "o": {"type": "object", "properties": {"a": {"type": "string"}}, "default": {"a": "x", "b": 1}}
+                        }
+                    });
+                },
+                vec![
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[r].default: Invalid value: \"string\":  in body must be of type integer: \"string\"".into(),
+                    "spec.validation.openAPIV3Schema.properties[spec].properties[o].default: Invalid value: map[string]interface {}{\"a\":\"x\", \"b\":1}: must not have unknown fields".into(),
+                ],
+            ),
+            (
+                // ValidateCustomResourceColumnDefinition.
+                "printer columns",
+                |v| {
+                    v["spec"]["versions"][0]["additionalPrinterColumns"] = json!([
+                        {"name": "A", "type": "text", "jsonPath": "spec.a", "format": "uuid"},
+                        {"jsonPath": ".spec.b"}
+                    ]);
+                },
+                vec![
+                    "spec.additionalPrinterColumns[0].type: Invalid value: \"text\": must be one of boolean,date,integer,number,string".into(),
+                    "spec.additionalPrinterColumns[0].format: Invalid value: \"uuid\": must be one of byte,date,date-time,double,float,int32,int64,password".into(),
+                    "spec.additionalPrinterColumns[0].JSONPath: Invalid value: \"spec.a\": must be a simple json path starting with .".into(),
+                    "spec.additionalPrinterColumns[1].name: Required value".into(),
+                    "spec.additionalPrinterColumns[1].type: Required value: must be one of boolean,date,integer,number,string".into(),
+                ],
+            ),
+            (
+                // validateDeprecationWarning.
+                "deprecation warning",
+                |v| v["spec"]["versions"][0]["deprecationWarning"] = json!("old"),
+                vec!["spec.versions[0].deprecationWarning: Invalid value: \"old\": can only be set for deprecated versions".into()],
+            ),
+            (
+                // validateCustomResourceConversion for strategy None.
+                "conversion",
+                |v| v["spec"]["conversion"] = json!({"strategy": "None", "webhook": {"conversionReviewVersions": ["v1"]}}),
+                vec!["spec.conversion.conversionReviewVersions: Forbidden: should not be set when strategy is not set to Webhook".into()],
+            ),
+            (
+                // validateAPIApproval.
+                "api approval",
+                |v| {
+                    v["metadata"]["name"] = json!("widgets.apps.k8s.io");
+                    v["spec"]["group"] = json!("apps.k8s.io");
+                },
+                vec!["metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have approval annotation \"api-approved.kubernetes.io\", see https://github.com/kubernetes/enhancements/pull/1111".into()],
+            ),
+            (
+                "api approval, approved",
+                |v| {
+                    v["metadata"]["name"] = json!("widgets.apps.k8s.io");
+                    v["metadata"]["annotations"] = json!({"api-approved.kubernetes.io": "https://github.com/kubernetes/kubernetes/pull/1"});
+                    v["spec"]["group"] = json!("apps.k8s.io");
+                },
+                vec![],
+            ),
+            (
+                // validatePreserveUnknownFields.
+                "preserveUnknownFields",
+                |v| v["spec"]["preserveUnknownFields"] = json!(true),
+                vec!["spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead".into()],
+            ),
+        ];
+        for (i, (name, edit, want)) in cases.into_iter().enumerate() {
+            println!("#{i}: {name}");
+            let mut v = good();
+            edit(&mut v);
+            assert_eq!(messages(&validate(&crd(v), None)), want, "#{i}: {name}");
+        }
     }
 
+    /// `ValidateCustomResourceDefinitionSubresources`, at `spec.subresources` (one version).
     #[test]
     fn scale_paths_are_checked() {
         let cases = [
@@ -483,24 +1088,24 @@ mod tests {
             (
                 json!({"labelSelectorPath": ""}),
                 vec![
-                    "spec.versions[0].subresources.scale.specReplicasPath: Required value",
-                    "spec.versions[0].subresources.scale.statusReplicasPath: Required value",
+                    "spec.subresources.scale.specReplicasPath: Required value",
+                    "spec.subresources.scale.statusReplicasPath: Required value",
                 ],
             ),
             (
                 json!({"specReplicasPath": "spec.replicas", "statusReplicasPath": ".spec.replicas", "labelSelectorPath": ".metadata.labels"}),
                 vec![
-                    "spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \"spec.replicas\": must be a simple json path starting with .",
-                    "spec.versions[0].subresources.scale.statusReplicasPath: Invalid value: \".spec.replicas\": should be a json path under .status",
-                    "spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \".metadata.labels\": should be a json path under either .spec or .status",
+                    "spec.subresources.scale.specReplicasPath: Invalid value: \"spec.replicas\": must be a simple json path starting with .",
+                    "spec.subresources.scale.statusReplicasPath: Invalid value: \".spec.replicas\": should be a json path under .status",
+                    "spec.subresources.scale.labelSelectorPath: Invalid value: \".metadata.labels\": should be a json path under either .spec or .status",
                 ],
             ),
             (
                 json!({"specReplicasPath": ".spec", "statusReplicasPath": ".", "labelSelectorPath": "x"}),
                 vec![
-                    "spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".spec\": should be a json path under .spec",
-                    "spec.versions[0].subresources.scale.statusReplicasPath: Invalid value: \".\": should be a json path under .status",
-                    "spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \"x\": must be a simple json path starting with .",
+                    "spec.subresources.scale.specReplicasPath: Invalid value: \".spec\": should be a json path under .spec",
+                    "spec.subresources.scale.statusReplicasPath: Invalid value: \".\": should be a json path under .status",
+                    "spec.subresources.scale.labelSelectorPath: Invalid value: \"x\": must be a simple json path starting with .",
                 ],
             ),
         ];
@@ -510,5 +1115,23 @@ mod tests {
             v["spec"]["versions"][0]["subresources"] = json!({ "scale": scale });
             assert_eq!(messages(&validate(&crd(v), None)), want, "#{i}");
         }
+    }
+
+    /// `validateCustomResourceDefinitionSpecUpdate` and the stored versions' migration rule.
+    #[test]
+    fn updates_keep_names_scope_and_stored_versions() {
+        let old = crd(good());
+        let mut v = Value::Object(old.clone());
+        v["spec"]["scope"] = json!("Cluster");
+        v["spec"]["versions"][0]["name"] = json!("v2");
+        let mut new = super::super::as_map(v);
+        super::super::status::compute(&mut new, old.get("status"), false, &[], "T");
+        assert_eq!(
+            messages(&validate(&new, Some(&old))),
+            [
+                "spec.scope: Invalid value: \"Cluster\": field is immutable",
+                "status.storedVersions[0]: Invalid value: \"v1\": missing from spec.versions; v1 was previously a storage version, and must remain in spec.versions until a storage migration ensures no data remains persisted in v1 and removes v1 from status.storedVersions",
+            ]
+        );
     }
 }
