@@ -322,6 +322,62 @@ async fn custom_resources_get_kube_openapis_validation_errors() {
     );
 }
 
+/// The `Warning` headers of a GET of `uri`, with its status.
+async fn warnings_of(app: &App, uri: &str) -> (StatusCode, Vec<String>) {
+    let request = Request::builder()
+        .method(Method::GET)
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let warnings = response
+        .headers()
+        .get_all("warning")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    (response.status(), warnings)
+}
+
+/// `deprecated: true` makes every request to the version carry kube's `defaultDeprecationWarning`
+/// (naming the highest served version above it) or the version's `deprecationWarning`.
+#[tokio::test]
+async fn deprecated_versions_warn_on_every_request() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][1]["deprecated"] = json!(true);
+    let v1alpha1 = json!({"name": "v1alpha1", "served": true, "storage": false, "deprecated": true,
+        "deprecationWarning": "v1alpha1 goes away in 2.0",
+        "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}});
+    crd["spec"]["versions"]
+        .as_array_mut()
+        .unwrap()
+        .push(v1alpha1);
+    let (status, created) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+
+    let beta = "/apis/example.com/v1beta1/namespaces/default/widgets";
+    let default_warning =
+        "299 - \"example.com/v1beta1 Widget is deprecated; use example.com/v1 Widget\"";
+    assert_eq!(
+        warnings_of(&app, beta).await,
+        (StatusCode::OK, vec![default_warning.to_owned()])
+    );
+    // Errors warn too: the handler adds the warning before serving.
+    assert_eq!(
+        warnings_of(&app, &format!("{beta}/missing")).await,
+        (StatusCode::NOT_FOUND, vec![default_warning.to_owned()])
+    );
+    assert_eq!(
+        warnings_of(&app, "/apis/example.com/v1alpha1/widgets").await,
+        (
+            StatusCode::OK,
+            vec!["299 - \"v1alpha1 goes away in 2.0\"".to_owned()]
+        )
+    );
+    assert_eq!(warnings_of(&app, WIDGETS).await, (StatusCode::OK, vec![]));
+}
+
 #[tokio::test]
 async fn invalid_crds_and_cel_rules_are_refused() {
     let app = app().await;
