@@ -236,6 +236,13 @@ async fn dispatch(
             watch_collection(state, kind, namespace, None, parts).await
         }
         (None, Method::GET) => list_collection(state, &kind, namespace, parts).await,
+        (None, Method::POST) if kind.custom.as_ref().is_some_and(|c| c.terminating) => {
+            // Refused before the body is read, as kube's CRD handler does.
+            Err(ApiError::CustomResourceTerminating {
+                resource: kind.group_resource(),
+                verb: "create",
+            })
+        }
         (None, Method::POST) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;

@@ -278,11 +278,18 @@ async fn a_crd_is_established_and_serves_its_custom_resources() {
     assert_eq!(columns, ["Name", "Color", "Replicas"]);
     assert_eq!(table["rows"][0]["cells"], json!(["a", "blue", 1]));
 
-    // Deleting the CRD deletes its custom resources and its endpoint.
+    // Deleting the CRD deletes its custom resources and its endpoint (the CRD finalizer's
+    // work, which goes on after the DELETE answers).
     let (status, _) = app
         .call(Method::DELETE, &format!("{CRDS}/widgets.example.com"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
+    app.wait_for(
+        &format!("{CRDS}/widgets.example.com"),
+        "the CRD goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
     let (status, _) = app.call(Method::GET, WIDGETS, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.call(Method::POST, CRDS, Some(widget_crd())).await;
@@ -568,11 +575,17 @@ async fn openapi_publishes_custom_resources_while_their_crd_serves_them() {
             .any(|p| p["name"] == "fieldValidation")
     );
 
-    // Deleting the CRD takes them away again.
+    // Deleting the CRD takes them away again, once the CRD finalizer has let it go.
     let (status, _) = app
         .call(Method::DELETE, &format!("{CRDS}/widgets.example.com"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
+    app.wait_for(
+        &format!("{CRDS}/widgets.example.com"),
+        "the CRD goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
     let (_, index) = app.call(Method::GET, INDEX, None).await;
     assert!(index["paths"].get("apis/example.com/v1").is_none());
     let (status, _) = app.call(Method::GET, DOC, None).await;
@@ -954,6 +967,99 @@ async fn the_garbage_collector_deletes_custom_resources_and_finalizes_their_owne
         |s, _| s == StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+/// `customresourcedefinition.REST.Delete` marks the CRD; the CRD finalizer (kube-apiserver's,
+/// so it runs with no controller switched on) deletes the custom resources, waits for those
+/// held by finalizers, and only then removes its finalizer, which lets the CRD go.
+#[tokio::test]
+async fn deleting_a_crd_waits_for_its_custom_resources_as_kube_does() {
+    let app = app().await;
+    let crd_uri = format!("{CRDS}/widgets.example.com");
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    let mut held = widget("held", json!({"color": "red"}));
+    held["metadata"]["finalizers"] = json!(["example.com/hold"]);
+    for body in [held, widget("free", json!({"color": "blue"}))] {
+        let (status, created) = app.call(Method::POST, WIDGETS, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+
+    let (status, marked) = app.call(Method::DELETE, &crd_uri, None).await;
+    assert_eq!(status, StatusCode::OK, "{marked}");
+    assert_eq!(marked["kind"], "CustomResourceDefinition");
+    assert!(
+        marked["metadata"]["deletionTimestamp"].is_string(),
+        "{marked}"
+    );
+    assert_eq!(
+        marked["metadata"]["finalizers"],
+        json!(["customresourcecleanup.apiextensions.k8s.io"])
+    );
+    let terminating = &marked["status"]["conditions"][2];
+    assert_eq!(terminating["type"], "Terminating");
+    assert_eq!(terminating["status"], "True");
+    assert_eq!(terminating["reason"], "InstanceDeletionPending");
+    assert_eq!(
+        terminating["message"],
+        "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon"
+    );
+
+    // While it terminates: no create (refused before the body is read), fewer verbs.
+    let (status, refused) = app
+        .call(Method::POST, WIDGETS, Some(json!({"not": "even a widget"})))
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        refused,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "create not allowed while custom resource definition is terminating",
+            "reason": "MethodNotAllowed", "details": {"group": "example.com", "kind": "widgets"},
+            "code": 405})
+    );
+    let (_, discovery) = app.call(Method::GET, "/apis/example.com/v1", None).await;
+    assert_eq!(
+        discovery["resources"][0]["verbs"],
+        json!(["delete", "deletecollection", "get", "list", "watch"])
+    );
+
+    // The finalizer deletes what it can and waits for the held one.
+    app.wait_for(
+        &format!("{WIDGETS}/free"),
+        "the free widget goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+    app.wait_for(&crd_uri, "deletion in progress", |_, crd| {
+        crd["status"]["conditions"][2]["reason"] == "InstanceDeletionInProgress"
+    })
+    .await;
+    let (_, crd) = app.call(Method::GET, &crd_uri, None).await;
+    assert_eq!(
+        crd["status"]["conditions"][2]["message"],
+        "CustomResource deletion is in progress"
+    );
+    let (status, held) = app
+        .call(Method::GET, &format!("{WIDGETS}/held"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(held["metadata"]["deletionTimestamp"].is_string(), "{held}");
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let (status, _) = app.call(Method::GET, &crd_uri, None).await;
+    assert_eq!(status, StatusCode::OK, "the CRD waits for the held widget");
+
+    // Its finalizer removed, the widget goes, and so does the CRD.
+    let (status, _) = app
+        .patch(
+            &format!("{WIDGETS}/held"),
+            "application/merge-patch+json",
+            br#"{"metadata":{"finalizers":null}}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    app.wait_for(&crd_uri, "the CRD goes", |s, _| s == StatusCode::NOT_FOUND)
+        .await;
+    let (status, _) = app.call(Method::GET, WIDGETS, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

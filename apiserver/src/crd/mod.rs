@@ -14,9 +14,11 @@
 //! * [`structural`]: the rules of a CRD's schema (structural, defaults, OpenAPI subset).
 //! * [`schema`]: custom resources against their schema: pruning, defaulting.
 //! * [`schema_validator`]: custom resources against their schema: kube-openapi's validation.
+//! * [`finalizer`]: deleting a CRD: the first DELETE's mark and the CRD finalizer.
 //! * [`printer`]: `additionalPrinterColumns` in Table output.
 //! * [`scale`]: the `scale` subresource at the paths a CRD names.
 
+pub mod finalizer;
 pub mod printer;
 pub mod scale;
 pub mod schema;
