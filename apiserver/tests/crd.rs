@@ -329,6 +329,49 @@ async fn custom_resources_get_kube_openapis_validation_errors() {
     );
 }
 
+/// `customResourceValidator.Validate`: the name is a DNS subdomain
+/// (`ValidateObjectMetaAccessor` with `NameIsDNSSubdomain`), checked before the schema, and the
+/// schema's own constraints on `metadata.name` hold for a generated name too.
+#[tokio::test]
+async fn custom_resource_names_are_dns_subdomains_and_meet_the_schema() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["metadata"] =
+        json!({"type": "object", "properties": {"name": {"type": "string", "pattern": "^w-"}}});
+    let (status, created) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+
+    let (status, refused) = app
+        .call(Method::POST, WIDGETS, Some(widget("Bad_Name", json!({}))))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["message"],
+        "Widget.example.com \"Bad_Name\" is invalid: [metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'), metadata.name: Invalid value: \"Bad_Name\": metadata.name in body should match '^w-', spec.color: Required value]"
+    );
+
+    let mut generated = widget("", json!({"color": "red"}));
+    generated["metadata"] = json!({"generateName": "x-"});
+    let (status, refused) = app.call(Method::POST, WIDGETS, Some(generated)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let cause = &refused["details"]["causes"][0];
+    assert_eq!(cause["field"], "metadata.name");
+    let name = refused["details"]["name"].as_str().unwrap();
+    assert!(name.starts_with("x-") && name.len() == 7, "{name}");
+    assert_eq!(
+        cause["message"],
+        format!("Invalid value: \"{name}\": metadata.name in body should match '^w-'")
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("w-1", json!({"color": "red"}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
 /// The `Warning` headers of a GET of `uri`, with its status.
 async fn warnings_of(app: &App, uri: &str) -> (StatusCode, Vec<String>) {
     let request = Request::builder()
