@@ -329,6 +329,13 @@ pub enum ApiError {
     /// 405 for a method no route of the path serves (go-restful's answer).
     #[error("the server does not allow this method on the requested resource")]
     MethodNotAllowed,
+    /// 405 for a create of a custom resource while its CRD terminates: kube's CRD handler's
+    /// `NewMethodNotSupported` with its own message.
+    #[error("{verb} not allowed while custom resource definition is terminating")]
+    CustomResourceTerminating {
+        resource: GroupResource,
+        verb: &'static str,
+    },
 }
 
 /// `errors.NewForbidden`'s subject: `configmaps "x"`, or `configmaps` without a name.
@@ -371,7 +378,9 @@ impl ApiError {
             Self::Invalid { .. } | Self::PatchRejected => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Forbidden { .. } | Self::NamespaceTerminating { .. } => StatusCode::FORBIDDEN,
-            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MethodNotAllowed | Self::CustomResourceTerminating { .. } => {
+                StatusCode::METHOD_NOT_ALLOWED
+            }
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::Expired(_) | Self::ContinueExpired { .. } => StatusCode::GONE,
             Self::RequestEntityTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -397,7 +406,7 @@ impl ApiError {
             Self::Invalid { .. } | Self::PatchRejected => "Invalid",
             Self::BadRequest(_) => "BadRequest",
             Self::Forbidden { .. } | Self::NamespaceTerminating { .. } => "Forbidden",
-            Self::MethodNotAllowed => "MethodNotAllowed",
+            Self::MethodNotAllowed | Self::CustomResourceTerminating { .. } => "MethodNotAllowed",
             Self::NotAcceptable(_) => "NotAcceptable",
             Self::Expired(_) | Self::ContinueExpired { .. } => "Expired",
             Self::RequestEntityTooLarge(_) => "RequestEntityTooLarge",
@@ -425,6 +434,14 @@ impl ApiError {
             | Self::Conflict { resource, name, .. }
             | Self::Forbidden { resource, name, .. } => Some(named(resource, name)),
             Self::PathNotFound | Self::MethodNotAllowed | Self::PatchRejected => Some(json!({})),
+            Self::CustomResourceTerminating { resource, .. } => {
+                let mut d = Map::new();
+                if !resource.group.is_empty() {
+                    d.insert("group".into(), resource.group.clone().into());
+                }
+                d.insert("kind".into(), resource.resource.clone().into());
+                Some(Value::Object(d))
+            }
             Self::NamespaceTerminating {
                 resource,
                 name,

@@ -159,9 +159,18 @@ async fn serve(
     let Some(target) = parse_target(group, version, rest) else {
         return ApiError::PathNotFound.into_response();
     };
-    let warning = crate::catalog::find_resource(group, version, target.resource)
-        .and_then(|r| r.warning)
-        .and_then(|w| HeaderValue::from_str(&format!("299 - {}", crate::error::go_quote(w))).ok());
+    // A custom resource's deprecated version warns on every request it serves, errors
+    // included, as kube's CRD handler adds the warning before serving.
+    let warning = match crate::catalog::find_resource(group, version, target.resource) {
+        Some(resource) => resource.warning,
+        None => state
+            .resolve_kind(group, version, target.resource)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|kind| kind.info.warning),
+    }
+    .and_then(|w| HeaderValue::from_str(&format!("299 - {}", crate::error::go_quote(w))).ok());
     let response = dispatch(state, &target, parts, body).await;
     let encoding = match &response {
         Ok(_) => {
@@ -227,6 +236,13 @@ async fn dispatch(
             watch_collection(state, kind, namespace, None, parts).await
         }
         (None, Method::GET) => list_collection(state, &kind, namespace, parts).await,
+        (None, Method::POST) if kind.custom.as_ref().is_some_and(|c| c.terminating) => {
+            // Refused before the body is read, as kube's CRD handler does.
+            Err(ApiError::CustomResourceTerminating {
+                resource: kind.group_resource(),
+                verb: "create",
+            })
+        }
         (None, Method::POST) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;

@@ -637,6 +637,19 @@ impl Registry {
             };
             let old = object::decode(&current.value, current.mod_revision);
             check_preconditions(kind, name, &old, current.mod_revision, options)?;
+            if crate::crd::is_crd(kind) && meta_str(&old, "deletionTimestamp").is_empty() {
+                // `customresourcedefinition.REST.Delete`: the first DELETE only marks the CRD;
+                // the CRD finalizer deletes its custom resources, then lets it go.
+                let mut marked = old.clone();
+                crate::crd::finalizer::mark_for_deletion(&mut marked, &clock::now_rfc3339());
+                match self
+                    .write_over(kind, &current, &old, marked, options.dry_run, false)
+                    .await?
+                {
+                    Some(written) => return Ok(written.body),
+                    None => continue,
+                }
+            }
             let finalizer = options.propagation.finalizer();
             let grace = if is(kind, "", "pods") {
                 pod_grace(&old, options.grace_period_seconds, clock::now_unix())
@@ -696,9 +709,6 @@ impl Registry {
                         .into_iter()
                         .map(|k| Op::Delete { key: k.into() }),
                 );
-                if crate::crd::is_crd(kind) {
-                    success.extend(self.custom_resource_keys(&old).await?);
-                }
                 let response = self
                     .backend
                     .txn(Txn {
@@ -721,25 +731,13 @@ impl Registry {
 }
 
 impl Registry {
-    /// The deletions of every custom resource a CRD defines, which go in the CRD's own delete
-    /// (kube's `customresourcecleanup` finalizer and controller, in one transaction).
-    async fn custom_resource_keys(&self, crd: &Map<String, Value>) -> ApiResult<Vec<Op>> {
-        let spec = crd.get("spec").unwrap_or(&Value::Null);
-        let field = |path: &[&str]| {
-            path.iter()
-                .try_fold(spec, |v, k| v.get(*k))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
-        let (group, plural) = (field(&["group"]), field(&["names", "plural"]));
-        if group.is_empty() || plural.is_empty() {
-            return Ok(Vec::new());
-        }
+    /// Deletes every key under `prefix` in one transaction (the custom resources of a CRD no
+    /// version of which is served, which nothing else can reach).
+    pub async fn delete_prefix(&self, prefix: &str) -> ApiResult<()> {
         let response = self
             .backend
             .range(RangeRequest {
-                key: Bytes::from(format!("/registry/{group}/{plural}/")),
+                key: Bytes::from(prefix.to_owned()),
                 end: RangeEnd::Prefix,
                 revision: 0,
                 limit: 0,
@@ -747,11 +745,21 @@ impl Registry {
                 count_only: false,
             })
             .await?;
-        Ok(response
-            .kvs
-            .into_iter()
-            .map(|kv| Op::Delete { key: kv.key })
-            .collect())
+        if response.kvs.is_empty() {
+            return Ok(());
+        }
+        self.backend
+            .txn(Txn {
+                compares: vec![],
+                success: response
+                    .kvs
+                    .into_iter()
+                    .map(|kv| Op::Delete { key: kv.key })
+                    .collect(),
+                failure: vec![],
+            })
+            .await?;
+        Ok(())
     }
 }
 

@@ -278,17 +278,154 @@ async fn a_crd_is_established_and_serves_its_custom_resources() {
     assert_eq!(columns, ["Name", "Color", "Replicas"]);
     assert_eq!(table["rows"][0]["cells"], json!(["a", "blue", 1]));
 
-    // Deleting the CRD deletes its custom resources and its endpoint.
+    // Deleting the CRD deletes its custom resources and its endpoint (the CRD finalizer's
+    // work, which goes on after the DELETE answers).
     let (status, _) = app
         .call(Method::DELETE, &format!("{CRDS}/widgets.example.com"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
+    app.wait_for(
+        &format!("{CRDS}/widgets.example.com"),
+        "the CRD goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
     let (status, _) = app.call(Method::GET, WIDGETS, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.call(Method::POST, CRDS, Some(widget_crd())).await;
     assert_eq!(status, StatusCode::CREATED);
     let (_, list) = app.call(Method::GET, WIDGETS, None).await;
     assert_eq!(list["items"], json!([]));
+}
+
+/// kube-openapi's messages through `kubeOpenAPIResultToFieldErrors`: a type error shows the
+/// value's type name; the string validator stops at its first failure; `required` comes after
+/// the properties' errors; a schema's constraint on `metadata.name` holds.
+#[tokio::test]
+async fn custom_resources_get_kube_openapis_validation_errors() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["metadata"] =
+        json!({"type": "object", "properties": {"name": {"type": "string", "maxLength": 8}}});
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["tag"] =
+        json!({"type": "string", "minLength": 3, "pattern": "^[a-z]+$"});
+    let (status, created) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, refused) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("a-long-name", json!({"replicas": "3", "tag": "A"}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused["message"],
+        "Widget.example.com \"a-long-name\" is invalid: [metadata.name: Too long: may not be more than 8 bytes, spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\", spec.tag: Invalid value: \"A\": spec.tag in body should be at least 3 chars long, spec.color: Required value, .spec.replicas: Invalid value: 0: .spec.replicas accessor error: 3 is of the type string, expected int64]"
+    );
+    assert_eq!(
+        refused["details"]["causes"][1],
+        json!({"reason": "FieldValueTypeInvalid", "message": "Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"", "field": "spec.replicas"})
+    );
+}
+
+/// `customResourceValidator.Validate`: the name is a DNS subdomain
+/// (`ValidateObjectMetaAccessor` with `NameIsDNSSubdomain`), checked before the schema, and the
+/// schema's own constraints on `metadata.name` hold for a generated name too.
+#[tokio::test]
+async fn custom_resource_names_are_dns_subdomains_and_meet_the_schema() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["metadata"] =
+        json!({"type": "object", "properties": {"name": {"type": "string", "pattern": "^w-"}}});
+    let (status, created) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+
+    let (status, refused) = app
+        .call(Method::POST, WIDGETS, Some(widget("Bad_Name", json!({}))))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["message"],
+        "Widget.example.com \"Bad_Name\" is invalid: [metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'), metadata.name: Invalid value: \"Bad_Name\": metadata.name in body should match '^w-', spec.color: Required value]"
+    );
+
+    let mut generated = widget("", json!({"color": "red"}));
+    generated["metadata"] = json!({"generateName": "x-"});
+    let (status, refused) = app.call(Method::POST, WIDGETS, Some(generated)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let cause = &refused["details"]["causes"][0];
+    assert_eq!(cause["field"], "metadata.name");
+    let name = refused["details"]["name"].as_str().unwrap();
+    assert!(name.starts_with("x-") && name.len() == 7, "{name}");
+    assert_eq!(
+        cause["message"],
+        format!("Invalid value: \"{name}\": metadata.name in body should match '^w-'")
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            WIDGETS,
+            Some(widget("w-1", json!({"color": "red"}))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+/// The `Warning` headers of a GET of `uri`, with its status.
+async fn warnings_of(app: &App, uri: &str) -> (StatusCode, Vec<String>) {
+    let request = Request::builder()
+        .method(Method::GET)
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router.clone().oneshot(request).await.unwrap();
+    let warnings = response
+        .headers()
+        .get_all("warning")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    (response.status(), warnings)
+}
+
+/// `deprecated: true` makes every request to the version carry kube's `defaultDeprecationWarning`
+/// (naming the highest served version above it) or the version's `deprecationWarning`.
+#[tokio::test]
+async fn deprecated_versions_warn_on_every_request() {
+    let app = app().await;
+    let mut crd = widget_crd();
+    crd["spec"]["versions"][1]["deprecated"] = json!(true);
+    let v1alpha1 = json!({"name": "v1alpha1", "served": true, "storage": false, "deprecated": true,
+        "deprecationWarning": "v1alpha1 goes away in 2.0",
+        "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}});
+    crd["spec"]["versions"]
+        .as_array_mut()
+        .unwrap()
+        .push(v1alpha1);
+    let (status, created) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+
+    let beta = "/apis/example.com/v1beta1/namespaces/default/widgets";
+    let default_warning =
+        "299 - \"example.com/v1beta1 Widget is deprecated; use example.com/v1 Widget\"";
+    assert_eq!(
+        warnings_of(&app, beta).await,
+        (StatusCode::OK, vec![default_warning.to_owned()])
+    );
+    // Errors warn too: the handler adds the warning before serving.
+    assert_eq!(
+        warnings_of(&app, &format!("{beta}/missing")).await,
+        (StatusCode::NOT_FOUND, vec![default_warning.to_owned()])
+    );
+    assert_eq!(
+        warnings_of(&app, "/apis/example.com/v1alpha1/widgets").await,
+        (
+            StatusCode::OK,
+            vec!["299 - \"v1alpha1 goes away in 2.0\"".to_owned()]
+        )
+    );
+    assert_eq!(warnings_of(&app, WIDGETS).await, (StatusCode::OK, vec![]));
 }
 
 #[tokio::test]
@@ -302,10 +439,50 @@ async fn invalid_crds_and_cel_rules_are_refused() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         refused["message"],
-        "CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is invalid: [spec.versions: Invalid value: [v1 v1beta1]: must have exactly one version marked as storage version, spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations: Forbidden: CEL validation rules are not supported by kubemem; remove x-kubernetes-validations]"
+        concat!(
+            "CustomResourceDefinition.apiextensions.k8s.io \"widgets.example.com\" is invalid: [",
+            // The versions differ, so each keeps its schema (validated in the versions' loop).
+            "spec.versions[0].schema.openAPIV3Schema.x-kubernetes-validations: Forbidden: CEL validation rules are not supported by kubemem; remove x-kubernetes-validations, ",
+            // `%#v` of the internal versions; kube prints heap addresses for the pointers.
+            "spec.versions: Invalid value: []apiextensions.CustomResourceDefinitionVersion{",
+            "apiextensions.CustomResourceDefinitionVersion{Name:\"v1\", Served:true, Storage:true, Deprecated:false, DeprecationWarning:(*string)(nil), ",
+            "Schema:(*apiextensions.CustomResourceValidation)(0xc000000000), Subresources:(*apiextensions.CustomResourceSubresources)(0xc000000000), ",
+            "AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition{",
+            "apiextensions.CustomResourceColumnDefinition{Name:\"Color\", Type:\"string\", Format:\"\", Description:\"\", Priority:0, JSONPath:\".spec.color\"}, ",
+            "apiextensions.CustomResourceColumnDefinition{Name:\"Replicas\", Type:\"integer\", Format:\"\", Description:\"\", Priority:0, JSONPath:\".spec.replicas\"}}, ",
+            "SelectableFields:[]apiextensions.SelectableField{apiextensions.SelectableField{JSONPath:\".spec.color\"}}}, ",
+            "apiextensions.CustomResourceDefinitionVersion{Name:\"v1beta1\", Served:true, Storage:true, Deprecated:false, DeprecationWarning:(*string)(nil), ",
+            "Schema:(*apiextensions.CustomResourceValidation)(0xc000000000), Subresources:(*apiextensions.CustomResourceSubresources)(nil), ",
+            "AdditionalPrinterColumns:[]apiextensions.CustomResourceColumnDefinition(nil), SelectableFields:[]apiextensions.SelectableField(nil)}}: ",
+            "must have exactly one version marked as storage version, ",
+            // `PrepareForCreate` stored the first storage version only.
+            "status.storedVersions: Invalid value: []string{\"v1\"}: must have the storage version v1beta1]"
+        )
     );
     let (_, list) = app.call(Method::GET, CRDS, None).await;
     assert_eq!(list["items"], json!([]));
+}
+
+/// A one-version CRD is validated in kube's internal shape: its schema at `spec.validation`,
+/// the structural errors sorted; `metadata` may only restrict `name` and `generateName`.
+#[tokio::test]
+async fn a_one_version_crds_schema_errors_are_at_spec_validation() {
+    let app = app().await;
+    let mut crd = gadget_crd();
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = json!({"properties": {
+        "metadata": {"type": "object", "properties": {"labels": {"type": "object"}}},
+        "spec": {"properties": {"size": {"type": "integer", "default": "big"}}}
+    }});
+    let (status, refused) = app.call(Method::POST, CRDS, Some(crd)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["message"],
+        "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.validation.openAPIV3Schema.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified, spec.validation.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields, spec.validation.openAPIV3Schema.type: Required value: must not be empty at the root]"
+    );
+    assert_eq!(
+        refused["details"]["causes"][2],
+        json!({"reason": "FieldValueRequired", "message": "Required value: must not be empty at the root", "field": "spec.validation.openAPIV3Schema.type"})
+    );
 }
 
 #[tokio::test]
@@ -441,11 +618,17 @@ async fn openapi_publishes_custom_resources_while_their_crd_serves_them() {
             .any(|p| p["name"] == "fieldValidation")
     );
 
-    // Deleting the CRD takes them away again.
+    // Deleting the CRD takes them away again, once the CRD finalizer has let it go.
     let (status, _) = app
         .call(Method::DELETE, &format!("{CRDS}/widgets.example.com"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
+    app.wait_for(
+        &format!("{CRDS}/widgets.example.com"),
+        "the CRD goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
     let (_, index) = app.call(Method::GET, INDEX, None).await;
     assert!(index["paths"].get("apis/example.com/v1").is_none());
     let (status, _) = app.call(Method::GET, DOC, None).await;
@@ -727,7 +910,8 @@ async fn scale_paths_outside_spec_and_status_are_refused() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         refused["message"],
-        "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".status.size\": should be a json path under .spec, spec.versions[0].subresources.scale.statusReplicasPath: Required value, spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \"status.selector\": must be a simple json path starting with .]"
+        // One version: the v1 conversion moved its subresources to `spec.subresources`.
+        "CustomResourceDefinition.apiextensions.k8s.io \"gadgets.example.com\" is invalid: [spec.subresources.scale.specReplicasPath: Invalid value: \".status.size\": should be a json path under .spec, spec.subresources.scale.statusReplicasPath: Required value, spec.subresources.scale.labelSelectorPath: Invalid value: \"status.selector\": must be a simple json path starting with .]"
     );
 }
 
@@ -826,6 +1010,99 @@ async fn the_garbage_collector_deletes_custom_resources_and_finalizes_their_owne
         |s, _| s == StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+/// `customresourcedefinition.REST.Delete` marks the CRD; the CRD finalizer (kube-apiserver's,
+/// so it runs with no controller switched on) deletes the custom resources, waits for those
+/// held by finalizers, and only then removes its finalizer, which lets the CRD go.
+#[tokio::test]
+async fn deleting_a_crd_waits_for_its_custom_resources_as_kube_does() {
+    let app = app().await;
+    let crd_uri = format!("{CRDS}/widgets.example.com");
+    app.call(Method::POST, CRDS, Some(widget_crd())).await;
+    let mut held = widget("held", json!({"color": "red"}));
+    held["metadata"]["finalizers"] = json!(["example.com/hold"]);
+    for body in [held, widget("free", json!({"color": "blue"}))] {
+        let (status, created) = app.call(Method::POST, WIDGETS, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+
+    let (status, marked) = app.call(Method::DELETE, &crd_uri, None).await;
+    assert_eq!(status, StatusCode::OK, "{marked}");
+    assert_eq!(marked["kind"], "CustomResourceDefinition");
+    assert!(
+        marked["metadata"]["deletionTimestamp"].is_string(),
+        "{marked}"
+    );
+    assert_eq!(
+        marked["metadata"]["finalizers"],
+        json!(["customresourcecleanup.apiextensions.k8s.io"])
+    );
+    let terminating = &marked["status"]["conditions"][2];
+    assert_eq!(terminating["type"], "Terminating");
+    assert_eq!(terminating["status"], "True");
+    assert_eq!(terminating["reason"], "InstanceDeletionPending");
+    assert_eq!(
+        terminating["message"],
+        "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon"
+    );
+
+    // While it terminates: no create (refused before the body is read), fewer verbs.
+    let (status, refused) = app
+        .call(Method::POST, WIDGETS, Some(json!({"not": "even a widget"})))
+        .await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        refused,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "create not allowed while custom resource definition is terminating",
+            "reason": "MethodNotAllowed", "details": {"group": "example.com", "kind": "widgets"},
+            "code": 405})
+    );
+    let (_, discovery) = app.call(Method::GET, "/apis/example.com/v1", None).await;
+    assert_eq!(
+        discovery["resources"][0]["verbs"],
+        json!(["delete", "deletecollection", "get", "list", "watch"])
+    );
+
+    // The finalizer deletes what it can and waits for the held one.
+    app.wait_for(
+        &format!("{WIDGETS}/free"),
+        "the free widget goes",
+        |s, _| s == StatusCode::NOT_FOUND,
+    )
+    .await;
+    app.wait_for(&crd_uri, "deletion in progress", |_, crd| {
+        crd["status"]["conditions"][2]["reason"] == "InstanceDeletionInProgress"
+    })
+    .await;
+    let (_, crd) = app.call(Method::GET, &crd_uri, None).await;
+    assert_eq!(
+        crd["status"]["conditions"][2]["message"],
+        "CustomResource deletion is in progress"
+    );
+    let (status, held) = app
+        .call(Method::GET, &format!("{WIDGETS}/held"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(held["metadata"]["deletionTimestamp"].is_string(), "{held}");
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let (status, _) = app.call(Method::GET, &crd_uri, None).await;
+    assert_eq!(status, StatusCode::OK, "the CRD waits for the held widget");
+
+    // Its finalizer removed, the widget goes, and so does the CRD.
+    let (status, _) = app
+        .patch(
+            &format!("{WIDGETS}/held"),
+            "application/merge-patch+json",
+            br#"{"metadata":{"finalizers":null}}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    app.wait_for(&crd_uri, "the CRD goes", |s, _| s == StatusCode::NOT_FOUND)
+        .await;
+    let (status, _) = app.call(Method::GET, WIDGETS, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

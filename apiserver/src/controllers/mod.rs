@@ -13,6 +13,9 @@
 //!   (kube's pod garbage collector force-deletes pods bound to missing nodes; here there are no
 //!   kubelets to finish a graceful deletion, and no quarantine period is waited).
 //!
+//! The CRD finalizer ([`crate::crd::finalizer`]) is started here too, always: kube-apiserver
+//! runs it, not kube-controller-manager.
+//!
 //! Each controller follows the keyspace with a watcher and acts through the registry, like any
 //! client; a pass is also made at start and on a short tick, so work that waits on something
 //! (a finalizer) is retried.
@@ -94,6 +97,14 @@ const RESYNC: Duration = Duration::from_millis(500);
 /// namespaces get their `default` ServiceAccounts and `kube-root-ca.crt` before this returns,
 /// so a pod created right after start-up finds both.
 pub async fn start(state: &Arc<AppState>) {
+    // Not kube-controller-manager's: kube-apiserver's own CRD finalizer, which runs whatever
+    // controllers are switched on (envtest's bare API server deletes CRDs too).
+    spawn(
+        state,
+        crate::crd::PREFIX,
+        any_change,
+        crate::crd::finalizer::pass,
+    );
     let controllers = state.config.controllers.clone();
     let leads = state.registry.backend().leads();
     if controllers.serviceaccount && leads {

@@ -10,15 +10,21 @@
 //!
 //! * [`status`]: what kube-apiserver's naming and establishing controllers write into a CRD's
 //!   status, computed in the CRD's own write (see `docs/DESIGN.md`, decision 19).
-//! * [`validation`]: `ValidateCustomResourceDefinition` and its structural-schema rules.
-//! * [`schema`]: custom resources against their schema: pruning, defaulting, validation.
+//! * [`validation`]: `ValidateCustomResourceDefinition` and `...Update`.
+//! * [`structural`]: the rules of a CRD's schema (structural, defaults, OpenAPI subset).
+//! * [`schema`]: custom resources against their schema: pruning, defaulting.
+//! * [`schema_validator`]: custom resources against their schema: kube-openapi's validation.
+//! * [`finalizer`]: deleting a CRD: the first DELETE's mark and the CRD finalizer.
 //! * [`printer`]: `additionalPrinterColumns` in Table output.
 //! * [`scale`]: the `scale` subresource at the paths a CRD names.
 
+pub mod finalizer;
 pub mod printer;
 pub mod scale;
 pub mod schema;
+pub mod schema_validator;
 pub mod status;
+pub mod structural;
 pub mod validation;
 
 use std::collections::HashMap;
@@ -58,6 +64,10 @@ pub struct Served {
     pub scale: Option<ScalePaths>,
     /// `additionalPrinterColumns`.
     pub columns: Vec<printer::PrinterColumn>,
+    /// The warning every request to a `deprecated` version carries.
+    pub warning: Option<String>,
+    /// The CRD is being deleted (`Terminating`): its custom resources are not created any more.
+    pub terminating: bool,
 }
 
 /// `spec.versions[].subresources.scale`: JSON paths (`.spec.replicas`).
@@ -148,7 +158,35 @@ pub fn served(crd: &Value, version: &str) -> Option<Served> {
         status: subresources.and_then(|s| s.get("status")).is_some(),
         scale,
         columns: printer::columns(v),
+        terminating: condition_true(crd, "Terminating"),
+        warning: (v["deprecated"] == true).then(|| match v["deprecationWarning"].as_str() {
+            Some(warning) => warning.to_owned(),
+            None => default_deprecation_warning(spec, version),
+        }),
     })
+}
+
+/// `defaultDeprecationWarning` (`pkg/apiserver/customresource_handler.go`): `<group>/<version>
+/// <Kind> is deprecated`, and `; use <group>/<version> <Kind>` naming the highest-priority
+/// served, non-deprecated version that ranks above the deprecated one, if any.
+fn default_deprecation_warning(spec: &Value, deprecated: &str) -> String {
+    let group = str_at(spec, &["group"]);
+    let kind = str_at(spec, &["names", "kind"]);
+    let mut message = format!("{group}/{deprecated} {kind} is deprecated");
+    let mut newer: Vec<&str> = spec
+        .get("versions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|v| v["served"] == true && v["deprecated"] != true)
+        .filter_map(|v| v["name"].as_str())
+        .filter(|name| compare_versions(name, deprecated) == std::cmp::Ordering::Less)
+        .collect();
+    newer.sort_by(|a, b| compare_versions(a, b));
+    if let Some(best) = newer.first() {
+        message.push_str(&format!("; use {group}/{best} {kind}"));
+    }
+    message
 }
 
 /// The discovery entry of a CRD's version, made `'static` by interning: the same entry (a CRD
@@ -194,6 +232,8 @@ pub fn resource_info(crd: &Value, served: &Served) -> &'static ResourceInfo {
         served.status,
         served.scale.is_some(),
         selectable,
+        served.warning,
+        served.terminating,
     ])
     .to_string();
     let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
@@ -228,16 +268,21 @@ pub fn resource_info(crd: &Value, served: &Served) -> &'static ResourceInfo {
         singular: leak(str_at(spec, &["names", "singular"]).to_owned()),
         kind,
         namespaced: str_at(spec, &["scope"]) == "Namespaced",
-        verbs: &[
-            "delete",
-            "deletecollection",
-            "get",
-            "list",
-            "patch",
-            "create",
-            "update",
-            "watch",
-        ],
+        // The discovery controller's verbs; a terminating CRD's resources take no new writes.
+        verbs: if served.terminating {
+            &["delete", "deletecollection", "get", "list", "watch"]
+        } else {
+            &[
+                "delete",
+                "deletecollection",
+                "get",
+                "list",
+                "patch",
+                "create",
+                "update",
+                "watch",
+            ]
+        },
         short_names: leak_all(short_names),
         categories: leak_all(categories),
         storage_version_hash: leak(storage_version_hash(
@@ -248,7 +293,7 @@ pub fn resource_info(crd: &Value, served: &Served) -> &'static ResourceInfo {
         subresources: Box::leak(subresources.into_boxed_slice()),
         field_selectors: leak_all(selectable),
         stored: true,
-        warning: None,
+        warning: served.warning.clone().map(leak),
     }));
     interned.insert(key, info);
     info
@@ -426,5 +471,35 @@ pub fn as_map(crd: Value) -> Map<String, Value> {
     match crd {
         Value::Object(m) => m,
         _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `defaultDeprecationWarning`: the highest served, non-deprecated version above the
+    /// deprecated one is recommended; none when there is none.
+    #[test]
+    fn default_deprecation_warnings_name_the_best_newer_version() {
+        let spec = json!({"group": "example.com", "names": {"kind": "Widget"}, "versions": [
+            {"name": "v1alpha1", "served": true},
+            {"name": "v1beta1", "served": true},
+            {"name": "v1beta2", "served": true, "deprecated": true},
+            {"name": "v2", "served": false},
+            {"name": "v1", "served": true}
+        ]});
+        let cases = [
+            (
+                "v1alpha1",
+                "example.com/v1alpha1 Widget is deprecated; use example.com/v1 Widget",
+            ),
+            ("v1", "example.com/v1 Widget is deprecated"),
+        ];
+        for (i, (version, want)) in cases.into_iter().enumerate() {
+            println!("#{i}: {version}");
+            assert_eq!(default_deprecation_warning(&spec, version), want, "#{i}");
+        }
     }
 }

@@ -148,6 +148,18 @@ pub fn compute(
         )
     });
 
+    // Conditions of other controllers (the finalizer's `Terminating`) are kept as they are:
+    // from the body on a status write, else from the stored status.
+    let others_from = if status_write { &body_status } else { &base };
+    conditions.extend(
+        others_from["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["type"] != "NamesAccepted" && c["type"] != "Established")
+            .cloned(),
+    );
+
     let mut stored_versions = if status_write {
         strings(&body_status["storedVersions"])
     } else {
@@ -213,6 +225,35 @@ fn aggregate(errors: &[String]) -> String {
     }
 }
 
+/// `SetCRDCondition` on a CRD: the condition `type_` replaced (its transition time kept while
+/// its status stays) or appended.
+pub fn set_condition(
+    crd: &mut Map<String, Value>,
+    type_: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    now: &str,
+) {
+    let status_obj = crd.entry("status").or_insert_with(|| json!({}));
+    if !status_obj.is_object() {
+        *status_obj = json!({});
+    }
+    let conditions = status_obj
+        .as_object_mut()
+        .map(|s| s.entry("conditions").or_insert_with(|| json!([])));
+    let Some(conditions) = conditions.and_then(Value::as_array_mut) else {
+        return;
+    };
+    match conditions.iter_mut().find(|c| c["type"] == type_) {
+        Some(existing) => {
+            let updated = condition(Some(existing), type_, status, reason, message, now);
+            *existing = updated;
+        }
+        None => conditions.push(condition(None, type_, status, reason, message, now)),
+    }
+}
+
 /// `SetCRDCondition`: the transition time changes only with the status.
 fn condition(
     old: Option<&Value>,
@@ -266,6 +307,50 @@ mod tests {
                 "acceptedNames": {"plural": "foos", "singular": "foo", "shortNames": ["x"], "kind": "Foo", "listKind": "FooList"},
                 "storedVersions": ["v1"]
             })
+        );
+    }
+
+    /// The finalizer's `Terminating` condition survives a user's update of a deleting CRD
+    /// (`PrepareForUpdate` keeps the stored status); `SetCRDCondition` keeps the transition
+    /// time while the status stays.
+    #[test]
+    fn other_conditions_are_kept_and_set_as_set_crd_condition_does() {
+        let mut stored = crd("foos.example.com", "foos", "Foo");
+        compute(&mut stored, None, false, &[], "T0");
+        set_condition(
+            &mut stored,
+            "Terminating",
+            "True",
+            "InstanceDeletionPending",
+            "soon",
+            "T1",
+        );
+        set_condition(
+            &mut stored,
+            "Terminating",
+            "True",
+            "InstanceDeletionInProgress",
+            "now",
+            "T2",
+        );
+        let mut updated = crd("foos.example.com", "foos", "Foo");
+        compute(&mut updated, stored.get("status"), false, &[], "T3");
+        assert_eq!(
+            updated["status"]["conditions"][2],
+            json!({"type": "Terminating", "status": "True", "lastTransitionTime": "T1",
+                "reason": "InstanceDeletionInProgress", "message": "now"})
+        );
+        set_condition(
+            &mut updated,
+            "Terminating",
+            "False",
+            "InstanceDeletionCompleted",
+            "done",
+            "T4",
+        );
+        assert_eq!(
+            updated["status"]["conditions"][2]["lastTransitionTime"],
+            "T4"
         );
     }
 
