@@ -6,17 +6,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use kubemem_store::{Store, StoreConfig, Txn, TxnResponse};
+use kubemem_store::{Op, Store, StoreConfig, Txn, TxnResponse};
 use openraft::error::{ClientWriteError, InitializeError, RaftError};
 use openraft::{ChangeMembers, ServerState, SnapshotPolicy};
 use serde::{Deserialize, Serialize};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::time::Instant;
 
 use crate::log_store::LogStore;
 use crate::network::{Faults, Network, PeerClient};
 use crate::persist::{DataDir, Loaded};
 use crate::state_machine::StateMachine;
-use crate::{Command, PeerNode, Raft, Request, Response, server};
+use crate::{Batch, Command, PeerNode, Raft, Request, Response, server};
 
 /// Raft timings; the defaults suit nodes on one machine.
 #[derive(Clone, Debug)]
@@ -78,7 +79,7 @@ pub enum ProposeError {
 }
 
 /// What a leader answers a forwarded proposal, read-index request or membership change.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) enum Forwarded<T> {
     Done(T),
     /// Not (or no longer) the leader; try this one.
@@ -155,8 +156,23 @@ pub(crate) struct Shared {
     pub timing: Timing,
     pub counters: Counters,
     read_rounds: ReadRounds,
+    /// Requests for the leader's log, gathered into entries by [`propose_batches`].
+    proposals: mpsc::UnboundedSender<Pending>,
     stop: tokio::sync::watch::Sender<bool>,
 }
+
+/// A request waiting for the leader's log, and who waits for its index and response.
+type Pending = (Request, oneshot::Sender<Forwarded<(u64, Response)>>);
+
+/// At most this many entries of gathered requests are being written at once: while they are,
+/// new requests gather into the next entry. Two lets the leader append one entry while the
+/// followers persist the previous one.
+const ENTRIES_IN_FLIGHT: usize = 2;
+
+/// Limits of one entry: requests, and bytes of keys and values (a request is at most a few
+/// MiB, so an entry stays well under what a peer accepts in one append).
+const BATCH_REQUESTS: usize = 512;
+const BATCH_BYTES: usize = 4 << 20;
 
 /// One replica of the keyspace. Cheap to clone.
 #[derive(Clone)]
@@ -228,6 +244,8 @@ impl RaftNode {
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let (proposals, queue) = mpsc::unbounded_channel();
+        tokio::spawn(propose_batches(raft.clone(), queue));
         let shared = Arc::new(Shared {
             id: config.id,
             node: config.node.clone(),
@@ -240,6 +258,7 @@ impl RaftNode {
             timing,
             counters: Counters::default(),
             read_rounds: ReadRounds::default(),
+            proposals,
             stop,
         });
         server::spawn(Arc::clone(&shared), peer_listener, stopped);
@@ -627,14 +646,82 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// On the leader: appends, commits and applies a request; answers its log index and response.
+/// On the leader: appends, commits and applies a request (in an entry with the requests
+/// gathered with it); answers its log index and response.
 pub(crate) async fn write_here(shared: &Shared, request: Request) -> Forwarded<(u64, Response)> {
-    match shared.raft.client_write(request).await {
-        Ok(written) => Forwarded::Done((written.log_id.index, written.data)),
-        Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => {
-            Forwarded::NotLeader(f.leader_id)
+    let (answer, answered) = oneshot::channel();
+    if shared.proposals.send((request, answer)).is_err() {
+        return Forwarded::Failed("the node is shutting down".into());
+    }
+    answered
+        .await
+        .unwrap_or_else(|_| Forwarded::Failed("the node is shutting down".into()))
+}
+
+/// Gathers the requests that arrive while earlier entries are being written into one entry
+/// each time ([`Batch`]): group commit on the leader, whose openraft core fsyncs every append
+/// before it takes the next. Ends when the node's handles are gone.
+async fn propose_batches(raft: Raft, mut queue: mpsc::UnboundedReceiver<Pending>) {
+    let in_flight = Arc::new(Semaphore::new(ENTRIES_IN_FLIGHT));
+    while let Some(first) = queue.recv().await {
+        let Ok(permit) = Arc::clone(&in_flight).acquire_owned().await else {
+            return;
+        };
+        let mut bytes = request_bytes(&first.0);
+        let mut batch = vec![first];
+        while batch.len() < BATCH_REQUESTS && bytes < BATCH_BYTES {
+            let Ok(next) = queue.try_recv() else {
+                break;
+            };
+            bytes += request_bytes(&next.0);
+            batch.push(next);
         }
-        Err(e) => Forwarded::Failed(e.to_string()),
+        let raft = raft.clone();
+        tokio::spawn(async move {
+            write_batch(&raft, batch).await;
+            drop(permit);
+        });
+    }
+}
+
+/// Appends one entry of requests and answers each of them.
+async fn write_batch(raft: &Raft, batch: Vec<Pending>) {
+    let (requests, answers): (Vec<Request>, Vec<_>) = batch.into_iter().unzip();
+    match raft.client_write(Batch(requests)).await {
+        Ok(written) => {
+            let index = written.log_id.index;
+            for (answer, response) in answers.into_iter().zip(written.data) {
+                let _ = answer.send(Forwarded::Done((index, response)));
+            }
+        }
+        Err(e) => {
+            let failed = match e {
+                RaftError::APIError(ClientWriteError::ForwardToLeader(f)) => {
+                    Forwarded::NotLeader(f.leader_id)
+                }
+                e => Forwarded::Failed(e.to_string()),
+            };
+            for answer in answers {
+                let _ = answer.send(failed.clone());
+            }
+        }
+    }
+}
+
+/// The bytes of keys and values a request carries.
+fn request_bytes(request: &Request) -> usize {
+    match &request.command {
+        Command::Txn(txn) => txn
+            .success
+            .iter()
+            .chain(&txn.failure)
+            .map(|op| match op {
+                Op::Put { key, value } => key.len() + value.len(),
+                Op::Get { key } | Op::Delete { key } => key.len(),
+            })
+            .sum(),
+        Command::Compact(_) => 0,
+        Command::Restore(bytes) => bytes.len(),
     }
 }
 

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use kubemem_store::Store;
 
 use crate::persist;
-use crate::{Command, PeerNode, Request, Response, TypeConfig, decode, encode};
+use crate::{Batch, Command, PeerNode, Request, Response, TypeConfig, decode, encode};
 
 /// How many recent proposals are remembered for deduplication. A retry comes within seconds of
 /// its first attempt; this many writes later it is no longer a retry of anything in flight.
@@ -145,7 +145,7 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
         Ok((self.last_applied, self.membership.clone()))
     }
 
-    async fn apply<I>(&mut self, entries: I) -> Result<Vec<Response>, StorageError<u64>>
+    async fn apply<I>(&mut self, entries: I) -> Result<Vec<Vec<Response>>, StorageError<u64>>
     where
         I: IntoIterator<Item = Entry<TypeConfig>> + Send,
         I::IntoIter: Send,
@@ -154,11 +154,14 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
         for entry in entries {
             self.last_applied = Some(entry.log_id);
             responses.push(match entry.payload {
-                EntryPayload::Blank => Response::None,
-                EntryPayload::Normal(request) => self.apply_request(request),
+                EntryPayload::Blank => Vec::new(),
+                EntryPayload::Normal(Batch(requests)) => requests
+                    .into_iter()
+                    .map(|request| self.apply_request(request))
+                    .collect(),
                 EntryPayload::Membership(membership) => {
                     self.membership = StoredMembership::new(Some(entry.log_id), membership);
-                    Response::None
+                    Vec::new()
                 }
             });
         }

@@ -259,6 +259,41 @@ async fn every_node_applies_the_same_revisions() {
     cluster.shutdown().await;
 }
 
+/// Concurrent proposals share log entries (group commit on the leader, whose openraft core
+/// fsyncs each append before it takes the next), yet each gets its own revision and answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_proposals_share_log_entries() {
+    let cluster = Cluster::start(3, true, timing()).await;
+    let leader = cluster.leader().await;
+    let last_log = |node: &RaftNode| node.status().last_log_index.unwrap_or(0);
+    let before = last_log(&cluster.nodes[&leader]);
+    let proposals = cluster
+        .nodes
+        .values()
+        .cycle()
+        .take(128)
+        .enumerate()
+        .map(|(i, node)| node.propose_txn(put(&format!("k{i:03}"), format!("v{i}"))));
+    let mut revisions: Vec<Revision> = futures_util::future::join_all(proposals)
+        .await
+        .into_iter()
+        .map(|r| {
+            let r = r.expect("propose");
+            assert!(r.succeeded);
+            r.revision
+        })
+        .collect();
+    revisions.sort_unstable();
+    assert_eq!(revisions, (1..=128).collect::<Vec<Revision>>());
+    let entries = last_log(&cluster.nodes[&leader]) - before;
+    assert!(
+        (1..64).contains(&entries),
+        "{entries} log entries for 128 concurrent proposals"
+    );
+    assert_eq!(cluster.converged().await, 128);
+    cluster.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cut_off_leader_commits_nothing_and_the_majority_goes_on() {
     let cluster = Cluster::start(3, false, timing()).await;
@@ -361,10 +396,11 @@ async fn a_restarted_node_catches_up_by_log_and_by_snapshot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_member_gets_a_50_mb_snapshot_and_a_member_leaves() {
-    // Appends of 4 MB in an unoptimized build: slower heartbeats, so none times out.
+    // Appends of 4 MB in an unoptimized build: slower heartbeats, so none times out. The 800
+    // writes below make at least 50 log entries (16 concurrent ones may share an entry).
     let timing = Timing {
-        snapshot_every: 100,
-        logs_kept: 200,
+        snapshot_every: 20,
+        logs_kept: 5,
         heartbeat: Duration::from_millis(500),
         election_min: Duration::from_millis(2000),
         election_max: Duration::from_millis(3000),
