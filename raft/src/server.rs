@@ -118,13 +118,7 @@ async fn snapshot(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
 
 async fn forward(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     rpc(shared, &headers, &body, |s, r: Request| async move {
-        let written = node::write_here(&s, r).await;
-        // The follower answers once it has applied the entry, and learns that it is committed
-        // from the next append: send one now rather than at the next heartbeat tick.
-        if matches!(written, node::Forwarded::Done(_)) {
-            let _ = s.raft.trigger().heartbeat().await;
-        }
-        written
+        node::write_here(&s, r).await
     })
     .await
 }
