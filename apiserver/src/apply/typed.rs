@@ -87,11 +87,17 @@ pub(crate) fn render_errors(errs: &[VError]) -> String {
     }
 }
 
-fn prefixed(prefix: &str, errs: Vec<VError>) -> impl Iterator<Item = VError> + '_ {
-    errs.into_iter().map(move |mut e| {
+/// Adds a child's errors under the child's path element, which `display` writes out only when
+/// there are errors (validation walks every field of every write).
+fn extend_prefixed(errs: &mut Vec<VError>, display: impl FnOnce() -> String, child: Vec<VError>) {
+    if child.is_empty() {
+        return;
+    }
+    let prefix = display();
+    errs.extend(child.into_iter().map(|mut e| {
         e.path = format!("{prefix}{}", e.path);
         e
-    })
+    }));
 }
 
 fn err(message: String) -> Vec<VError> {
@@ -157,7 +163,7 @@ pub(crate) fn validate(v: &Value, s: &dyn Schema, allow_duplicates: bool) -> Vec
                     errs.extend(err(format!("duplicate entries for key {}", pe.display())));
                 }
                 let child = validate(item, &*item_schema, allow_duplicates);
-                errs.extend(prefixed(&pe.display(), child));
+                extend_prefixed(&mut errs, || pe.display(), child);
             }
             errs
         }
@@ -168,21 +174,23 @@ pub(crate) fn validate(v: &Value, s: &dyn Schema, allow_duplicates: bool) -> Vec
                 _ => return err(format!("expected map, got {}", smd_v(v))),
             };
             let mut errs = Vec::new();
+            let typed_map = matches!(s.kind(), schema::Kind::Map { .. });
             for (key, val) in map {
-                let field = match s.kind() {
-                    schema::Kind::Map { .. } => s.field(key),
-                    _ => Some(schema::map_child(s, key)),
+                let field = if typed_map {
+                    s.field(key)
+                } else {
+                    Some(schema::map_child(s, key))
                 };
-                let pe = PathElement::Field(key.clone()).display();
+                let display = || PathElement::Field(key.clone()).display();
                 let Some(field) = field else {
                     errs.push(VError {
-                        path: pe,
+                        path: display(),
                         message: "field not declared in schema".into(),
                     });
                     break;
                 };
                 let child = validate(val, &*field.schema, allow_duplicates);
-                errs.extend(prefixed(&pe, child));
+                extend_prefixed(&mut errs, display, child);
             }
             errs
         }
