@@ -99,7 +99,7 @@ static STRIP_SET: LazyLock<FieldSet> = LazyLock::new(|| {
 
 fn strip_meta(managed: &mut Managed, id: &str) {
     if let Some(owned) = managed.fields.get_mut(id) {
-        owned.set = owned.set.difference(&STRIP_SET);
+        owned.set.subtract(&STRIP_SET);
         if owned.set.is_empty() {
             managed.fields.remove(id);
         }
