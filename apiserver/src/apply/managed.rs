@@ -40,22 +40,12 @@ pub(crate) struct ManagerId {
 impl ManagerId {
     /// The identifier string (`BuildManagerIdentifier`: `json.Marshal` of the entry).
     pub(crate) fn encode(&self) -> String {
-        let mut parts = Vec::new();
-        let mut field = |name: &str, v: &str| {
-            if !v.is_empty() {
-                parts.push(format!(
-                    "\"{name}\":{}",
-                    value::go_json_string(v, Escape::Html)
-                ));
-            }
-        };
-        field("manager", &self.manager);
-        field("operation", &self.operation);
-        if self.operation != APPLY {
-            field("apiVersion", &self.api_version);
-        }
-        field("subresource", &self.subresource);
-        format!("{{{}}}", parts.join(","))
+        encode_id(
+            &self.manager,
+            &self.operation,
+            &self.api_version,
+            &self.subresource,
+        )
     }
 
     /// Reads an identifier back (`json.Unmarshal` into an entry); a foreign string gives an
@@ -82,18 +72,38 @@ pub(crate) fn manager_id(
     api_version: &str,
     subresource: &str,
 ) -> String {
-    ManagerId {
-        manager: if manager.is_empty() {
-            "unknown"
-        } else {
-            manager
+    let manager = if manager.is_empty() {
+        "unknown"
+    } else {
+        manager
+    };
+    encode_id(manager, operation, api_version, subresource)
+}
+
+/// [`ManagerId::encode`] of the parts: the JSON of the non-empty ones, `apiVersion` only for
+/// `Update`.
+fn encode_id(manager: &str, operation: &str, api_version: &str, subresource: &str) -> String {
+    let mut out = String::from("{");
+    let mut field = |name: &str, v: &str| {
+        if v.is_empty() {
+            return;
         }
-        .to_string(),
-        operation: operation.to_string(),
-        api_version: api_version.to_string(),
-        subresource: subresource.to_string(),
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
+        value::write_go_json_string(&mut out, v, Escape::Html);
+    };
+    field("manager", manager);
+    field("operation", operation);
+    if operation != APPLY {
+        field("apiVersion", api_version);
     }
-    .encode()
+    field("subresource", subresource);
+    out.push('}');
+    out
 }
 
 fn string_field<'a>(entry: &'a Map<String, Value>, key: &str) -> Result<&'a str, String> {
