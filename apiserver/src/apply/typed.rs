@@ -376,37 +376,32 @@ fn compare_atom(
                 compare_leaf(lhs, rhs, path, out, in_leaf);
                 return;
             }
-            for key in zip_keys(l, r) {
+            for (key, lv, rv) in zip_entries(l, r) {
                 let field = schema::map_child(s, key);
                 path.push(PathElement::Field(key.to_string()));
-                compare_walk(
-                    l.and_then(|m| m.get(key)),
-                    r.and_then(|m| m.get(key)),
-                    &*field.schema,
-                    path,
-                    out,
-                );
+                compare_walk(lv, rv, &*field.schema, path, out);
                 path.pop();
             }
         }
     }
 }
 
-/// The keys of both maps: the left's in order, then the right's others.
-fn zip_keys<'a>(
+/// The entries of both maps by key, with the value on each side: the left's keys in order,
+/// then the right's others.
+fn zip_entries<'a>(
     l: Option<&'a Map<String, Value>>,
     r: Option<&'a Map<String, Value>>,
-) -> Vec<&'a str> {
-    let mut keys: Vec<&str> = l
+) -> impl Iterator<Item = (&'a str, Option<&'a Value>, Option<&'a Value>)> {
+    let left = l
         .into_iter()
-        .flat_map(|m| m.keys().map(String::as_str))
-        .collect();
-    for k in r.into_iter().flat_map(|m| m.keys()) {
-        if !l.is_some_and(|m| m.contains_key(k)) {
-            keys.push(k);
-        }
-    }
-    keys
+        .flatten()
+        .map(move |(k, lv)| (k.as_str(), Some(lv), r.and_then(|m| m.get(k))));
+    let right = r
+        .into_iter()
+        .flatten()
+        .filter(move |(k, _)| !l.is_some_and(|m| m.contains_key(*k)))
+        .map(|(k, rv)| (k.as_str(), None, Some(rv)));
+    left.chain(right)
 }
 
 /// Merges `rhs` into `lhs` (`TypedValue.Merge`): granular maps by key, associative lists by
@@ -445,13 +440,9 @@ fn merge_walk(lhs: Option<&Value>, rhs: Option<&Value>, s: &dyn Schema) -> Optio
                 return rhs.or(lhs).cloned();
             }
             let mut out = Map::new();
-            for key in zip_keys(l, r) {
+            for (key, lv, rv) in zip_entries(l, r) {
                 let field = schema::map_child(s, key);
-                if let Some(v) = merge_walk(
-                    l.and_then(|m| m.get(key)),
-                    r.and_then(|m| m.get(key)),
-                    &*field.schema,
-                ) {
+                if let Some(v) = merge_walk(lv, rv, &*field.schema) {
                     out.insert(key.to_string(), v);
                 }
             }
