@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::set::FieldSet;
@@ -29,7 +30,8 @@ pub(crate) struct Managed {
 }
 
 /// The parts of a manager identifier.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct ManagerId {
     pub(crate) manager: String,
     pub(crate) operation: String,
@@ -51,6 +53,11 @@ impl ManagerId {
     /// Reads an identifier back (`json.Unmarshal` into an entry); a foreign string gives an
     /// entry with only what it has.
     pub(crate) fn decode(id: &str) -> ManagerId {
+        // What `encode` writes (string parts, each once) reads straight into the struct;
+        // anything else as any JSON object, each part a string or nothing.
+        if let Ok(id) = serde_json::from_str::<ManagerId>(id) {
+            return id;
+        }
         let Ok(Value::Object(map)) = serde_json::from_str::<Value>(id) else {
             return ManagerId::default();
         };
