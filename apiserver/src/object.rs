@@ -199,25 +199,30 @@ pub fn decode(stored: &[u8], revision: i64) -> Map<String, Value> {
     serde_json::from_slice(&served(stored, revision)).unwrap_or_default()
 }
 
-/// Whether a stored object has a non-empty string `metadata.deletionTimestamp`, read without
-/// decoding the rest of it (the namespace check of every create asks this).
+/// `metadata` of a stored object, read as `T` from where the header says it starts and no
+/// further: the rest of the object is not even scanned (the namespace check of every create
+/// and the garbage collector's watch of every write read only metadata). `None` when the
+/// stored value is not an object, or `T` does not take its metadata.
+pub fn read_meta<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
+    let meta = json(stored)
+        .get(offsets(stored).0..)?
+        .strip_prefix(b"\"metadata\":")?;
+    // No check that the input ends after the value: the object's other fields follow.
+    T::deserialize(&mut serde_json::Deserializer::from_slice(meta)).ok()
+}
+
+/// Whether a stored object has a non-empty string `metadata.deletionTimestamp`.
 pub fn is_deleting(stored: &[u8]) -> bool {
-    #[derive(Deserialize)]
-    struct Object {
-        metadata: Option<Meta>,
-    }
     #[derive(Deserialize)]
     struct Meta {
         #[serde(rename = "deletionTimestamp")]
         deletion_timestamp: Option<Value>,
     }
-    serde_json::from_slice::<Object>(json(stored)).is_ok_and(|o| {
-        o.metadata
-            .and_then(|m| m.deletion_timestamp)
-            .as_ref()
-            .and_then(Value::as_str)
-            .is_some_and(|t| !t.is_empty())
-    })
+    read_meta::<Meta>(stored)
+        .and_then(|m| m.deletion_timestamp)
+        .as_ref()
+        .and_then(Value::as_str)
+        .is_some_and(|t| !t.is_empty())
 }
 
 fn itoa(n: i64) -> String {
@@ -329,6 +334,21 @@ mod tests {
         assert!(!deleting(json!({"name": "a", "deletionTimestamp": ""})));
         assert!(!deleting(json!({"name": "a", "deletionTimestamp": 7})));
         assert!(!is_deleting(b"garbage"));
+    }
+
+    #[test]
+    fn read_meta_reads_the_metadata_only() {
+        let stored = encode(&obj(json!({"kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": "a", "labels": {"x": "y"}}, "data": {"k": "v"}})));
+        assert_eq!(
+            read_meta::<Value>(&stored),
+            Some(json!({"name": "a", "labels": {"x": "y"}}))
+        );
+        // An allocation reservation holds its owner's key, not an object.
+        assert_eq!(
+            read_meta::<Value>(b"/registry/services/specs/default/a"),
+            None
+        );
     }
 
     #[test]
