@@ -37,8 +37,8 @@ pub struct Definitions {
     nodes: Vec<Node>,
     /// Definition names, sorted, with their ids.
     by_name: Vec<(&'static str, usize)>,
-    /// `(group, version, kind)`, sorted, with the id of the kind's definition (the first one
-    /// in `all` that lists it).
+    /// `(kind, group, version)` (kind first: most comparisons of a search end there), sorted,
+    /// with the id of the kind's definition (the first one in `all` that lists it).
     by_gvk: Vec<((&'static str, &'static str, &'static str), usize)>,
 }
 
@@ -84,7 +84,7 @@ impl Definitions {
         let mut by_gvk: Vec<_> = all
             .values()
             .enumerate()
-            .flat_map(|(id, schema)| gvks(schema).map(move |gvk| (gvk, id)))
+            .flat_map(|(id, schema)| gvks(schema).map(move |(g, v, k)| ((k, g, v), id)))
             .collect();
         // Stable: of the definitions listing one kind, the first one stays.
         by_gvk.sort_by(|a, b| a.0.cmp(&b.0));
@@ -126,7 +126,7 @@ impl Definitions {
     fn id_for_gvk(&self, group: &str, version: &str, kind: &str) -> Option<usize> {
         let i = self
             .by_gvk
-            .binary_search_by(|(gvk, _)| gvk.cmp(&(group, version, kind)))
+            .binary_search_by(|(kgv, _)| kgv.cmp(&(kind, group, version)))
             .ok()?;
         Some(self.by_gvk[i].1)
     }
