@@ -37,6 +37,11 @@ fn is_service(kind: &Kind) -> bool {
     kind.info.group.is_empty() && kind.info.resource == "services"
 }
 
+/// Whether objects of `kind` hold allocated values (which a concurrent create may win first).
+pub fn allocates(kind: &Kind) -> bool {
+    is_service(kind)
+}
+
 /// The reservation keys an object holds.
 pub fn reservations(kind: &Kind, obj: &Map<String, Value>) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();

@@ -3,9 +3,9 @@
 //! Extensions sit on the property (`x-kubernetes-list-type`, `x-kubernetes-map-type`,
 //! patch strategy and merge key), so a node carries the property next to the resolved schema.
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
-use kubemem_openapi::SchemaRef;
+use kubemem_openapi::{FieldInfo, SchemaRef};
 use serde_json::Value;
 
 use crate::apply::{Deduced, Field, Kind, ListType, Scalar, Schema};
@@ -14,26 +14,32 @@ use crate::apply::{Deduced, Field, Kind, ListType, Scalar, Schema};
 /// default of the field when it is a defaulted key field.
 pub struct Node {
     schema: SchemaRef<'static>,
-    property: Option<&'static Value>,
+    /// Always a property whose schema is `schema`.
+    property: Option<FieldInfo<'static>>,
     default: Option<Value>,
-    /// [`Schema::kind`], worked out on first use: the walks ask a node for it several times
-    /// (validation, comparison, each child's lookup), and each answer takes a dozen lookups
-    /// in the definitions.
-    kind: OnceCell<Kind>,
 }
 
 impl Node {
-    fn new(
-        schema: SchemaRef<'static>,
-        property: Option<&'static Value>,
-        default: Option<Value>,
-    ) -> Self {
+    fn new(schema: SchemaRef<'static>, default: Option<Value>) -> Self {
         Node {
             schema,
-            property,
+            property: None,
             default,
-            kind: OnceCell::new(),
         }
+    }
+
+    fn of_property(info: FieldInfo<'static>, default: Option<Value>) -> Self {
+        Node {
+            schema: info.schema(),
+            property: Some(info),
+            default,
+        }
+    }
+
+    /// The definitions' node this one is read from: the property (whose own schema is
+    /// `schema` or a `$ref` to it), or `schema`.
+    fn id(&self) -> usize {
+        self.property.map_or(self.schema.id(), |p| p.id())
     }
 }
 
@@ -41,20 +47,20 @@ impl Node {
 pub fn for_kind(group: &str, version: &str, kind: &str) -> Option<Node> {
     kubemem_openapi::definitions()
         .schema_for_gvk(group, version, kind)
-        .map(|schema| Node::new(schema, None, None))
+        .map(|schema| Node::new(schema, None))
 }
 
 impl Node {
     /// An extension, on the property first, then on the schema itself.
     fn extension(&self, name: &str) -> Option<&'static Value> {
         self.property
-            .and_then(|p| p.get(name))
+            .and_then(|p| p.value().get(name))
             .or_else(|| self.schema.value().get(name))
     }
 
     fn type_(&self) -> Option<&'static str> {
         self.property
-            .and_then(|p| p["type"].as_str())
+            .and_then(|p| p.value()["type"].as_str())
             .or_else(|| self.schema.type_())
     }
 }
@@ -76,11 +82,19 @@ fn key_default(parent: Option<&str>, field: &str) -> Option<Value> {
 
 impl Schema for Node {
     fn kind(&self) -> Kind {
-        self.kind.get_or_init(|| self.find_kind()).clone()
+        // Worked out once per node of the definitions: the walks of every write ask each node
+        // for it several times (validation, comparison, each child's lookup).
+        static KINDS: OnceLock<Box<[OnceLock<Kind>]>> = OnceLock::new();
+        let kinds = KINDS.get_or_init(|| {
+            (0..kubemem_openapi::definitions().node_count())
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        kinds[self.id()].get_or_init(|| self.find_kind()).clone()
     }
 
     fn field(&self, name: &str) -> Option<Field<'_>> {
-        if self.schema.properties().is_some() {
+        if self.schema.has_properties() {
             let Some(info) = self.schema.field(name) else {
                 return self.schema.preserves_unknown_fields().then(|| Field {
                     schema: Box::new(Deduced),
@@ -88,9 +102,8 @@ impl Schema for Node {
                 });
             };
             return Some(Field {
-                schema: Box::new(Node::new(
-                    info.schema(),
-                    Some(info.value()),
+                schema: Box::new(Node::of_property(
+                    info,
                     key_default(self.schema.name(), name),
                 )),
                 declared: true,
@@ -98,7 +111,7 @@ impl Schema for Node {
         }
         match self.schema.additional_properties() {
             Some(values) => Some(Field {
-                schema: Box::new(Node::new(values, None, None)),
+                schema: Box::new(Node::new(values, None)),
                 declared: false,
             }),
             None => Some(Field {
@@ -110,7 +123,7 @@ impl Schema for Node {
 
     fn items(&self) -> Option<Box<dyn Schema + '_>> {
         let items = self.schema.items()?;
-        Some(Box::new(Node::new(items, None, None)))
+        Some(Box::new(Node::new(items, None)))
     }
 
     fn default_value(&self) -> Option<Value> {
@@ -171,9 +184,7 @@ impl Node {
                 "" | "byte" => Kind::Scalar(Scalar::String),
                 _ => Kind::Scalar(Scalar::Any),
             },
-            _ if self.schema.properties().is_some()
-                || self.schema.additional_properties().is_some() =>
-            {
+            _ if self.schema.has_properties() || self.schema.additional_properties().is_some() => {
                 Kind::Map { atomic: atomic_map }
             }
             _ => Kind::Deduced,

@@ -12,21 +12,33 @@ use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 struct GoEscape<F>(F);
 
 fn write_escaped<W: ?Sized + io::Write>(writer: &mut W, fragment: &str) -> io::Result<()> {
+    // A byte scan: the characters Go escapes are ASCII or start with 0xE2 (U+2028 and U+2029
+    // are E2 80 A8 and E2 80 A9), and no other character's encoding contains those bytes.
+    let bytes = fragment.as_bytes();
     let mut start = 0;
-    for (i, c) in fragment.char_indices() {
-        let escape = match c {
-            '<' => "\\u003c",
-            '>' => "\\u003e",
-            '&' => "\\u0026",
-            '\u{2028}' => "\\u2028",
-            '\u{2029}' => "\\u2029",
-            _ => continue,
+    let mut i = 0;
+    while let Some(offset) = bytes[i..]
+        .iter()
+        .position(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
+    {
+        i += offset;
+        let (escape, len) = match &bytes[i..] {
+            [b'<', ..] => ("\\u003c", 1),
+            [b'>', ..] => ("\\u003e", 1),
+            [b'&', ..] => ("\\u0026", 1),
+            [0xE2, 0x80, 0xA8, ..] => ("\\u2028", 3),
+            [0xE2, 0x80, 0xA9, ..] => ("\\u2029", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
-        writer.write_all(&fragment.as_bytes()[start..i])?;
+        writer.write_all(&bytes[start..i])?;
         writer.write_all(escape.as_bytes())?;
-        start = i + c.len_utf8();
+        i += len;
+        start = i;
     }
-    writer.write_all(&fragment.as_bytes()[start..])
+    writer.write_all(&bytes[start..])
 }
 
 macro_rules! delegate {
@@ -93,6 +105,11 @@ mod tests {
         assert_eq!(
             String::from_utf8(super::to_vec(&v)).unwrap(),
             r#"{"a":"\u003cb\u003e \u0026 \u2028","n":1}"#
+        );
+        // Other characters starting with 0xE2 (`…`, `€`) are written as they are.
+        assert_eq!(
+            String::from_utf8(super::to_vec(&json!("…€\u{2029}x<"))).unwrap(),
+            "\"…€\\u2029x\\u003c\""
         );
         assert_eq!(
             String::from_utf8(super::to_vec_pretty(&json!({"a": [1, {}], "b": {}}))).unwrap(),

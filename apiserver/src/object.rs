@@ -22,10 +22,14 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// `ObjectMeta` fields that precede `resourceVersion`, in Go struct order.
-const META_BEFORE_RV: [&str; 5] = ["name", "generateName", "namespace", "selfLink", "uid"];
-/// `ObjectMeta` fields that follow `resourceVersion`, in Go struct order.
-const META_AFTER_RV: [&str; 10] = [
+/// `ObjectMeta`'s fields in Go struct order but `resourceVersion`, which goes between the
+/// first [`META_BEFORE_RV`] and the rest.
+const META_ORDER: [&str; 15] = [
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
     "generation",
     "creationTimestamp",
     "deletionTimestamp",
@@ -37,6 +41,8 @@ const META_AFTER_RV: [&str; 10] = [
     "managedFields",
     "clusterName",
 ];
+/// How many of [`META_ORDER`] precede `resourceVersion`.
+const META_BEFORE_RV: usize = 5;
 
 const HEADER: usize = 8;
 
@@ -55,47 +61,63 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
         crate::json::write(out, key);
         out.push(b':');
     };
-    for key in ["kind", "apiVersion"] {
-        if let Some(v) = obj.get(key) {
+    // Single passes put the fields in their places (a lookup by key hashes the key).
+    let (mut kind, mut api_version, mut meta) = (None, None, None);
+    for (key, v) in obj {
+        match key.as_str() {
+            "kind" => kind = Some(v),
+            "apiVersion" => api_version = Some(v),
+            "metadata" => meta = v.as_object(),
+            _ => {}
+        }
+    }
+    for (key, v) in [("kind", kind), ("apiVersion", api_version)] {
+        if let Some(v) = v {
             field(&mut out, key, &mut first);
             write_json(&mut out, v);
         }
     }
     let empty = Map::new();
-    let meta = obj
-        .get("metadata")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let meta = meta.unwrap_or(&empty);
     let meta_start = out.len() - HEADER + usize::from(!first);
     field(&mut out, "metadata", &mut first);
     out.push(b'{');
     let mut meta_first = true;
-    for key in META_BEFORE_RV {
-        if let Some(v) = meta.get(key) {
+    let mut known: [Option<&Value>; META_ORDER.len()] = [None; META_ORDER.len()];
+    let mut others = false;
+    for (key, v) in meta {
+        match META_ORDER.iter().position(|k| k == key) {
+            Some(i) => known[i] = Some(v),
+            None => others |= key != "resourceVersion",
+        }
+    }
+    let (keys_before, keys_after) = META_ORDER.split_at(META_BEFORE_RV);
+    let (before, after) = known.split_at(META_BEFORE_RV);
+    for (key, v) in keys_before.iter().zip(before) {
+        if let Some(v) = v {
             field(&mut out, key, &mut meta_first);
             write_json(&mut out, v);
         }
     }
     let splice = out.len() - HEADER;
-    for key in META_AFTER_RV {
-        // Every collection of `ObjectMeta` is `omitempty`: an empty one is not written.
-        let empty = |v: &&Value| match v {
-            Value::Array(a) => a.is_empty(),
-            Value::Object(o) => o.is_empty(),
-            _ => false,
-        };
-        if let Some(v) = meta.get(key).filter(|v| !empty(v)) {
+    // Every collection of `ObjectMeta` is `omitempty`: an empty one is not written.
+    let empty = |v: &&Value| match v {
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    for (key, v) in keys_after.iter().zip(after) {
+        if let Some(v) = v.filter(|v| !empty(v)) {
             field(&mut out, key, &mut meta_first);
             write_json(&mut out, v);
         }
     }
-    for (key, v) in meta {
-        if key != "resourceVersion"
-            && !META_BEFORE_RV.contains(&key.as_str())
-            && !META_AFTER_RV.contains(&key.as_str())
-        {
-            field(&mut out, key, &mut meta_first);
-            write_json(&mut out, v);
+    if others {
+        for (key, v) in meta {
+            if key != "resourceVersion" && !META_ORDER.contains(&key.as_str()) {
+                field(&mut out, key, &mut meta_first);
+                write_json(&mut out, v);
+            }
         }
     }
     out.push(b'}');
@@ -177,25 +199,30 @@ pub fn decode(stored: &[u8], revision: i64) -> Map<String, Value> {
     serde_json::from_slice(&served(stored, revision)).unwrap_or_default()
 }
 
-/// Whether a stored object has a non-empty string `metadata.deletionTimestamp`, read without
-/// decoding the rest of it (the namespace check of every create asks this).
+/// `metadata` of a stored object, read as `T` from where the header says it starts and no
+/// further: the rest of the object is not even scanned (the namespace check of every create
+/// and the garbage collector's watch of every write read only metadata). `None` when the
+/// stored value is not an object, or `T` does not take its metadata.
+pub fn read_meta<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
+    let meta = json(stored)
+        .get(offsets(stored).0..)?
+        .strip_prefix(b"\"metadata\":")?;
+    // No check that the input ends after the value: the object's other fields follow.
+    T::deserialize(&mut serde_json::Deserializer::from_slice(meta)).ok()
+}
+
+/// Whether a stored object has a non-empty string `metadata.deletionTimestamp`.
 pub fn is_deleting(stored: &[u8]) -> bool {
-    #[derive(Deserialize)]
-    struct Object {
-        metadata: Option<Meta>,
-    }
     #[derive(Deserialize)]
     struct Meta {
         #[serde(rename = "deletionTimestamp")]
         deletion_timestamp: Option<Value>,
     }
-    serde_json::from_slice::<Object>(json(stored)).is_ok_and(|o| {
-        o.metadata
-            .and_then(|m| m.deletion_timestamp)
-            .as_ref()
-            .and_then(Value::as_str)
-            .is_some_and(|t| !t.is_empty())
-    })
+    read_meta::<Meta>(stored)
+        .and_then(|m| m.deletion_timestamp)
+        .as_ref()
+        .and_then(Value::as_str)
+        .is_some_and(|t| !t.is_empty())
 }
 
 fn itoa(n: i64) -> String {
@@ -307,6 +334,21 @@ mod tests {
         assert!(!deleting(json!({"name": "a", "deletionTimestamp": ""})));
         assert!(!deleting(json!({"name": "a", "deletionTimestamp": 7})));
         assert!(!is_deleting(b"garbage"));
+    }
+
+    #[test]
+    fn read_meta_reads_the_metadata_only() {
+        let stored = encode(&obj(json!({"kind": "ConfigMap", "apiVersion": "v1",
+            "metadata": {"name": "a", "labels": {"x": "y"}}, "data": {"k": "v"}})));
+        assert_eq!(
+            read_meta::<Value>(&stored),
+            Some(json!({"name": "a", "labels": {"x": "y"}}))
+        );
+        // An allocation reservation holds its owner's key, not an object.
+        assert_eq!(
+            read_meta::<Value>(b"/registry/services/specs/default/a"),
+            None
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl PatchMeta for SchemaMeta {
         let Some(schema) = self.0 else {
             return NoMeta.field(name);
         };
-        if schema.properties().is_none() {
+        if !schema.has_properties() {
             let values = schema.additional_properties();
             return Ok(FieldMeta {
                 strategy: Strategy::None,

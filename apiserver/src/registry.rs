@@ -271,9 +271,16 @@ impl Registry {
         if let (true, Some(ns)) = (is(kind, "", "pods"), namespace) {
             self.admit_pod(ns, &mut obj).await?;
         }
-        let requested = obj;
+        // A create is attempted again only after losing a race for a generated name or an
+        // allocated value; without either, the request itself is written instead of a copy.
+        let retries = generated || allocator::allocates(kind);
+        let mut requested = obj;
         for attempt in 0.. {
-            let mut obj = requested.clone();
+            let mut obj = if retries {
+                requested.clone()
+            } else {
+                std::mem::take(&mut requested)
+            };
             allocator::allocate(self, kind, &mut obj, None).await?;
             if is(kind, "", "services") {
                 defaults::service_ip_families(&mut obj, None);
@@ -339,7 +346,7 @@ impl Registry {
             let exists = matches!(response.results.first(), Some(OpResult::Get(Some(_))));
             // Either the name is taken (retried only for generated names) or an allocated
             // value was won by a concurrent create (allocated again).
-            if attempt + 1 >= CREATE_ATTEMPTS || (exists && !generated) {
+            if attempt + 1 >= CREATE_ATTEMPTS || !retries || (exists && !generated) {
                 return Err(already_exists(kind, &name));
             }
         }

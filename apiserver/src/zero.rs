@@ -92,7 +92,7 @@ fn zero_field(schema: &SchemaRef<'_>, omitempty: bool) -> Option<Value> {
         Some("io.k8s.apimachinery.pkg.util.intstr.IntOrString") => return Some(json!(0)),
         _ => {}
     }
-    if schema.properties().is_some() {
+    if schema.has_properties() {
         return Some(zero_struct(schema).unwrap_or_else(|| json!({})));
     }
     if omitempty {

@@ -12,48 +12,56 @@
 //!
 //! [`SchemaRef`] walks the schemas for schema-driven features: a strategic-merge-patch engine
 //! asks a field for its patch strategy and merge key ([`FieldInfo`]), the unknown-field finder
-//! ([`crate::unknown_fields`]) asks which properties an object has.
+//! ([`crate::unknown_fields`]) asks which properties an object has. The walks read a table of
+//! schema nodes compiled from the definitions when they are loaded (`schema.rs`), not the
+//! JSON.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+
+use crate::schema::{Node, SchemaRef};
 
 const DEFINITIONS_JSON: &str = include_str!("../definitions/v1.36.json");
 
 /// The prefix of every `$ref` in a v2 definition.
 pub const REF_PREFIX: &str = "#/definitions/";
 
-/// All definitions, with an index by group-version-kind.
+/// All definitions, with an index by group-version-kind, and each schema object in them
+/// compiled into a node of one table.
 pub struct Definitions {
-    all: Map<String, Value>,
-    by_gvk: HashMap<(String, String, String), String>,
+    all: &'static Map<String, Value>,
+    /// Every schema object: the definitions first (in `all`'s order), then what is inline in
+    /// them. A node's index is its id.
+    nodes: Vec<Node>,
+    /// Definition names, sorted, with their ids.
+    by_name: Vec<(&'static str, usize)>,
+    /// `(kind, group, version)` (kind first: most comparisons of a search end there), sorted,
+    /// with the id of the kind's definition (the first one in `all` that lists it).
+    by_gvk: Vec<((&'static str, &'static str, &'static str), usize)>,
 }
 
-/// The definitions, parsed on first use.
+/// The definitions, parsed and compiled on first use.
 pub fn definitions() -> &'static Definitions {
+    // The parsed tree lives in its own static so that the compiled nodes can borrow from it.
+    static ALL: OnceLock<Map<String, Value>> = OnceLock::new();
     static DEFINITIONS: OnceLock<Definitions> = OnceLock::new();
     DEFINITIONS.get_or_init(|| {
-        let all: Map<String, Value> =
-            serde_json::from_str(DEFINITIONS_JSON).expect("definitions/v1.36.json is valid JSON");
-        let mut by_gvk = HashMap::new();
-        for (name, schema) in &all {
-            for gvk in gvks(schema) {
-                by_gvk.entry(gvk).or_insert_with(|| name.clone());
-            }
-        }
-        Definitions { all, by_gvk }
+        Definitions::compile(ALL.get_or_init(|| {
+            serde_json::from_str(DEFINITIONS_JSON).expect("definitions/v1.36.json is valid JSON")
+        }))
     })
 }
 
 /// The `x-kubernetes-group-version-kind` entries of a definition.
-fn gvks(schema: &Value) -> impl Iterator<Item = (String, String, String)> + '_ {
+fn gvks(schema: &Value) -> impl Iterator<Item = (&str, &str, &str)> {
     schema["x-kubernetes-group-version-kind"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|gvk| {
-            let part = |k: &str| gvk[k].as_str().unwrap_or_default().to_string();
+            let part = |k: &str| gvk[k].as_str().unwrap_or_default();
             (part("group"), part("version"), part("kind"))
         })
 }
@@ -64,22 +72,69 @@ pub fn ref_name(reference: &str) -> Option<&str> {
 }
 
 impl Definitions {
+    /// Indexes and compiles every definition of `all`.
+    fn compile(all: &'static Map<String, Value>) -> Definitions {
+        let mut by_name: Vec<(&'static str, usize)> = all
+            .keys()
+            .enumerate()
+            .map(|(id, name)| (name.as_str(), id))
+            .collect();
+        by_name.sort_unstable();
+        let nodes = crate::schema::compile(all, |name| find(&by_name, name));
+        let mut by_gvk: Vec<_> = all
+            .values()
+            .enumerate()
+            .flat_map(|(id, schema)| gvks(schema).map(move |(g, v, k)| ((k, g, v), id)))
+            .collect();
+        // Stable: of the definitions listing one kind, the first one stays.
+        by_gvk.sort_by(|a, b| a.0.cmp(&b.0));
+        by_gvk.dedup_by(|later, first| later.0 == first.0);
+        Definitions {
+            all,
+            nodes,
+            by_name,
+            by_gvk,
+        }
+    }
+
+    /// The id of the definition named `name`.
+    fn id(&self, name: &str) -> Option<usize> {
+        find(&self.by_name, name)
+    }
+
+    /// The number of compiled schema nodes: every [`SchemaRef::id`] and
+    /// [`FieldInfo::id`](crate::FieldInfo::id) is below it.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Compiled node `id`.
+    pub(crate) fn node(&self, id: usize) -> &Node {
+        &self.nodes[id]
+    }
+
     /// The definition named `name` (`io.k8s.api.core.v1.PodSpec`).
     pub fn definition(&self, name: &str) -> Option<&Value> {
-        self.all.get(name)
+        self.id(name).map(|id| self.nodes[id].raw())
     }
 
     /// The name of the definition of a kind (`("", "v1", "Pod")` → `io.k8s.api.core.v1.Pod`).
     pub fn name_for_gvk(&self, group: &str, version: &str, kind: &str) -> Option<&str> {
-        self.by_gvk
-            .get(&(group.to_string(), version.to_string(), kind.to_string()))
-            .map(String::as_str)
+        self.nodes[self.id_for_gvk(group, version, kind)?].name()
+    }
+
+    fn id_for_gvk(&self, group: &str, version: &str, kind: &str) -> Option<usize> {
+        let i = self
+            .by_gvk
+            .binary_search_by(|(kgv, _)| kgv.cmp(&(kind, group, version)))
+            .ok()?;
+        Some(self.by_gvk[i].1)
     }
 
     /// The definition of a kind.
     pub fn definition_for_gvk(&self, group: &str, version: &str, kind: &str) -> Option<&Value> {
-        self.name_for_gvk(group, version, kind)
-            .and_then(|name| self.definition(name))
+        let id = self.id_for_gvk(group, version, kind)?;
+        Some(self.nodes[id].raw())
     }
 
     /// Every definition, sorted by name.
@@ -114,20 +169,21 @@ impl Definitions {
 
     /// The schema of a definition, to walk.
     pub fn schema(&self, name: &str) -> Option<SchemaRef<'_>> {
-        let (name, schema) = self.all.get_key_value(name)?;
-        Some(SchemaRef {
-            defs: self,
-            name: Some(name),
-            schema,
-        })
+        let id = self.id(name)?;
+        Some(SchemaRef::new(self, id))
     }
 
     /// The schema of a kind, to walk.
     pub fn schema_for_gvk(&self, group: &str, version: &str, kind: &str) -> Option<SchemaRef<'_>> {
-        self.schema(self.name_for_gvk(group, version, kind)?)
+        let id = self.id_for_gvk(group, version, kind)?;
+        Some(SchemaRef::new(self, id))
     }
 }
-
+/// The id `key` has in a sorted `(key, id)` table.
+fn find(table: &[(&str, usize)], key: &str) -> Option<usize> {
+    let i = table.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
+    Some(table[i].1)
+}
 /// Pushes the definition names every `$ref` inside `schema` points at.
 pub(crate) fn collect_refs<'a>(schema: &'a Value, out: &mut Vec<&'a str>) {
     match schema {
@@ -144,252 +200,6 @@ pub(crate) fn collect_refs<'a>(schema: &'a Value, out: &mut Vec<&'a str>) {
         _ => {}
     }
 }
-
-/// A schema node, with `$ref`s resolved: a definition, or a schema inline in one (a property's
-/// `items` or `additionalProperties`).
-#[derive(Clone, Copy)]
-pub struct SchemaRef<'a> {
-    defs: &'a Definitions,
-    /// The definition this node is, when it is one.
-    name: Option<&'a str>,
-    schema: &'a Value,
-}
-
-impl std::fmt::Debug for SchemaRef<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.name {
-            Some(name) => write!(f, "SchemaRef({name})"),
-            None => write!(f, "SchemaRef({})", self.schema),
-        }
-    }
-}
-
-impl<'a> SchemaRef<'a> {
-    /// Resolves `schema` (following a `$ref` if it has one).
-    fn resolve(defs: &'a Definitions, schema: &'a Value) -> SchemaRef<'a> {
-        if let Some(next) = schema["$ref"]
-            .as_str()
-            .and_then(ref_name)
-            .and_then(|name| defs.schema(name))
-        {
-            return next;
-        }
-        SchemaRef {
-            defs,
-            name: None,
-            schema,
-        }
-    }
-
-    /// The definition name of this node, if it is a definition.
-    pub fn name(&self) -> Option<&'a str> {
-        self.name
-    }
-
-    /// The raw schema.
-    pub fn value(&self) -> &'a Value {
-        self.schema
-    }
-
-    /// `type` (`object`, `array`, `string`, `integer`, `number`, `boolean`), if set.
-    pub fn type_(&self) -> Option<&'a str> {
-        self.schema["type"].as_str()
-    }
-
-    /// `format` (`int32`, `date-time`, `int-or-string`, `byte`, ...), if set.
-    pub fn format(&self) -> Option<&'a str> {
-        self.schema["format"].as_str()
-    }
-
-    /// The properties, if the schema lists them (a Go struct).
-    pub fn properties(&self) -> Option<&'a Map<String, Value>> {
-        self.schema["properties"].as_object()
-    }
-
-    /// The `required` property names.
-    pub fn required(&self) -> impl Iterator<Item = &'a str> {
-        self.schema["required"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-    }
-
-    /// The property `name`.
-    pub fn field(&self, name: &str) -> Option<FieldInfo<'a>> {
-        let (name, schema) = self.properties()?.get_key_value(name)?;
-        Some(FieldInfo::new(self.defs, name, schema))
-    }
-
-    /// The schema of the elements, for an array.
-    pub fn items(&self) -> Option<SchemaRef<'a>> {
-        let items = self.schema.get("items")?;
-        Some(SchemaRef::resolve(self.defs, items))
-    }
-
-    /// The schema of the values, for a map (`additionalProperties` as a schema).
-    pub fn additional_properties(&self) -> Option<SchemaRef<'a>> {
-        let values = self.schema.get("additionalProperties")?;
-        values
-            .is_object()
-            .then(|| SchemaRef::resolve(self.defs, values))
-    }
-
-    /// Whether any field is accepted: `x-kubernetes-preserve-unknown-fields`,
-    /// `additionalProperties: true`, or an object without `properties` nor
-    /// `additionalProperties` (`RawExtension`, `FieldsV1`: raw JSON in Go).
-    pub fn preserves_unknown_fields(&self) -> bool {
-        self.schema["x-kubernetes-preserve-unknown-fields"] == Value::Bool(true)
-            || self.schema["additionalProperties"] == Value::Bool(true)
-            || (self.type_() == Some("object")
-                && self.properties().is_none()
-                && self.schema.get("additionalProperties").is_none())
-    }
-
-    /// Walks field names from this node: an array in the way is crossed into its elements,
-    /// so `["spec", "template", "spec", "containers", "ports"]` from a Deployment gives the
-    /// `ports` field of a container (the paths a strategic merge patch walks). The last
-    /// field's info, or `None` if a name is not a property.
-    pub fn at(&self, path: &[&str]) -> Option<FieldInfo<'a>> {
-        let (last, parents) = path.split_last()?;
-        let mut node = *self;
-        for name in parents {
-            node = node.field(name)?.schema().elements();
-        }
-        node.field(last)
-    }
-
-    /// The elements' schema for an array (repeatedly), this node otherwise.
-    fn elements(self) -> SchemaRef<'a> {
-        let mut node = self;
-        while node.type_() == Some("array") {
-            match node.items() {
-                Some(items) => node = items,
-                None => break,
-            }
-        }
-        node
-    }
-}
-
-/// One property of a definition: its type and the extensions kube puts on properties.
-#[derive(Clone, Copy)]
-pub struct FieldInfo<'a> {
-    defs: &'a Definitions,
-    name: &'a str,
-    schema: &'a Value,
-}
-
-impl std::fmt::Debug for FieldInfo<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FieldInfo")
-            .field("name", &self.name)
-            .field("type", &self.type_())
-            .field("reference", &self.reference())
-            .field("items_reference", &self.items_reference())
-            .field("patch_strategy", &self.patch_strategy())
-            .field("patch_merge_key", &self.patch_merge_key())
-            .field("list_type", &self.list_type())
-            .field("list_map_keys", &self.list_map_keys().collect::<Vec<_>>())
-            .field("map_type", &self.map_type())
-            .finish()
-    }
-}
-
-impl<'a> FieldInfo<'a> {
-    fn new(defs: &'a Definitions, name: &'a str, schema: &'a Value) -> Self {
-        FieldInfo { defs, name, schema }
-    }
-
-    /// The property name.
-    pub fn name(&self) -> &'a str {
-        self.name
-    }
-
-    /// The property's own schema (with its `$ref` unresolved).
-    pub fn value(&self) -> &'a Value {
-        self.schema
-    }
-
-    /// `description`.
-    pub fn description(&self) -> Option<&'a str> {
-        self.schema["description"].as_str()
-    }
-
-    /// The property's type: its own `type`, or the referenced definition's.
-    pub fn type_(&self) -> Option<&'a str> {
-        self.schema()
-            .type_()
-            .or_else(|| self.schema["type"].as_str())
-    }
-
-    /// The definition the property refers to (`io.k8s.api.core.v1.PodSpec`), if any.
-    pub fn reference(&self) -> Option<&'a str> {
-        self.schema["$ref"].as_str().and_then(ref_name)
-    }
-
-    /// The definition the elements refer to, for an array (`io.k8s.api.core.v1.Container`).
-    pub fn items_reference(&self) -> Option<&'a str> {
-        self.schema["items"]["$ref"].as_str().and_then(ref_name)
-    }
-
-    /// The definition the values refer to, for a map.
-    pub fn additional_properties_reference(&self) -> Option<&'a str> {
-        self.schema["additionalProperties"]["$ref"]
-            .as_str()
-            .and_then(ref_name)
-    }
-
-    /// `x-kubernetes-patch-strategy` (`merge`, `replace`, `retainKeys`, `merge,retainKeys`).
-    pub fn patch_strategy(&self) -> Option<&'a str> {
-        self.schema["x-kubernetes-patch-strategy"].as_str()
-    }
-
-    /// Whether the patch strategy includes `strategy` (the extension is a comma-separated
-    /// list, as `retainKeys,merge` for `volumes`).
-    pub fn has_patch_strategy(&self, strategy: &str) -> bool {
-        self.patch_strategy()
-            .is_some_and(|s| s.split(',').any(|s| s == strategy))
-    }
-
-    /// `x-kubernetes-patch-merge-key`.
-    pub fn patch_merge_key(&self) -> Option<&'a str> {
-        self.schema["x-kubernetes-patch-merge-key"].as_str()
-    }
-
-    /// `x-kubernetes-list-type` (`atomic`, `set`, `map`).
-    pub fn list_type(&self) -> Option<&'a str> {
-        self.schema["x-kubernetes-list-type"].as_str()
-    }
-
-    /// `x-kubernetes-list-map-keys`.
-    pub fn list_map_keys(&self) -> impl Iterator<Item = &'a str> {
-        self.schema["x-kubernetes-list-map-keys"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-    }
-
-    /// `x-kubernetes-map-type` (`atomic`, `granular`): on the property, or on the referenced
-    /// definition (kube puts it on the struct, e.g. `LabelSelector`).
-    pub fn map_type(&self) -> Option<&'a str> {
-        self.schema["x-kubernetes-map-type"]
-            .as_str()
-            .or_else(|| self.schema().value()["x-kubernetes-map-type"].as_str())
-    }
-
-    /// The schema of the value: the referenced definition, or the inline schema.
-    pub fn schema(&self) -> SchemaRef<'a> {
-        SchemaRef::resolve(self.defs, self.schema)
-    }
-
-    /// The schema of the elements, for an array.
-    pub fn items(&self) -> Option<SchemaRef<'a>> {
-        self.schema().items()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

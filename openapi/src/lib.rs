@@ -27,15 +27,17 @@ mod json;
 mod params;
 mod protobuf;
 mod routes;
+mod schema;
 mod types;
 mod unknown;
 mod v2;
 mod v3;
 
 pub use custom::{CustomResource, custom_definitions, definition_name};
-pub use definitions::{Definitions, FieldInfo, REF_PREFIX, SchemaRef, definitions, ref_name};
+pub use definitions::{Definitions, REF_PREFIX, definitions, ref_name};
 pub use protobuf::v2_protobuf;
 pub use routes::delete_returns_object;
+pub use schema::{FieldInfo, SchemaRef};
 pub use types::{Decoder, type_error};
 pub use unknown::{Duplicate, Finding, prune};
 pub use v2::v2_document;

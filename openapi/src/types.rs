@@ -12,7 +12,8 @@
 
 use serde_json::Value;
 
-use crate::definitions::{SchemaRef, definitions};
+use crate::definitions::definitions;
+use crate::schema::SchemaRef;
 
 /// How the object reaches its Go type, which decides the words of a type error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +54,7 @@ fn unstructured_kind(value: &Value) -> &'static str {
 /// The unstructured converter's refusal of `value` for `schema` (`fromUnstructured`).
 fn unstructured_error(schema: &SchemaRef<'_>, value: &Value) -> String {
     let from = unstructured_kind(value);
-    if schema.properties().is_some() {
+    if schema.has_properties() {
         return format!("cannot restore struct from: {from}");
     }
     let to = match (schema.type_(), schema.format()) {
@@ -197,14 +198,13 @@ fn walk(
         }
         _ => {
             let Value::Object(map) = value else {
-                return if schema.properties().is_some() || schema.additional_properties().is_some()
-                {
+                return if schema.has_properties() || schema.additional_properties().is_some() {
                     error(json_kind(value))
                 } else {
                     None
                 };
             };
-            if schema.properties().is_some() {
+            if schema.has_properties() {
                 let own = schema
                     .name()
                     .and_then(|n| n.rsplit('.').next())

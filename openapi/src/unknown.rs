@@ -19,7 +19,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::definitions::{SchemaRef, definitions};
+use crate::definitions::definitions;
+use crate::schema::SchemaRef;
 
 /// A key that appeared again in one JSON object, as the body's parser saw it: `parent` is the
 /// path of the object (as findings write paths), `position` the number of distinct keys the
@@ -99,7 +100,7 @@ impl Prune<'_> {
         match value {
             Value::Object(map) => {
                 let known = |key: &str| schema.field(key).is_some();
-                if schema.properties().is_some() {
+                if schema.has_properties() {
                     let mut unknown = Vec::new();
                     for (i, (key, child)) in map.iter_mut().enumerate() {
                         self.repeats_at(i, &known);

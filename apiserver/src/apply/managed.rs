@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::set::FieldSet;
@@ -29,7 +30,8 @@ pub(crate) struct Managed {
 }
 
 /// The parts of a manager identifier.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct ManagerId {
     pub(crate) manager: String,
     pub(crate) operation: String,
@@ -40,27 +42,22 @@ pub(crate) struct ManagerId {
 impl ManagerId {
     /// The identifier string (`BuildManagerIdentifier`: `json.Marshal` of the entry).
     pub(crate) fn encode(&self) -> String {
-        let mut parts = Vec::new();
-        let mut field = |name: &str, v: &str| {
-            if !v.is_empty() {
-                parts.push(format!(
-                    "\"{name}\":{}",
-                    value::go_json_string(v, Escape::Html)
-                ));
-            }
-        };
-        field("manager", &self.manager);
-        field("operation", &self.operation);
-        if self.operation != APPLY {
-            field("apiVersion", &self.api_version);
-        }
-        field("subresource", &self.subresource);
-        format!("{{{}}}", parts.join(","))
+        encode_id(
+            &self.manager,
+            &self.operation,
+            &self.api_version,
+            &self.subresource,
+        )
     }
 
     /// Reads an identifier back (`json.Unmarshal` into an entry); a foreign string gives an
     /// entry with only what it has.
     pub(crate) fn decode(id: &str) -> ManagerId {
+        // What `encode` writes (string parts, each once) reads straight into the struct;
+        // anything else as any JSON object, each part a string or nothing.
+        if let Ok(id) = serde_json::from_str::<ManagerId>(id) {
+            return id;
+        }
         let Ok(Value::Object(map)) = serde_json::from_str::<Value>(id) else {
             return ManagerId::default();
         };
@@ -82,18 +79,38 @@ pub(crate) fn manager_id(
     api_version: &str,
     subresource: &str,
 ) -> String {
-    ManagerId {
-        manager: if manager.is_empty() {
-            "unknown"
-        } else {
-            manager
+    let manager = if manager.is_empty() {
+        "unknown"
+    } else {
+        manager
+    };
+    encode_id(manager, operation, api_version, subresource)
+}
+
+/// [`ManagerId::encode`] of the parts: the JSON of the non-empty ones, `apiVersion` only for
+/// `Update`.
+fn encode_id(manager: &str, operation: &str, api_version: &str, subresource: &str) -> String {
+    let mut out = String::from("{");
+    let mut field = |name: &str, v: &str| {
+        if v.is_empty() {
+            return;
         }
-        .to_string(),
-        operation: operation.to_string(),
-        api_version: api_version.to_string(),
-        subresource: subresource.to_string(),
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(name);
+        out.push_str("\":");
+        value::write_go_json_string(&mut out, v, Escape::Html);
+    };
+    field("manager", manager);
+    field("operation", operation);
+    if operation != APPLY {
+        field("apiVersion", api_version);
     }
-    .encode()
+    field("subresource", subresource);
+    out.push('}');
+    out
 }
 
 fn string_field<'a>(entry: &'a Map<String, Value>, key: &str) -> Result<&'a str, String> {

@@ -3,6 +3,7 @@
 //! "before-first-apply", the cap on update managers, manager identifiers, timestamps, the
 //! stripping of metadata fields, and the structured merge.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
@@ -45,13 +46,17 @@ fn meta_str<'v>(obj: &'v Value, field: &str) -> &'v str {
     meta(obj, field).and_then(Value::as_str).unwrap_or("")
 }
 
-/// `obj` without `metadata.managedFields`.
-pub(crate) fn without_managed_fields(obj: &Value) -> Value {
+/// `obj` without `metadata.managedFields` (borrowed when it has none: the kind's empty
+/// object, the live object of a create).
+pub(crate) fn without_managed_fields(obj: &Value) -> Cow<'_, Value> {
+    if meta(obj, "managedFields").is_none() {
+        return Cow::Borrowed(obj);
+    }
     let mut out = obj.clone();
     if let Some(Value::Object(m)) = out.get_mut("metadata") {
         m.shift_remove("managedFields");
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Sets `metadata.managedFields` (removes it for `None`).
@@ -99,7 +104,7 @@ static STRIP_SET: LazyLock<FieldSet> = LazyLock::new(|| {
 
 fn strip_meta(managed: &mut Managed, id: &str) {
     if let Some(owned) = managed.fields.get_mut(id) {
-        owned.set = owned.set.difference(&STRIP_SET);
+        owned.set.subtract(&STRIP_SET);
         if owned.set.is_empty() {
             managed.fields.remove(id);
         }
@@ -206,7 +211,7 @@ impl Ctx<'_> {
 
     /// `FieldManager.Update`: the managers after a non-apply write of `new` over `live`.
     pub(crate) fn update(&self, live: &Value, new: &Value, manager: &str) -> Value {
-        let mut out = without_managed_fields(new);
+        let mut out = without_managed_fields(new).into_owned();
         let live_fields = meta(live, "managedFields");
         let decode_live = || managed::decode(live_fields).unwrap_or_default();
         let mut managed = if !self.subresource.is_empty() {

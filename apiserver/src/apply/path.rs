@@ -62,7 +62,7 @@ impl PathElement {
     /// The element as `FieldsV1` writes it (`SerializePathElement`).
     pub(crate) fn serialize(&self) -> String {
         match self {
-            PathElement::Field(name) => format!("f:{name}"),
+            PathElement::Field(name) => ["f:", name].concat(),
             PathElement::Key(fields) => {
                 let parts: Vec<String> = fields
                     .iter()

@@ -131,6 +131,24 @@ impl FieldSet {
         FieldSet { members, children }
     }
 
+    /// [`difference`](Self::difference) in place (no element is cloned).
+    pub(crate) fn subtract(&mut self, other: &FieldSet) {
+        if !other.members.is_empty() {
+            self.members.retain(|pe| !other.members.contains(pe));
+        }
+        if other.children.is_empty() {
+            return;
+        }
+        self.children
+            .retain(|pe, mine| match other.children.get(pe) {
+                Some(theirs) => {
+                    mine.subtract(theirs);
+                    !mine.is_empty()
+                }
+                None => true,
+            });
+    }
+
     /// Like [`difference`](Self::difference), but a member of `other` also removes
     /// everything below it.
     pub(crate) fn recursive_difference(&self, other: &FieldSet) -> FieldSet {

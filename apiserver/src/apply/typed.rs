@@ -87,11 +87,17 @@ pub(crate) fn render_errors(errs: &[VError]) -> String {
     }
 }
 
-fn prefixed(prefix: &str, errs: Vec<VError>) -> impl Iterator<Item = VError> + '_ {
-    errs.into_iter().map(move |mut e| {
+/// Adds a child's errors under the child's path element, which `display` writes out only when
+/// there are errors (validation walks every field of every write).
+fn extend_prefixed(errs: &mut Vec<VError>, display: impl FnOnce() -> String, child: Vec<VError>) {
+    if child.is_empty() {
+        return;
+    }
+    let prefix = display();
+    errs.extend(child.into_iter().map(|mut e| {
         e.path = format!("{prefix}{}", e.path);
         e
-    })
+    }));
 }
 
 fn err(message: String) -> Vec<VError> {
@@ -157,7 +163,7 @@ pub(crate) fn validate(v: &Value, s: &dyn Schema, allow_duplicates: bool) -> Vec
                     errs.extend(err(format!("duplicate entries for key {}", pe.display())));
                 }
                 let child = validate(item, &*item_schema, allow_duplicates);
-                errs.extend(prefixed(&pe.display(), child));
+                extend_prefixed(&mut errs, || pe.display(), child);
             }
             errs
         }
@@ -168,21 +174,23 @@ pub(crate) fn validate(v: &Value, s: &dyn Schema, allow_duplicates: bool) -> Vec
                 _ => return err(format!("expected map, got {}", smd_v(v))),
             };
             let mut errs = Vec::new();
+            let typed_map = matches!(s.kind(), schema::Kind::Map { .. });
             for (key, val) in map {
-                let field = match s.kind() {
-                    schema::Kind::Map { .. } => s.field(key),
-                    _ => Some(schema::map_child(s, key)),
+                let field = if typed_map {
+                    s.field(key)
+                } else {
+                    Some(schema::map_child(s, key))
                 };
-                let pe = PathElement::Field(key.clone()).display();
+                let display = || PathElement::Field(key.clone()).display();
                 let Some(field) = field else {
                     errs.push(VError {
-                        path: pe,
+                        path: display(),
                         message: "field not declared in schema".into(),
                     });
                     break;
                 };
                 let child = validate(val, &*field.schema, allow_duplicates);
-                errs.extend(prefixed(&pe, child));
+                extend_prefixed(&mut errs, display, child);
             }
             errs
         }
@@ -368,37 +376,32 @@ fn compare_atom(
                 compare_leaf(lhs, rhs, path, out, in_leaf);
                 return;
             }
-            for key in zip_keys(l, r) {
+            for (key, lv, rv) in zip_entries(l, r) {
                 let field = schema::map_child(s, key);
                 path.push(PathElement::Field(key.to_string()));
-                compare_walk(
-                    l.and_then(|m| m.get(key)),
-                    r.and_then(|m| m.get(key)),
-                    &*field.schema,
-                    path,
-                    out,
-                );
+                compare_walk(lv, rv, &*field.schema, path, out);
                 path.pop();
             }
         }
     }
 }
 
-/// The keys of both maps: the left's in order, then the right's others.
-fn zip_keys<'a>(
+/// The entries of both maps by key, with the value on each side: the left's keys in order,
+/// then the right's others.
+fn zip_entries<'a>(
     l: Option<&'a Map<String, Value>>,
     r: Option<&'a Map<String, Value>>,
-) -> Vec<&'a str> {
-    let mut keys: Vec<&str> = l
+) -> impl Iterator<Item = (&'a str, Option<&'a Value>, Option<&'a Value>)> {
+    let left = l
         .into_iter()
-        .flat_map(|m| m.keys().map(String::as_str))
-        .collect();
-    for k in r.into_iter().flat_map(|m| m.keys()) {
-        if !l.is_some_and(|m| m.contains_key(k)) {
-            keys.push(k);
-        }
-    }
-    keys
+        .flatten()
+        .map(move |(k, lv)| (k.as_str(), Some(lv), r.and_then(|m| m.get(k))));
+    let right = r
+        .into_iter()
+        .flatten()
+        .filter(move |(k, _)| !l.is_some_and(|m| m.contains_key(*k)))
+        .map(|(k, rv)| (k.as_str(), None, Some(rv)));
+    left.chain(right)
 }
 
 /// Merges `rhs` into `lhs` (`TypedValue.Merge`): granular maps by key, associative lists by
@@ -437,13 +440,9 @@ fn merge_walk(lhs: Option<&Value>, rhs: Option<&Value>, s: &dyn Schema) -> Optio
                 return rhs.or(lhs).cloned();
             }
             let mut out = Map::new();
-            for key in zip_keys(l, r) {
+            for (key, lv, rv) in zip_entries(l, r) {
                 let field = schema::map_child(s, key);
-                if let Some(v) = merge_walk(
-                    l.and_then(|m| m.get(key)),
-                    r.and_then(|m| m.get(key)),
-                    &*field.schema,
-                ) {
+                if let Some(v) = merge_walk(lv, rv, &*field.schema) {
                     out.insert(key.to_string(), v);
                 }
             }

@@ -69,13 +69,13 @@ impl Updater<'_> {
         }
         for (manager, taken) in &conflicts {
             if let Some(owned) = managers.get_mut(manager) {
-                owned.set = owned.set.difference(taken);
+                owned.set.subtract(taken);
             }
         }
         if !compare.removed.is_empty() {
             for (manager, owned) in managers.iter_mut() {
                 if manager != workflow {
-                    owned.set = owned.set.difference(&compare.removed);
+                    owned.set.subtract(&compare.removed);
                 }
             }
         }
@@ -99,7 +99,7 @@ impl Updater<'_> {
         set.absorb(compare.modified);
         set.absorb(compare.added);
         if !compare.removed.is_empty() {
-            set = set.difference(&compare.removed);
+            set.subtract(&compare.removed);
         }
         if !self.ignored.is_empty() {
             set = set.recursive_difference(self.ignored);

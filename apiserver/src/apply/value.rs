@@ -144,6 +144,13 @@ pub(crate) enum Escape {
 /// A JSON string as Go writes it.
 pub(crate) fn go_json_string(s: &str, escape: Escape) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    write_go_json_string(&mut out, s, escape);
+    out
+}
+
+/// [`go_json_string`], appended to `out`.
+pub(crate) fn write_go_json_string(out: &mut String, s: &str, escape: Escape) {
+    out.reserve(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
@@ -160,7 +167,6 @@ pub(crate) fn go_json_string(s: &str, escape: Escape) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// A float as Go's JSON encoders write it: shortest representation, `e` notation below 1e-6

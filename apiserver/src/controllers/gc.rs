@@ -27,13 +27,7 @@ use crate::kinds::Kind;
 use crate::object::meta_mut;
 use crate::registry::{DeleteOptions, Propagation, UpdateMode};
 
-/// The parts of an object the collector reads.
-#[derive(Deserialize, Default)]
-struct Node {
-    #[serde(default)]
-    metadata: NodeMeta,
-}
-
+/// The parts of an object's metadata the collector reads.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct NodeMeta {
@@ -93,10 +87,10 @@ impl Graph {
         }
     }
 
-    fn put(&mut self, key: Bytes, json: &[u8]) {
+    fn put(&mut self, key: Bytes, stored: &[u8]) {
         self.remove(&key);
         // Keys that hold no object (allocation reservations) have no uid and are not nodes.
-        let Ok(Node { metadata: meta }) = serde_json::from_slice::<Node>(json) else {
+        let Some(meta) = crate::object::read_meta::<NodeMeta>(stored) else {
             return;
         };
         if meta.uid.is_empty() {
@@ -309,7 +303,7 @@ pub fn start(state: &Arc<AppState>) {
                             for event in batch.events {
                                 match event.kind {
                                     EventKind::Put => {
-                                        graph.put(event.kv.key, crate::object::json(&event.kv.value));
+                                        graph.put(event.kv.key, &event.kv.value);
                                     }
                                     EventKind::Delete => graph.remove(&event.kv.key),
                                 }
@@ -342,7 +336,7 @@ async fn build(state: &AppState) -> Option<(Graph, kubemem_store::Watcher)> {
         .ok()?;
     let mut graph = Graph::default();
     for kv in &snapshot.kvs {
-        graph.put(kv.key.clone(), crate::object::json(&kv.value));
+        graph.put(kv.key.clone(), &kv.value);
     }
     let watcher = backend.watch(prefix, snapshot.revision + 1).ok()?;
     Some((graph, watcher))
