@@ -9,7 +9,9 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use kubemem_store::{Compare, CompareOp, KeyValue, Op, OpResult, RangeEnd, RangeRequest, Txn};
+use kubemem_store::{
+    Compare, CompareOp, KeyValue, Op, OpResult, RangeEnd, RangeRequest, Revision, Txn,
+};
 use serde_json::{Map, Value, json};
 
 use crate::allocator;
@@ -259,10 +261,14 @@ impl Registry {
         }
         let generate_name = meta_str(&obj, "generateName").to_owned();
         let generated = meta_str(&obj, "name").is_empty() && !generate_name.is_empty();
-        if let Some(ns) = namespace.filter(|_| kind.info.namespaced) {
-            self.check_namespace(kind, meta_str(&obj, "name"), ns)
-                .await?;
-        }
+        let mut namespace_seen = match namespace.filter(|_| kind.info.namespaced) {
+            Some(ns) => Some((
+                ns,
+                self.check_namespace(kind, meta_str(&obj, "name"), ns)
+                    .await?,
+            )),
+            None => None,
+        };
         self.prepare_create(kind, namespace, &mut obj);
         if crate::crd::is_crd(kind) {
             let others = crate::crd::list(self).await?;
@@ -329,14 +335,38 @@ impl Registry {
                 key: k.clone().into(),
                 value: key.clone().into(),
             }));
-            let response = self
-                .backend
-                .txn(Txn {
-                    compares,
-                    success,
-                    failure: vec![Op::Get { key: key.into() }],
-                })
-                .await?;
+            // On failure: the object as it is, and the namespace (its second result).
+            let mut failure = vec![Op::Get {
+                key: key.clone().into(),
+            }];
+            failure.extend(namespace_seen.map(|(ns, _)| Op::Get {
+                key: namespace_key(ns).into(),
+            }));
+            let response = loop {
+                let mut compares = compares.clone();
+                compares.extend(namespace_seen.map(|(ns, seen)| {
+                    Compare::mod_revision(namespace_key(ns), CompareOp::Equal, seen)
+                }));
+                let response = self
+                    .backend
+                    .txn(Txn {
+                        compares,
+                        success: success.clone(),
+                        failure: failure.clone(),
+                    })
+                    .await?;
+                // The namespace changed since it was checked: check it again as it is now.
+                if let (false, Some((ns, seen)), Some(OpResult::Get(current))) = (
+                    response.succeeded,
+                    namespace_seen.as_mut(),
+                    response.results.get(1),
+                ) && current.as_ref().map(|kv| kv.mod_revision) != Some(*seen)
+                {
+                    *seen = active_namespace(kind, &name, ns, current.clone())?;
+                    continue;
+                }
+                break response;
+            };
             if response.succeeded {
                 return Ok(Written {
                     body: kind.served(&value, response.revision),
@@ -431,32 +461,28 @@ impl Registry {
     /// terminating. Like kube, which looks in its informer cache first and asks storage only
     /// when the cache does not show an active namespace, an active namespace in this node's
     /// replica is enough; anything else is confirmed by a linearizable read (on a Raft cluster
-    /// that spares most writes a read-index round).
-    async fn check_namespace(&self, kind: &Kind, name: &str, namespace: &str) -> ApiResult<()> {
-        let key = format!("/registry/namespaces/{namespace}");
+    /// that spares most writes a read-index round). Answers the namespace's revision as seen,
+    /// which the create's txn compares, so nothing is written into a namespace that changed
+    /// (was marked for deletion, say) after this check.
+    async fn check_namespace(
+        &self,
+        kind: &Kind,
+        name: &str,
+        namespace: &str,
+    ) -> ApiResult<Revision> {
+        let key = namespace_key(namespace);
         let local = self
             .backend
             .range_local(&RangeRequest::key(Bytes::copy_from_slice(key.as_bytes())))
             .map_err(BackendError::from)?;
-        if local
+        if let Some(kv) = local
             .kvs
             .first()
-            .is_some_and(|kv| !object::is_deleting(&kv.value))
+            .filter(|kv| !object::is_deleting(&kv.value))
         {
-            return Ok(());
+            return Ok(kv.mod_revision);
         }
-        match self.get_kv(&key).await? {
-            Some(kv) if object::is_deleting(&kv.value) => Err(ApiError::NamespaceTerminating {
-                resource: kind.group_resource(),
-                name: name.to_owned(),
-                namespace: namespace.to_owned(),
-            }),
-            Some(_) => Ok(()),
-            None => Err(ApiError::NotFound {
-                resource: GroupResource::new("", "namespaces"),
-                name: namespace.to_owned(),
-            }),
-        }
+        active_namespace(kind, name, namespace, self.get_kv(&key).await?)
     }
 
     /// An update (PUT, a patch's result, a server write), conditional when
@@ -820,6 +846,32 @@ fn is(kind: &Kind, group: &str, resource: &str) -> bool {
 }
 
 /// The compare "`key` does not exist".
+fn namespace_key(namespace: &str) -> String {
+    format!("/registry/namespaces/{namespace}")
+}
+
+/// The revision of a namespace that exists and is not terminating; otherwise the error a
+/// write into it gets.
+fn active_namespace(
+    kind: &Kind,
+    name: &str,
+    namespace: &str,
+    current: Option<KeyValue>,
+) -> ApiResult<Revision> {
+    match current {
+        Some(kv) if object::is_deleting(&kv.value) => Err(ApiError::NamespaceTerminating {
+            resource: kind.group_resource(),
+            name: name.to_owned(),
+            namespace: namespace.to_owned(),
+        }),
+        Some(kv) => Ok(kv.mod_revision),
+        None => Err(ApiError::NotFound {
+            resource: GroupResource::new("", "namespaces"),
+            name: namespace.to_owned(),
+        }),
+    }
+}
+
 fn absent(key: &str) -> Compare {
     Compare::CreateRevision {
         key: Bytes::copy_from_slice(key.as_bytes()),
@@ -1052,5 +1104,112 @@ fn conflict(kind: &Kind, name: &str) -> ApiError {
         resource: kind.group_resource(),
         name: name.to_owned(),
         message: OPTIMISTIC_LOCK_MSG.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kubemem_store::{RangeResponse, Store, StoreConfig, StoreError, Watcher};
+
+    use super::*;
+    use crate::backend::{BackendFuture, LocalBackend};
+
+    /// A node whose replica lags: its own reads (`range_local`) see `replica`, everything else
+    /// the committed state.
+    struct Lagging {
+        committed: LocalBackend,
+        replica: Store,
+    }
+
+    impl Backend for Lagging {
+        fn txn(
+            &self,
+            txn: Txn,
+        ) -> BackendFuture<'_, Result<kubemem_store::TxnResponse, BackendError>> {
+            self.committed.txn(txn)
+        }
+        fn range(
+            &self,
+            req: RangeRequest,
+        ) -> BackendFuture<'_, Result<RangeResponse, BackendError>> {
+            self.committed.range(req)
+        }
+        fn range_local(&self, req: &RangeRequest) -> Result<RangeResponse, StoreError> {
+            self.replica.range(req)
+        }
+        fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {
+            self.committed.watch(prefix, start)
+        }
+        fn current_revision(&self) -> Revision {
+            self.committed.current_revision()
+        }
+        fn wait_for_revision(&self, revision: Revision) -> BackendFuture<'_, ()> {
+            self.committed.wait_for_revision(revision)
+        }
+        fn compacted_revision(&self) -> Revision {
+            self.committed.compacted_revision()
+        }
+        fn leads(&self) -> bool {
+            true
+        }
+    }
+
+    fn put(store: &Store, key: &str, obj: Value) {
+        let Value::Object(obj) = obj else {
+            unreachable!("an object")
+        };
+        store.txn(Txn::unconditional(vec![Op::put(
+            key.to_owned(),
+            object::encode(&obj),
+        )]));
+    }
+
+    fn namespace(deleting: bool, label: &str) -> Value {
+        let mut meta = json!({"name": "ns", "uid": "u", "labels": {"l": label}});
+        if deleting {
+            meta["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+        }
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": meta})
+    }
+
+    /// The replica shows `ns` active; the committed state has it changed since, as `now`.
+    async fn create_in_changed_namespace(now: Value) -> ApiResult<Written> {
+        let replica = Store::new(StoreConfig::default());
+        put(&replica, "/registry/namespaces/ns", namespace(false, "a"));
+        let committed = Store::new(StoreConfig::default());
+        put(&committed, "/registry/namespaces/ns", namespace(false, "a"));
+        put(&committed, "/registry/namespaces/ns", now);
+        let registry = Registry::new(Arc::new(Lagging {
+            committed: LocalBackend::new(committed),
+            replica,
+        }));
+        let info = crate::catalog::RESOURCES
+            .iter()
+            .find(|i| i.group.is_empty() && i.resource == "configmaps")
+            .expect("configmaps");
+        let Value::Object(obj) =
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}})
+        else {
+            unreachable!("an object")
+        };
+        registry
+            .create(&Kind::new(info), Some("ns"), obj, &WriteOptions::default())
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_create_is_refused_in_a_namespace_marked_for_deletion_since_the_check() {
+        match create_in_changed_namespace(namespace(true, "a")).await {
+            Err(ApiError::NamespaceTerminating { namespace, .. }) => assert_eq!(namespace, "ns"),
+            other => panic!("{:?}", other.map(|w| w.created)),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_create_goes_on_in_a_namespace_otherwise_changed_since_the_check() {
+        let written = create_in_changed_namespace(namespace(false, "b"))
+            .await
+            .expect("created");
+        assert!(written.created);
     }
 }
