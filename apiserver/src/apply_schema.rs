@@ -51,11 +51,31 @@ pub fn for_kind(group: &str, version: &str, kind: &str) -> Option<Node> {
 }
 
 impl Node {
-    /// An extension, on the property first, then on the schema itself.
-    fn extension(&self, name: &str) -> Option<&'static Value> {
+    /// An extension (as the definitions' table compiled it), on the property first, then on
+    /// the schema itself.
+    fn extension(
+        &self,
+        on_property: fn(&FieldInfo<'static>) -> Option<&'static str>,
+        on_schema: fn(&SchemaRef<'static>) -> Option<&'static str>,
+    ) -> Option<&'static str> {
         self.property
-            .and_then(|p| p.value().get(name))
-            .or_else(|| self.schema.value().get(name))
+            .as_ref()
+            .and_then(on_property)
+            .or_else(|| on_schema(&self.schema))
+    }
+
+    /// `x-kubernetes-list-map-keys`, on the property first, then on the schema itself.
+    fn list_map_keys(&self) -> Vec<String> {
+        let on_property: Vec<String> = self
+            .property
+            .iter()
+            .flat_map(|p| p.list_map_keys())
+            .map(str::to_owned)
+            .collect();
+        if !on_property.is_empty() {
+            return on_property;
+        }
+        self.schema.list_map_keys().map(str::to_owned).collect()
     }
 
     fn type_(&self) -> Option<&'static str> {
@@ -143,32 +163,19 @@ impl Node {
             | "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime" => return Kind::Scalar(Scalar::Any),
             _ => {}
         }
-        let atomic_map = self.extension("x-kubernetes-map-type") == Some(&Value::from("atomic"));
+        let atomic_map = self.extension(FieldInfo::map_type, SchemaRef::map_type) == Some("atomic");
         match self.type_() {
             Some("array") => {
-                let list = match self
-                    .extension("x-kubernetes-list-type")
-                    .and_then(Value::as_str)
-                {
+                let list = match self.extension(FieldInfo::list_type, SchemaRef::list_type) {
                     Some("atomic") => ListType::Atomic,
                     Some("set") => ListType::Set,
-                    Some("map") => ListType::Map(
-                        self.extension("x-kubernetes-list-map-keys")
-                            .and_then(Value::as_array)
-                            .into_iter()
-                            .flatten()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect(),
-                    ),
+                    Some("map") => ListType::Map(self.list_map_keys()),
                     _ => {
                         let strategy = self
-                            .extension("x-kubernetes-patch-strategy")
-                            .and_then(Value::as_str)
+                            .extension(FieldInfo::patch_strategy, SchemaRef::patch_strategy)
                             .unwrap_or("");
-                        let key = self
-                            .extension("x-kubernetes-patch-merge-key")
-                            .and_then(Value::as_str);
+                        let key =
+                            self.extension(FieldInfo::patch_merge_key, SchemaRef::patch_merge_key);
                         match (strategy.split(',').any(|s| s == "merge"), key) {
                             (true, Some(key)) => ListType::Map(vec![key.to_owned()]),
                             (true, None) => ListType::Set,

@@ -12,7 +12,7 @@ use kubemem_raft::{NodeConfig, PeerNode, RaftNode, Timing};
 
 /// mimalloc instead of the system allocator: a create allocates and frees hundreds of small
 /// blocks (JSON maps and strings), and glibc's malloc spent ~22% of the instructions of one
-/// (BENCHMARKS.md, "Create path").
+/// (BENCHMARKS.md, session 4).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

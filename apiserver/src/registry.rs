@@ -262,11 +262,10 @@ impl Registry {
         let generate_name = meta_str(&obj, "generateName").to_owned();
         let generated = meta_str(&obj, "name").is_empty() && !generate_name.is_empty();
         let mut namespace_seen = match namespace.filter(|_| kind.info.namespaced) {
-            Some(ns) => Some((
-                ns,
+            Some(ns) => Some(
                 self.check_namespace(kind, meta_str(&obj, "name"), ns)
                     .await?,
-            )),
+            ),
             None => None,
         };
         self.prepare_create(kind, namespace, &mut obj);
@@ -325,44 +324,47 @@ impl Registry {
                 });
             }
             let reserved = allocator::reservations(kind, &obj);
-            let mut compares = vec![absent(&key)];
-            compares.extend(reserved.iter().map(|k| absent(k)));
-            let mut success = vec![Op::Put {
-                key: key.clone().into(),
-                value: value.clone(),
-            }];
-            success.extend(reserved.iter().map(|k| Op::Put {
-                key: k.clone().into(),
-                value: key.clone().into(),
-            }));
-            // On failure: the object as it is, and the namespace (its second result).
-            let mut failure = vec![Op::Get {
-                key: key.clone().into(),
-            }];
-            failure.extend(namespace_seen.map(|(ns, _)| Op::Get {
-                key: namespace_key(ns).into(),
-            }));
             let response = loop {
-                let mut compares = compares.clone();
-                compares.extend(namespace_seen.map(|(ns, seen)| {
-                    Compare::mod_revision(namespace_key(ns), CompareOp::Equal, seen)
+                let mut compares = vec![absent(&key)];
+                compares.extend(reserved.iter().map(|k| absent(k)));
+                let mut success = vec![Op::Put {
+                    key: key.clone().into(),
+                    value: value.clone(),
+                }];
+                success.extend(reserved.iter().map(|k| Op::Put {
+                    key: k.clone().into(),
+                    value: key.clone().into(),
                 }));
+                // On failure: the object as it is, and the namespace (its second result).
+                let mut failure = vec![Op::Get {
+                    key: key.clone().into(),
+                }];
+                if let Some(seen) = &namespace_seen {
+                    compares.push(Compare::mod_revision(
+                        seen.key.clone(),
+                        CompareOp::Equal,
+                        seen.revision,
+                    ));
+                    failure.push(Op::Get {
+                        key: seen.key.clone(),
+                    });
+                }
                 let response = self
                     .backend
                     .txn(Txn {
                         compares,
-                        success: success.clone(),
-                        failure: failure.clone(),
+                        success,
+                        failure,
                     })
                     .await?;
                 // The namespace changed since it was checked: check it again as it is now.
-                if let (false, Some((ns, seen)), Some(OpResult::Get(current))) = (
+                if let (false, Some(seen), Some(OpResult::Get(current))) = (
                     response.succeeded,
                     namespace_seen.as_mut(),
                     response.results.get(1),
-                ) && current.as_ref().map(|kv| kv.mod_revision) != Some(*seen)
+                ) && current.as_ref().map(|kv| kv.mod_revision) != Some(seen.revision)
                 {
-                    *seen = active_namespace(kind, &name, ns, current.clone())?;
+                    seen.revision = active_namespace(kind, &name, seen.name, current.clone())?;
                     continue;
                 }
                 break response;
@@ -456,33 +458,36 @@ impl Registry {
         Ok(())
     }
 
-    /// `NamespaceLifecycle`: objects go only into namespaces that exist.
     /// kube-apiserver's NamespaceLifecycle admission: the namespace must exist and not be
     /// terminating. Like kube, which looks in its informer cache first and asks storage only
     /// when the cache does not show an active namespace, an active namespace in this node's
     /// replica is enough; anything else is confirmed by a linearizable read (on a Raft cluster
-    /// that spares most writes a read-index round). Answers the namespace's revision as seen,
-    /// which the create's txn compares, so nothing is written into a namespace that changed
+    /// that spares most writes a read-index round). Answers the namespace as seen, whose
+    /// revision the create's txn compares, so nothing is written into a namespace that changed
     /// (was marked for deletion, say) after this check.
-    async fn check_namespace(
+    async fn check_namespace<'n>(
         &self,
         kind: &Kind,
         name: &str,
-        namespace: &str,
-    ) -> ApiResult<Revision> {
-        let key = namespace_key(namespace);
+        namespace: &'n str,
+    ) -> ApiResult<NamespaceSeen<'n>> {
+        let key = Bytes::from(format!("/registry/namespaces/{namespace}"));
         let local = self
             .backend
-            .range_local(&RangeRequest::key(Bytes::copy_from_slice(key.as_bytes())))
+            .range_local(&RangeRequest::key(key.clone()))
             .map_err(BackendError::from)?;
-        if let Some(kv) = local
-            .kvs
-            .first()
-            .filter(|kv| !object::is_deleting(&kv.value))
-        {
-            return Ok(kv.mod_revision);
-        }
-        active_namespace(kind, name, namespace, self.get_kv(&key).await?)
+        let revision = match local.kvs.first() {
+            Some(kv) if !object::is_deleting(&kv.value) => kv.mod_revision,
+            _ => {
+                let current = self.backend.range(RangeRequest::key(key.clone())).await?;
+                active_namespace(kind, name, namespace, current.kvs.into_iter().next())?
+            }
+        };
+        Ok(NamespaceSeen {
+            name: namespace,
+            key,
+            revision,
+        })
     }
 
     /// An update (PUT, a patch's result, a server write), conditional when
@@ -845,9 +850,11 @@ fn is(kind: &Kind, group: &str, resource: &str) -> bool {
     kind.info.group == group && kind.info.resource == resource
 }
 
-/// The compare "`key` does not exist".
-fn namespace_key(namespace: &str) -> String {
-    format!("/registry/namespaces/{namespace}")
+/// The namespace of a create as its check saw it.
+struct NamespaceSeen<'a> {
+    name: &'a str,
+    key: Bytes,
+    revision: Revision,
 }
 
 /// The revision of a namespace that exists and is not terminating; otherwise the error a
@@ -872,6 +879,7 @@ fn active_namespace(
     }
 }
 
+/// The compare "`key` does not exist".
 fn absent(key: &str) -> Compare {
     Compare::CreateRevision {
         key: Bytes::copy_from_slice(key.as_bytes()),

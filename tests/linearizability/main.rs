@@ -100,18 +100,21 @@ impl Cluster {
         node.expect("running").shutdown().await;
     }
 
+    /// The nodes running now.
+    fn running(&self) -> Vec<RaftNode> {
+        self.nodes
+            .lock()
+            .expect("nodes")
+            .values()
+            .cloned()
+            .collect()
+    }
+
     /// The node that leads now, waiting up to 10 s for one.
     async fn leader(&self) -> u64 {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let nodes: Vec<RaftNode> = self
-                .nodes
-                .lock()
-                .expect("nodes")
-                .values()
-                .cloned()
-                .collect();
-            if let Some(leader) = nodes.iter().find(|n| n.is_leader()) {
+            if let Some(leader) = self.running().iter().find(|n| n.is_leader()) {
                 return leader.id();
             }
             assert!(Instant::now() < deadline, "no leader within 10 s");
@@ -120,14 +123,7 @@ impl Cluster {
     }
 
     async fn shutdown(&self) {
-        let nodes: Vec<RaftNode> = self
-            .nodes
-            .lock()
-            .expect("nodes")
-            .values()
-            .cloned()
-            .collect();
-        for node in nodes {
+        for node in self.running() {
             node.shutdown().await;
         }
     }
