@@ -26,6 +26,7 @@
 //!                                  └──────── response (revision) ◄───────┘ apply (every node)
 //! ```
 
+mod applied;
 pub mod log_store;
 pub mod network;
 mod node;

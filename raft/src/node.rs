@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::time::Instant;
 
+use crate::applied::Applied;
 use crate::log_store::LogStore;
 use crate::network::{Faults, Network, PeerClient};
 use crate::persist::{DataDir, Loaded};
@@ -151,6 +152,8 @@ pub(crate) struct Shared {
     pub raft: Raft,
     pub store: Store,
     pub log: LogStore,
+    /// How far this node has applied the log.
+    applied: Arc<Applied>,
     pub client: PeerClient,
     pub faults: Arc<Faults>,
     pub timing: Timing,
@@ -212,8 +215,14 @@ impl RaftNode {
         };
         let store = Store::new(config.store.clone());
         let snapshot = loaded.snapshot.take();
-        let machine = StateMachine::new(store.clone(), snapshot, config.data_dir.clone())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let applied = Arc::new(Applied::default());
+        let machine = StateMachine::new(
+            store.clone(),
+            snapshot,
+            config.data_dir.clone(),
+            Arc::clone(&applied),
+        )
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let log = LogStore::with(loaded, disk);
         let timing = config.timing.clone();
         let raft_config = openraft::Config {
@@ -253,6 +262,7 @@ impl RaftNode {
             raft,
             store,
             log,
+            applied,
             client,
             faults,
             timing,
@@ -498,16 +508,15 @@ impl RaftNode {
     /// Waits until this node has applied log index `index`.
     async fn wait_applied(&self, index: u64) -> Result<(), ProposeError> {
         let timeout = self.shared.timing.request_timeout;
-        self.shared
-            .raft
-            .wait(Some(timeout))
-            .applied_index_at_least(Some(index), "applied here")
-            .await
-            .map(|_| ())
-            .map_err(|e| ProposeError::Unavailable {
+        let mut stop = self.shared.stop.subscribe();
+        tokio::select! {
+            () = self.shared.applied.reached(index) => Ok(()),
+            _ = stop.wait_for(|stopped| *stopped) => Err(ProposeError::Stopped),
+            () = tokio::time::sleep(timeout) => Err(ProposeError::Unavailable {
                 timeout,
-                reason: format!("not applied on node {}: {e}", self.shared.id),
-            })
+                reason: format!("log index {index} not applied on node {}", self.shared.id),
+            }),
+        }
     }
 
     /// What `/raft/status` shows.

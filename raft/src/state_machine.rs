@@ -7,6 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::Cursor;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use openraft::storage::{RaftStateMachine, Snapshot};
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use kubemem_store::Store;
 
+use crate::applied::Applied;
 use crate::persist;
 use crate::{Batch, Command, PeerNode, Request, Response, TypeConfig, decode, encode};
 
@@ -33,6 +35,8 @@ pub struct StateMachine {
     recent: Recent,
     current: Option<(SnapshotMeta<u64, PeerNode>, Bytes)>,
     disk: Option<PathBuf>,
+    /// `last_applied`'s index, for the callers waiting for one.
+    applied: Arc<Applied>,
 }
 
 /// The answers of the last [`DEDUP_WINDOW`] proposals, by request id.
@@ -70,11 +74,13 @@ struct SnapshotDataRef<'a> {
 }
 
 impl StateMachine {
-    /// A state machine applying to `store` (empty, or restored from `snapshot`).
+    /// A state machine applying to `store` (empty, or restored from `snapshot`), telling
+    /// `applied` how far it got.
     pub(crate) fn new(
         store: Store,
         snapshot: Option<(SnapshotMeta<u64, PeerNode>, Vec<u8>)>,
         disk: Option<PathBuf>,
+        applied: Arc<Applied>,
     ) -> Result<StateMachine, String> {
         let mut machine = StateMachine {
             store,
@@ -83,6 +89,7 @@ impl StateMachine {
             recent: Recent::default(),
             current: None,
             disk,
+            applied,
         };
         if let Some((meta, data)) = snapshot {
             machine.install(&meta, &data)?;
@@ -99,6 +106,9 @@ impl StateMachine {
         self.recent = decoded.recent;
         self.last_applied = meta.last_log_id;
         self.membership = meta.last_membership.clone();
+        if let Some(id) = self.last_applied {
+            self.applied.advance(id.index);
+        }
         Ok(())
     }
 
@@ -164,6 +174,9 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
                     Vec::new()
                 }
             });
+        }
+        if let Some(id) = self.last_applied {
+            self.applied.advance(id.index);
         }
         Ok(responses)
     }
@@ -251,7 +264,8 @@ mod tests {
     #[test]
     fn a_repeated_request_answers_its_first_answer() {
         let store = Store::new(StoreConfig::default());
-        let mut machine = StateMachine::new(store.clone(), None, None).expect("machine");
+        let mut machine =
+            StateMachine::new(store.clone(), None, None, Arc::default()).expect("machine");
         let first = machine.apply_request(put(7, "a"));
         machine.apply_request(put(8, "b"));
         let again = machine.apply_request(put(7, "a"));
