@@ -27,6 +27,7 @@
 //! ```
 
 mod applied;
+mod forward;
 pub mod log_store;
 pub mod network;
 mod node;

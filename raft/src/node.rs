@@ -14,6 +14,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::time::Instant;
 
 use crate::applied::Applied;
+use crate::forward::Forwarder;
 use crate::log_store::LogStore;
 use crate::network::{Faults, Network, PeerClient};
 use crate::persist::{DataDir, Loaded};
@@ -140,6 +141,7 @@ impl Default for ReadRounds {
 pub(crate) struct Counters {
     pub proposals: AtomicU64,
     pub forwarded: AtomicU64,
+    pub forward_calls: AtomicU64,
     pub retries: AtomicU64,
     pub read_barriers: AtomicU64,
 }
@@ -155,9 +157,11 @@ pub(crate) struct Shared {
     /// How far this node has applied the log.
     applied: Arc<Applied>,
     pub client: PeerClient,
+    /// This node's proposals on their way to the leader, when it is not the leader.
+    forwarder: Forwarder,
     pub faults: Arc<Faults>,
     pub timing: Timing,
-    pub counters: Counters,
+    pub counters: Arc<Counters>,
     read_rounds: ReadRounds,
     /// Requests for the leader's log, gathered into entries by [`propose_batches`].
     proposals: mpsc::UnboundedSender<Pending>,
@@ -174,8 +178,8 @@ const ENTRIES_IN_FLIGHT: usize = 2;
 
 /// Limits of one entry: requests, and bytes of keys and values (a request is at most a few
 /// MiB, so an entry stays well under what a peer accepts in one append).
-const BATCH_REQUESTS: usize = 512;
-const BATCH_BYTES: usize = 4 << 20;
+pub(crate) const BATCH_REQUESTS: usize = 512;
+pub(crate) const BATCH_BYTES: usize = 4 << 20;
 
 /// One replica of the keyspace. Cheap to clone.
 #[derive(Clone)]
@@ -190,6 +194,33 @@ type Here<Req, T> = for<'a> fn(
 ) -> std::pin::Pin<
     Box<dyn std::future::Future<Output = Forwarded<T>> + Send + 'a>,
 >;
+
+/// How another node sends a request to the leader (id, peer address), within the time left.
+type There<Req, T> = for<'a> fn(
+    &'a Shared,
+    u64,
+    &'a str,
+    Req,
+    Duration,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Forwarded<T>> + Send + 'a>,
+>;
+
+/// Sends `request` to the leader's `path` in a call of its own.
+async fn call_leader<Req: Serialize, T: serde::de::DeserializeOwned>(
+    shared: &Shared,
+    leader: u64,
+    addr: &str,
+    path: &str,
+    request: &Req,
+    timeout: Duration,
+) -> Forwarded<T> {
+    shared
+        .client
+        .call(leader, addr, path, request, timeout)
+        .await
+        .unwrap_or_else(|e| Forwarded::Failed(e.to_string()))
+}
 
 /// How long a membership change may take: a new member first catches up, maybe by a large
 /// snapshot.
@@ -253,6 +284,7 @@ impl RaftNode {
         .await
         .map_err(|e| std::io::Error::other(e.to_string()))?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let counters = Arc::new(Counters::default());
         let (proposals, queue) = mpsc::unbounded_channel();
         tokio::spawn(propose_batches(raft.clone(), queue));
         let shared = Arc::new(Shared {
@@ -263,10 +295,11 @@ impl RaftNode {
             store,
             log,
             applied,
+            forwarder: Forwarder::start(client.clone(), Arc::clone(&counters)),
             client,
             faults,
             timing,
-            counters: Counters::default(),
+            counters,
             read_rounds: ReadRounds::default(),
             proposals,
             stop,
@@ -349,9 +382,11 @@ impl RaftNode {
         let (index, response) = self
             .with_leader(
                 shared.timing.request_timeout,
-                "/raft/forward",
                 &request,
                 |shared, request| Box::pin(write_here(shared, request)),
+                |shared, leader, addr, request, left| {
+                    Box::pin(shared.forwarder.send(leader, addr, request, left))
+                },
             )
             .await?;
         self.wait_applied(index).await?;
@@ -396,9 +431,11 @@ impl RaftNode {
                     let answer = self
                         .with_leader(
                             self.shared.timing.request_timeout,
-                            "/raft/read-index",
                             &(),
                             |shared, ()| Box::pin(read_index_here(shared)),
+                            |shared, leader, addr, (), left| {
+                                Box::pin(call_leader(shared, leader, addr, "/raft/read-index", &(), left))
+                            },
                         )
                         .await;
                     let _previous = rounds.answers.send_replace((round, answer.clone()));
@@ -412,9 +449,9 @@ impl RaftNode {
     pub async fn add_member(&self, id: u64, node: PeerNode) -> Result<(), ProposeError> {
         self.with_leader(
             MEMBERSHIP_TIMEOUT,
-            "/raft/members",
             &MembersChange::Add(id, node),
             |shared, c| Box::pin(change_members_here(shared, c)),
+            send_members_change,
         )
         .await
     }
@@ -423,26 +460,22 @@ impl RaftNode {
     pub async fn remove_member(&self, id: u64) -> Result<(), ProposeError> {
         self.with_leader(
             MEMBERSHIP_TIMEOUT,
-            "/raft/members",
             &MembersChange::Remove(id),
             |shared, c| Box::pin(change_members_here(shared, c)),
+            send_members_change,
         )
         .await
     }
 
-    /// Runs `here` if this node leads, or sends `request` to the leader's `path`; retries
-    /// through leader changes until the request timeout.
-    async fn with_leader<Req, T>(
+    /// Runs `here` if this node leads, or sends `request` to the leader with `there`;
+    /// retries through leader changes until the request timeout.
+    async fn with_leader<Req: Clone, T>(
         &self,
         timeout: Duration,
-        path: &str,
         request: &Req,
         here: Here<Req, T>,
-    ) -> Result<T, ProposeError>
-    where
-        Req: Clone + Serialize,
-        T: serde::de::DeserializeOwned,
-    {
+        there: There<Req, T>,
+    ) -> Result<T, ProposeError> {
         let shared = &self.shared;
         let deadline = Instant::now() + timeout;
         let mut reason = String::from("no leader known");
@@ -486,14 +519,7 @@ impl RaftNode {
                     continue;
                 };
                 shared.counters.forwarded.fetch_add(1, Ordering::Relaxed);
-                match shared
-                    .client
-                    .call(leader, &peer_addr, path, request, remaining)
-                    .await
-                {
-                    Ok(answer) => answer,
-                    Err(e) => Forwarded::Failed(e.to_string()),
-                }
+                there(shared, leader, &peer_addr, request.clone(), remaining).await
             };
             match answer {
                 Forwarded::Done(value) => return Ok(value),
@@ -591,6 +617,11 @@ impl RaftNode {
                 &c.forwarded,
             ),
             (
+                "forward_calls_total",
+                "Calls that carried forwarded proposals to the leader.",
+                &c.forward_calls,
+            ),
+            (
                 "retries_total",
                 "Attempts repeated after a leader change or failure.",
                 &c.retries,
@@ -658,10 +689,37 @@ fn millis(d: Duration) -> u64 {
 /// On the leader: appends, commits and applies a request (in an entry with the requests
 /// gathered with it); answers its log index and response.
 pub(crate) async fn write_here(shared: &Shared, request: Request) -> Forwarded<(u64, Response)> {
-    let (answer, answered) = oneshot::channel();
-    if shared.proposals.send((request, answer)).is_err() {
-        return Forwarded::Failed("the node is shutting down".into());
+    answer_of(queue_here(shared, request)).await
+}
+
+/// On the leader: [`write_here`] for the proposals a follower forwarded together, queued
+/// together so that they share an entry; answers them in their order.
+pub(crate) async fn write_many_here(
+    shared: &Shared,
+    requests: Vec<Request>,
+) -> Vec<Forwarded<(u64, Response)>> {
+    let queued: Vec<_> = requests
+        .into_iter()
+        .map(|request| queue_here(shared, request))
+        .collect();
+    let mut answers = Vec::with_capacity(queued.len());
+    for answered in queued {
+        answers.push(answer_of(answered).await);
     }
+    answers
+}
+
+/// Queues a request for the leader's next entry.
+fn queue_here(shared: &Shared, request: Request) -> oneshot::Receiver<Forwarded<(u64, Response)>> {
+    let (answer, answered) = oneshot::channel();
+    // A failed send drops `answer`, which `answer_of` reports.
+    let _ = shared.proposals.send((request, answer));
+    answered
+}
+
+async fn answer_of(
+    answered: oneshot::Receiver<Forwarded<(u64, Response)>>,
+) -> Forwarded<(u64, Response)> {
     answered
         .await
         .unwrap_or_else(|_| Forwarded::Failed("the node is shutting down".into()))
@@ -718,7 +776,7 @@ async fn write_batch(raft: &Raft, batch: Vec<Pending>) {
 }
 
 /// The bytes of keys and values a request carries.
-fn request_bytes(request: &Request) -> usize {
+pub(crate) fn request_bytes(request: &Request) -> usize {
     match &request.command {
         Command::Txn(txn) => txn
             .success
@@ -743,6 +801,19 @@ pub(crate) async fn read_index_here(shared: &Shared) -> Forwarded<u64> {
         }
         Err(e) => Forwarded::Failed(e.to_string()),
     }
+}
+
+/// Sends a membership change to the leader.
+fn send_members_change<'a>(
+    shared: &'a Shared,
+    leader: u64,
+    addr: &'a str,
+    change: MembersChange,
+    timeout: Duration,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Forwarded<()>> + Send + 'a>> {
+    Box::pin(
+        async move { call_leader(shared, leader, addr, "/raft/members", &change, timeout).await },
+    )
 }
 
 /// On the leader: a membership change, a learner first caught up.

@@ -117,8 +117,8 @@ async fn snapshot(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: B
 }
 
 async fn forward(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    rpc(shared, &headers, &body, |s, r: Request| async move {
-        node::write_here(&s, r).await
+    rpc(shared, &headers, &body, |s, r: Vec<Request>| async move {
+        node::write_many_here(&s, r).await
     })
     .await
 }

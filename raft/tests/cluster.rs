@@ -294,6 +294,53 @@ async fn concurrent_proposals_share_log_entries() {
     cluster.shutdown().await;
 }
 
+/// A follower's concurrent proposals travel to the leader together: fewer calls than
+/// proposals, each proposal still with its own revision and answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_followers_concurrent_proposals_share_calls_to_the_leader() {
+    let cluster = Cluster::start(3, true, timing()).await;
+    let leader = cluster.leader().await;
+    let follower = cluster
+        .nodes
+        .values()
+        .find(|n| n.id() != leader)
+        .expect("a follower");
+    let counter = |name: &str| {
+        let prefix = format!("kubemem_raft_{name} ");
+        follower
+            .metrics_text()
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+            .and_then(|v| v.parse::<u64>().ok())
+            .expect("counter")
+    };
+    // Right after an election the new leader refuses writes until its leadership is
+    // committed; the follower retries. One write first, so that the count below is exact.
+    follower
+        .propose_txn(put("first", "x"))
+        .await
+        .expect("first write");
+    let (forwarded, calls) = (counter("forwarded_total"), counter("forward_calls_total"));
+    let proposals =
+        (0..128).map(|i| follower.propose_txn(put(&format!("f{i:03}"), format!("v{i}"))));
+    let mut revisions: Vec<Revision> = futures_util::future::join_all(proposals)
+        .await
+        .into_iter()
+        .map(|r| {
+            let r = r.expect("propose");
+            assert!(r.succeeded);
+            r.revision
+        })
+        .collect();
+    revisions.sort_unstable();
+    assert_eq!(revisions, (2..=129).collect::<Vec<Revision>>());
+    assert_eq!(counter("forwarded_total") - forwarded, 128);
+    let calls = counter("forward_calls_total") - calls;
+    assert!((1..64).contains(&calls), "{calls} calls for 128 proposals");
+    assert_eq!(cluster.converged().await, 129);
+    cluster.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cut_off_leader_commits_nothing_and_the_majority_goes_on() {
     let cluster = Cluster::start(3, false, timing()).await;
