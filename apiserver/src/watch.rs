@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
-use kubemem_store::{Event, EventKind, RangeEnd, RangeRequest, StoreError, Watcher};
+use kubemem_store::{Event, EventKind, RangeEnd, RangeRequest, StoreError, WatchBatch, Watcher};
 use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
@@ -158,24 +158,23 @@ async fn next_chunk(mut st: State) -> Option<(Result<Bytes, Infallible>, State)>
             }
         };
         tokio::select! {
-            batch = st.watcher.next() => match batch {
-                Ok(batch) => {
-                    let mut out = Vec::new();
-                    for event in &batch.events {
-                        encode_event(&mut out, &st.req, &mut st.presenter, event);
-                    }
-                    if !out.is_empty() {
-                        return Some((Ok(Bytes::from(out)), st));
-                    }
+            read = st.watcher.next() => {
+                let mut out = Vec::new();
+                match add_events(&mut st, read, &mut out) {
+                    Ok(()) if out.is_empty() => {}
+                    Ok(()) => return Some((Ok(Bytes::from(out)), st)),
+                    Err(end) => return end.map(|chunk| (Ok(chunk), st)),
                 }
-                Err(StoreError::Compacted { requested, compacted }) => {
-                    st.done = true;
-                    return Some((Ok(error_event(requested - 1, compacted)), st));
-                }
-                Err(_) => return None,
             },
             () = bookmark_tick => {
+                // A watcher hears of writes under its prefix only: catch up on the others (and
+                // any events not yet read) so that the bookmark carries the newest revision.
                 let mut out = Vec::new();
+                if let Some(read) = st.watcher.try_next()
+                    && let Err(end) = add_events(&mut st, read, &mut out)
+                {
+                    return end.map(|chunk| (Ok(chunk), st));
+                }
                 push_bookmark(&mut out, &st.req, st.watcher.revision(), false);
                 return Some((Ok(Bytes::from(out)), st));
             },
@@ -194,6 +193,31 @@ async fn next_chunk(mut st: State) -> Option<(Result<Bytes, Infallible>, State)>
                 }
             }
         }
+    }
+}
+
+/// Appends the events of a read from the watcher to `out`. A read that ends the watch answers
+/// the stream's last chunk (the ERROR event of a watcher compaction passed), or none.
+fn add_events(
+    st: &mut State,
+    read: Result<WatchBatch, StoreError>,
+    out: &mut Vec<u8>,
+) -> Result<(), Option<Bytes>> {
+    match read {
+        Ok(batch) => {
+            for event in &batch.events {
+                encode_event(out, &st.req, &mut st.presenter, event);
+            }
+            Ok(())
+        }
+        Err(StoreError::Compacted {
+            requested,
+            compacted,
+        }) => {
+            st.done = true;
+            Err(Some(error_event(requested - 1, compacted)))
+        }
+        Err(_) => Err(None),
     }
 }
 

@@ -1366,6 +1366,38 @@ async fn watch_initial_events_end_with_an_annotated_bookmark() {
     assert!(events[2]["object"]["metadata"].get("annotations").is_none());
 }
 
+/// A watch is woken only by writes under its own prefix, yet its bookmarks carry the newest
+/// revision, as kube-apiserver's do (its cacher sees every write of the resource's etcd).
+#[tokio::test]
+async fn a_bookmark_carries_the_revision_of_writes_to_other_resources() {
+    let app = app().await;
+    let start = app.revision().await;
+    let uri = format!(
+        "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={start}&allowWatchBookmarks=true"
+    );
+    let written = std::sync::Mutex::new(Value::Null);
+    // While the watch waits (its first bookmark is due after 100 ms in this test's config).
+    let write = async {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let secret = app
+            .call(
+                Method::POST,
+                "/api/v1/namespaces/default/secrets",
+                Some(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})),
+            )
+            .await;
+        assert_eq!(secret.status, StatusCode::CREATED, "{}", secret.text());
+        *written.lock().unwrap() = secret.json()["metadata"]["resourceVersion"].clone();
+    };
+    let events = watch_events(&app, &uri, 1, write).await;
+    assert_eq!(events[0]["type"], "BOOKMARK");
+    assert_eq!(
+        events[0]["object"]["metadata"]["resourceVersion"],
+        *written.lock().unwrap()
+    );
+    assert_ne!(*written.lock().unwrap(), json!(start));
+}
+
 #[tokio::test]
 async fn watch_timeout_ends_the_stream() {
     let app = app().await;

@@ -55,7 +55,7 @@ impl ChangeLog {
     }
 
     /// The writes at `revision` and after, in log order. O(log n) to find the start.
-    pub(crate) fn since(&self, revision: Revision) -> impl Iterator<Item = &Change> {
+    pub(crate) fn since(&self, revision: Revision) -> impl Iterator<Item = &Change> + Clone {
         let start = self
             .changes
             .partition_point(|change| change.revision < revision);

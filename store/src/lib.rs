@@ -67,6 +67,7 @@
 mod change_log;
 mod compaction;
 mod error;
+mod feeds;
 mod key_history;
 mod keyspace;
 mod range;

@@ -1,11 +1,12 @@
-//! [`Store`]: the shared handle — one lock around the keyspace and one channel to wake watchers.
+//! [`Store`]: the shared handle — one lock around the keyspace, and channels to wake watchers.
 //!
 //! `Store` is `Clone` (an `Arc` inside) and `Send + Sync`; every method takes `&self`. Reads
 //! (`range`, `current_revision`, `snapshot`'s encoding, watchers catching up) share a
 //! `parking_lot::RwLock`; `txn`, `compact` and `install_snapshot` take it exclusively for as long
 //! as applying takes and nothing more. After a txn that wrote, the writer publishes the new
-//! revision on a `tokio::sync::watch` channel — a single slot, overwritten, never full — so a
-//! writer never waits for any watcher.
+//! revision on `tokio::sync::watch` channels — single slots, overwritten, never full — so a
+//! writer never waits for any watcher: one for [`Store::wait_for_revision`], and one per prefix
+//! watched, for the watchers of the prefixes its keys are under (see `feeds`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use bytes::Bytes;
 use parking_lot::RwLock;
 use tokio::sync::watch;
 
+use crate::feeds::Feeds;
 use crate::keyspace::Keyspace;
 use crate::watch::Watcher;
 use crate::{RangeRequest, RangeResponse, Revision, StoreError, Txn, TxnResponse, snapshot};
@@ -47,8 +49,10 @@ pub struct Store {
 /// What a store's clones and its watchers share.
 pub(crate) struct Shared {
     pub(crate) keyspace: RwLock<Keyspace>,
-    /// The latest revision written; watchers wait for it to change.
+    /// The latest revision written, for [`Store::wait_for_revision`].
     pub(crate) revisions: watch::Sender<Revision>,
+    /// The watchers, by prefix.
+    pub(crate) feeds: Feeds,
     config: StoreConfig,
 }
 
@@ -64,6 +68,7 @@ impl Store {
             shared: Arc::new(Shared {
                 keyspace: RwLock::new(keyspace),
                 revisions,
+                feeds: Feeds::default(),
                 config,
             }),
         }
@@ -104,17 +109,24 @@ impl Store {
     /// Applies `txn` atomically: the only way to write. If it wrote, it took the next revision,
     /// automatic compaction ran if due, and watchers were woken. See [`Txn`] for the semantics.
     pub fn txn(&self, txn: Txn) -> TxnResponse {
-        let (response, wrote) = {
+        let (response, touched) = {
             let mut keyspace = self.shared.keyspace.write();
             let (response, wrote) = keyspace.apply(txn);
-            if wrote {
-                keyspace.auto_compact(self.shared.config.auto_compact_retention);
+            if !wrote {
+                return response;
             }
-            (response, wrote)
+            let keys = keyspace
+                .log
+                .since(response.revision)
+                .map(|change| &change.key[..]);
+            let touched = self.shared.feeds.touched(keys, response.revision);
+            keyspace.auto_compact(self.shared.config.auto_compact_retention);
+            (response, touched)
         };
-        if wrote {
-            self.shared.revisions.send_replace(response.revision);
+        for feed in touched {
+            feed.wake();
         }
+        self.shared.revisions.send_replace(response.revision);
         response
     }
 
@@ -145,8 +157,9 @@ impl Store {
         } else {
             start_revision
         };
+        let feed = self.shared.feeds.join(&prefix, keyspace.current);
         drop(keyspace);
-        Ok(Watcher::new(Arc::clone(&self.shared), prefix, start))
+        Ok(Watcher::new(Arc::clone(&self.shared), feed, prefix, start))
     }
 
     /// Encodes the whole keyspace, including retained history and the compacted revision, in
@@ -171,7 +184,14 @@ impl Store {
     pub fn install_snapshot(&self, snapshot: &[u8]) -> Result<(), StoreError> {
         let keyspace = snapshot::decode(snapshot)?;
         let current = keyspace.current;
-        *self.shared.keyspace.write() = keyspace;
+        let touched = {
+            let mut installed = self.shared.keyspace.write();
+            *installed = keyspace;
+            self.shared.feeds.all(current)
+        };
+        for feed in touched {
+            feed.wake();
+        }
         self.shared.revisions.send_replace(current);
         Ok(())
     }

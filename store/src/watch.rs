@@ -4,7 +4,8 @@
 //! owes its reader (`cursor`); to produce a batch it takes the store's read lock briefly, scans
 //! the change log from the cursor, keeps the changes under its prefix, builds the events from the
 //! key histories (cloning `Bytes`, never copying values) and advances the cursor. Writers only
-//! publish the new revision on a watch channel, so:
+//! publish a new revision on the channel of each prefix they touched (`feeds`: a watcher whose
+//! prefix saw no change since its cursor skips to the present without a scan), so:
 //!
 //! * a watcher that never reads costs the writers nothing (it holds no queue that could fill);
 //! * a watcher that reads slowly just lags; if compaction passes its cursor, its next read
@@ -31,6 +32,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::sync::watch;
 
+use crate::feeds::Feed;
 use crate::keyspace::Keyspace;
 use crate::store::Shared;
 use crate::{KeyValue, Revision, StoreError};
@@ -77,7 +79,9 @@ pub struct WatchBatch {
 /// `Send + 'static` and independent of the `Store` handle's lifetime (it shares the keyspace).
 pub struct Watcher {
     shared: Arc<Shared>,
-    revisions: watch::Receiver<Revision>,
+    /// The watchers of `prefix`, and what their writers publish.
+    feed: Arc<Feed>,
+    changes: watch::Receiver<Revision>,
     prefix: Bytes,
     /// The next revision whose events this watcher owes.
     cursor: Revision,
@@ -87,11 +91,17 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    pub(crate) fn new(shared: Arc<Shared>, prefix: Bytes, start: Revision) -> Watcher {
-        let revisions = shared.revisions.subscribe();
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        feed: Arc<Feed>,
+        prefix: Bytes,
+        start: Revision,
+    ) -> Watcher {
+        let changes = feed.subscribe();
         Watcher {
             shared,
-            revisions,
+            feed,
+            changes,
             prefix,
             cursor: start,
             failed: None,
@@ -124,10 +134,10 @@ impl Watcher {
             if let Some(result) = self.try_next() {
                 return result;
             }
-            // The sender lives in `self.shared`, which this watcher keeps alive, so `changed`
+            // The sender lives in `self.feed`, which this watcher keeps alive, so `changed`
             // returns only when a new revision is published; were it ever closed, no revision
             // could follow and waiting forever would be the truth.
-            if self.revisions.changed().await.is_err() {
+            if self.changes.changed().await.is_err() {
                 std::future::pending::<()>().await;
             }
         }
@@ -141,9 +151,14 @@ impl Watcher {
         }
         // Mark the published revision as seen *before* reading the log: a write committed after
         // this point makes the next `changed()` return at once, so no wake-up is lost.
-        self.revisions.mark_unchanged();
+        self.changes.mark_unchanged();
         loop {
             let keyspace = self.shared.keyspace.read();
+            if self.feed.last_change() < self.cursor {
+                // Nothing under the prefix changed from the cursor on: nothing is owed.
+                self.cursor = self.cursor.max(keyspace.current + 1);
+                return None;
+            }
             if self.cursor <= keyspace.compacted {
                 let error = StoreError::Compacted {
                     requested: self.cursor,
@@ -310,6 +325,37 @@ mod tests {
         let batch = watcher.try_next().expect("ready").expect("ok");
         assert_eq!(summary(&batch), [(EventKind::Put, "/a/1".into(), 3)]);
         assert_eq!(batch.revision, 4);
+    }
+
+    #[test]
+    fn a_write_wakes_only_the_watchers_of_its_prefix() {
+        let store = store();
+        let mut a = store.watch(Bytes::from_static(b"/a/"), 0).expect("watch");
+        let all = store.watch(Bytes::new(), 0).expect("watch");
+        put(&store, "/b/1", "x");
+        let woken = |w: &Watcher| w.changes.has_changed().expect("open");
+        assert!(!woken(&a), "/a/ woken by /b/1");
+        assert!(woken(&all));
+        put(&store, "/a/1", "x");
+        assert!(woken(&a));
+        let batch = a.try_next().expect("ready").expect("ok");
+        assert_eq!(summary(&batch), [(EventKind::Put, "/a/1".into(), 2)]);
+    }
+
+    #[test]
+    fn compaction_of_revisions_with_nothing_for_a_watcher_does_not_expire_it() {
+        let store = store();
+        put(&store, "/a/1", "x");
+        let mut watcher = store.watch(Bytes::from_static(b"/a/"), 2).expect("watch");
+        for i in 0..5 {
+            put(&store, &format!("/b/{i}"), "x");
+        }
+        store.compact(5).expect("compact");
+        assert!(watcher.try_next().is_none(), "nothing owed, no error");
+        assert_eq!(watcher.revision(), 6);
+        put(&store, "/a/2", "x");
+        let batch = watcher.try_next().expect("ready").expect("ok");
+        assert_eq!(summary(&batch), [(EventKind::Put, "/a/2".into(), 7)]);
     }
 
     #[test]
