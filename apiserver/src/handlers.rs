@@ -496,6 +496,13 @@ async fn subresource(
             let Value::Object(scale) = body::decode_value(headers, &bytes, "Scale")? else {
                 return Err(ApiError::BadRequest("a Scale must be a JSON object".into()));
             };
+            if let Some(error) =
+                crate::subresources::scale_type_error(&scale, kubemem_openapi::Decoder::Json)
+            {
+                return Err(ApiError::BadRequest(format!(
+                    "Scale in version \"v1\" cannot be handled as a Scale: {error}"
+                )));
+            }
             let scale = crate::subresources::update_scale(
                 state,
                 kind,

@@ -225,15 +225,21 @@ pub async fn patch(
             ));
         };
         let explicit_rv = meta_str(&object, "resourceVersion") != kv.mod_revision.to_string();
+        let decoder = match patch_type {
+            PatchType::Strategic => kubemem_openapi::Decoder::Unstructured,
+            _ => kubemem_openapi::Decoder::Json,
+        };
         let warnings = match target {
-            PatchTarget::Scale => Vec::new(),
+            PatchTarget::Scale => {
+                if let Some(error) = crate::subresources::scale_type_error(&object, decoder) {
+                    patched.object = Value::Object(object);
+                    return Err(patched.invalid(&current, &error));
+                }
+                Vec::new()
+            }
             PatchTarget::Object | PatchTarget::Status => {
                 // A strict refusal quotes the object before its unknown fields were dropped.
                 let unpruned = (validation == FieldValidation::Strict).then(|| object.clone());
-                let decoder = match patch_type {
-                    PatchType::Strategic => kubemem_openapi::Decoder::Unstructured,
-                    _ => kubemem_openapi::Decoder::Json,
-                };
                 let findings = match crate::body::check_fields(kind, &mut object, &[], decoder) {
                     Ok(findings) => findings,
                     Err(error) => {

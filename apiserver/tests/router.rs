@@ -1567,6 +1567,43 @@ async fn scale_subresource_reads_and_writes_spec_replicas() {
         negative.json()["message"],
         "Scale.autoscaling \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"
     );
+    // A count its Go type (int32) cannot hold fails the decoding, before any validation.
+    for (replicas, words) in [(json!("abc"), "string"), (json!(1.5), "number 1.5")] {
+        let refused = app
+            .call(
+                Method::PUT,
+                &format!("{deployments}/web/scale"),
+                Some(json!({"spec": {"replicas": replicas}})),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            refused.json()["message"],
+            format!(
+                "Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal {words} into Go struct field ScaleSpec.spec.replicas of type int32"
+            )
+        );
+    }
+    let patched = app
+        .raw(
+            Method::PATCH,
+            &format!("{deployments}/web/scale"),
+            "application/merge-patch+json",
+            r#"{"spec":{"replicas":"abc"}}"#,
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = patched.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.starts_with(" \"\" is invalid: patch: Invalid value: ")
+            && message.ends_with(": json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32"),
+        "{message}"
+    );
+    let deployment = app.get(&format!("{deployments}/web")).await.json();
+    assert_eq!(
+        deployment["spec"]["replicas"], 5,
+        "the refusals changed nothing"
+    );
     assert_eq!(
         app.get("/api/v1/namespaces/default/configmaps/x/scale")
             .await
