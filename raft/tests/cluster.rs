@@ -240,13 +240,7 @@ async fn every_node_applies_the_same_revisions() {
         .values()
         .find(|n| n.id() != leader)
         .expect("a follower");
-    let forwarded = |node: &RaftNode| {
-        node.metrics_text()
-            .lines()
-            .find_map(|l| l.strip_prefix("kubemem_raft_forwarded_total "))
-            .and_then(|v| v.parse::<u64>().ok())
-            .expect("forwarded_total")
-    };
+    let forwarded = |node: &RaftNode| counter(node, "forwarded_total");
     let before = forwarded(follower);
     for barrier in futures_util::future::join_all((0..64).map(|_| follower.read_barrier())).await {
         barrier.expect("barrier");
@@ -257,6 +251,35 @@ async fn every_node_applies_the_same_revisions() {
         "{rounds} read-index rounds for 64 reads"
     );
     cluster.shutdown().await;
+}
+
+/// A counter of a node's Raft metrics (`kubemem_raft_<name>`).
+fn counter(node: &RaftNode, name: &str) -> u64 {
+    let prefix = format!("kubemem_raft_{name} ");
+    node.metrics_text()
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// The revisions of proposals that all succeed, in order.
+async fn committed_revisions(
+    proposals: impl Iterator<
+        Item = impl std::future::Future<Output = Result<TxnResponse, ProposeError>>,
+    >,
+) -> Vec<Revision> {
+    let mut revisions: Vec<Revision> = futures_util::future::join_all(proposals)
+        .await
+        .into_iter()
+        .map(|r| {
+            let r = r.expect("propose");
+            assert!(r.succeeded);
+            r.revision
+        })
+        .collect();
+    revisions.sort_unstable();
+    revisions
 }
 
 /// Concurrent proposals share log entries (group commit on the leader, whose openraft core
@@ -274,16 +297,7 @@ async fn concurrent_proposals_share_log_entries() {
         .take(128)
         .enumerate()
         .map(|(i, node)| node.propose_txn(put(&format!("k{i:03}"), format!("v{i}"))));
-    let mut revisions: Vec<Revision> = futures_util::future::join_all(proposals)
-        .await
-        .into_iter()
-        .map(|r| {
-            let r = r.expect("propose");
-            assert!(r.succeeded);
-            r.revision
-        })
-        .collect();
-    revisions.sort_unstable();
+    let revisions = committed_revisions(proposals).await;
     assert_eq!(revisions, (1..=128).collect::<Vec<Revision>>());
     let entries = last_log(&cluster.nodes[&leader]) - before;
     assert!(
@@ -305,15 +319,7 @@ async fn a_followers_concurrent_proposals_share_calls_to_the_leader() {
         .values()
         .find(|n| n.id() != leader)
         .expect("a follower");
-    let counter = |name: &str| {
-        let prefix = format!("kubemem_raft_{name} ");
-        follower
-            .metrics_text()
-            .lines()
-            .find_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
-            .and_then(|v| v.parse::<u64>().ok())
-            .expect("counter")
-    };
+    let counter = |name: &str| counter(follower, name);
     // Right after an election the new leader refuses writes until its leadership is
     // committed; the follower retries. One write first, so that the count below is exact.
     follower
@@ -323,16 +329,7 @@ async fn a_followers_concurrent_proposals_share_calls_to_the_leader() {
     let (forwarded, calls) = (counter("forwarded_total"), counter("forward_calls_total"));
     let proposals =
         (0..128).map(|i| follower.propose_txn(put(&format!("f{i:03}"), format!("v{i}"))));
-    let mut revisions: Vec<Revision> = futures_util::future::join_all(proposals)
-        .await
-        .into_iter()
-        .map(|r| {
-            let r = r.expect("propose");
-            assert!(r.succeeded);
-            r.revision
-        })
-        .collect();
-    revisions.sort_unstable();
+    let revisions = committed_revisions(proposals).await;
     assert_eq!(revisions, (2..=129).collect::<Vec<Revision>>());
     assert_eq!(counter("forwarded_total") - forwarded, 128);
     let calls = counter("forward_calls_total") - calls;
