@@ -13,6 +13,7 @@ use http::{Method, StatusCode, Uri};
 use kubemem_apiserver::cluster::{self, ClusterFile};
 
 use crate::client::{closed_loop, ms, quantile};
+use crate::server::cpu_of;
 use crate::{Bench, Report, configmap_body, throughput};
 
 const COLLECTION: &str = "/api/v1/namespaces/default/configmaps";
@@ -76,6 +77,8 @@ fn measure(
                 .collect();
             let uri: Uri = COLLECTION.parse().expect("uri");
             let make = Arc::new(move |i: usize| (Method::POST, uri.clone(), bodies[i].clone()));
+            let cpu = |pid: u32| cpu_of(&format!("/proc/{pid}/stat"), false);
+            let before: Vec<Duration> = file.nodes.iter().map(|n| cpu(n.pid)).collect();
             let load = bench.rt.block_on(closed_loop(
                 entry.api,
                 conns,
@@ -97,6 +100,24 @@ fn measure(
                     load.errors, load.first_error
                 ));
             }
+            // Where the CPU goes: the three nodes share the two cores with the load generator.
+            let per_create: Vec<String> = file
+                .nodes
+                .iter()
+                .zip(&before)
+                .map(|(n, at)| {
+                    let used = cpu(n.pid).saturating_sub(*at).as_secs_f64();
+                    let who = if n.id == leader { "leader" } else { "follower" };
+                    let target = if n.id == entry.id { ", sent to" } else { "" };
+                    format!(
+                        "node {} ({who}{target}) {:.0}",
+                        n.id,
+                        used * 1e6 / load.ok.max(1) as f64
+                    )
+                })
+                .collect();
+            let per_create = format!("{} CPU-µs per create", per_create.join(", "));
+            println!("    {per_create}");
             let metric = format!("creates/s to the {role}, {conns} conns");
             if conns == 64 {
                 report.at_least("cluster", &metric, rate, target, |v| format!("{v:.0}/s"));
@@ -108,6 +129,13 @@ fn measure(
                 &format!("  p99 to the {role}, {conns} conns"),
                 ms(quantile(&load.latencies, 0.99)),
             );
+            if conns == 64 {
+                report.info(
+                    "cluster",
+                    &format!("  cpu at 64 conns to the {role}"),
+                    per_create,
+                );
+            }
         }
     }
     let killed = Instant::now();
