@@ -69,7 +69,7 @@ pub fn track(
         now: &now,
     };
     let old = old.map(|o| Value::Object(o.clone()));
-    match crate::apply::update(old.as_ref(), &Value::Object(new), manager, &scope) {
+    match crate::apply::update(old.as_ref(), Value::Object(new), manager, &scope) {
         Value::Object(tracked) => tracked,
         _ => Map::new(),
     }
