@@ -61,7 +61,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
             out.push(b',');
         }
         *first = false;
-        crate::json::write(out, key);
+        crate::json::write_str(out, key);
         out.push(b':');
     };
     // Single passes put the fields in their places (a lookup by key hashes the key).
@@ -140,7 +140,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
 }
 
 fn write_json(out: &mut Vec<u8>, v: &Value) {
-    crate::json::write(out, v);
+    crate::json::write_value(out, v);
 }
 
 /// The offsets of the header: where `"metadata"` starts and where `resourceVersion` goes.
