@@ -395,13 +395,17 @@ impl Registry {
         kind.prepare_for_create(obj);
         let tracks_generation = kind.tracks_generation;
         let meta = meta_mut(obj);
-        for system in [
+        const SYSTEM: [&str; 4] = [
             "selfLink",
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
             "generation",
-        ] {
-            meta.remove(system);
+        ];
+        // Mostly none of them is there: a scan of the few keys costs less than four hashes.
+        if meta.keys().any(|k| SYSTEM.contains(&k.as_str())) {
+            for system in SYSTEM {
+                meta.remove(system);
+            }
         }
         match namespace {
             Some(ns) if kind.info.namespaced => {
