@@ -40,12 +40,6 @@ pub trait Backend: Send + Sync + 'static {
     fn range_local(&self, req: &RangeRequest) -> Result<RangeResponse, StoreError>;
     /// Watches this node's store from `start` (inclusive; 0 = only future events).
     fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError>;
-    /// [`watch`](Backend::watch), woken only by writes under `prefix` (see
-    /// `Store::watch_matching`: compaction may pass it while its prefix is quiet); for the
-    /// built-in controllers, which read everything again after `Compacted`.
-    fn watch_matching(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {
-        self.watch(prefix, start)
-    }
     /// The newest revision applied on this node.
     fn current_revision(&self) -> Revision;
     /// Returns once this node has applied `revision` (at once if it has).
@@ -85,10 +79,6 @@ impl Backend for LocalBackend {
 
     fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {
         self.store.watch(prefix, start)
-    }
-
-    fn watch_matching(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {
-        self.store.watch_matching(prefix, start)
     }
 
     fn current_revision(&self) -> Revision {
@@ -144,10 +134,6 @@ impl Backend for RaftBackend {
 
     fn watch(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {
         self.node.store().watch(prefix, start)
-    }
-
-    fn watch_matching(&self, prefix: Bytes, start: Revision) -> Result<Watcher, StoreError> {
-        self.node.store().watch_matching(prefix, start)
     }
 
     fn current_revision(&self) -> Revision {

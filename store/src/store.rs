@@ -5,16 +5,14 @@
 //! `parking_lot::RwLock`; `txn`, `compact` and `install_snapshot` take it exclusively for as long
 //! as applying takes and nothing more. After a txn that wrote, the writer publishes the new
 //! revision on a `tokio::sync::watch` channel — a single slot, overwritten, never full — so a
-//! writer never waits for any watcher. A watcher made by [`Store::watch_matching`] is woken only
-//! by the writes under its prefix instead (the writer notifies it), so the many writes it does
-//! not care about cost it nothing.
+//! writer never waits for any watcher.
 
 use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use parking_lot::{Mutex, RwLock};
-use tokio::sync::{Notify, watch};
+use parking_lot::RwLock;
+use tokio::sync::watch;
 
 use crate::keyspace::Keyspace;
 use crate::watch::Watcher;
@@ -51,8 +49,6 @@ pub(crate) struct Shared {
     pub(crate) keyspace: RwLock<Keyspace>,
     /// The latest revision written; watchers wait for it to change.
     pub(crate) revisions: watch::Sender<Revision>,
-    /// The prefixes of the watchers woken only by their own writes, and how to wake each.
-    pub(crate) matching: Mutex<Vec<(Bytes, Arc<Notify>)>>,
     config: StoreConfig,
 }
 
@@ -68,7 +64,6 @@ impl Store {
             shared: Arc::new(Shared {
                 keyspace: RwLock::new(keyspace),
                 revisions,
-                matching: Mutex::new(Vec::new()),
                 config,
             }),
         }
@@ -113,15 +108,6 @@ impl Store {
             let mut keyspace = self.shared.keyspace.write();
             let (response, wrote) = keyspace.apply(txn);
             if wrote {
-                let matching = self.shared.matching.lock();
-                for change in keyspace.log.since(response.revision) {
-                    for (prefix, notify) in matching.iter() {
-                        if change.key.starts_with(prefix) {
-                            notify.notify_one();
-                        }
-                    }
-                }
-                drop(matching);
                 keyspace.auto_compact(self.shared.config.auto_compact_retention);
             }
             (response, wrote)
@@ -163,27 +149,6 @@ impl Store {
         Ok(Watcher::new(Arc::clone(&self.shared), prefix, start))
     }
 
-    /// [`watch`](Store::watch), woken only by the writes under `prefix`: a write elsewhere
-    /// neither wakes it nor moves its [`revision`](Watcher::revision) until it next reads. So
-    /// compaction can pass it while nothing under its prefix changes, where a plain watch of
-    /// the same prefix would have moved on: for a consumer that takes
-    /// [`StoreError::Compacted`] as "read everything again" (the built-in controllers), not for
-    /// clients' watches.
-    pub fn watch_matching(
-        &self,
-        prefix: Bytes,
-        start_revision: Revision,
-    ) -> Result<Watcher, StoreError> {
-        let mut watcher = self.watch(prefix, start_revision)?;
-        let notify = Arc::new(Notify::new());
-        self.shared
-            .matching
-            .lock()
-            .push((watcher.prefix().clone(), Arc::clone(&notify)));
-        watcher.matching = Some(notify);
-        Ok(watcher)
-    }
-
     /// Encodes the whole keyspace, including retained history and the compacted revision, in
     /// the format described in the `snapshot` module. The store stays readable meanwhile; writers
     /// wait only while the bytes are copied.
@@ -208,9 +173,6 @@ impl Store {
         let current = keyspace.current;
         *self.shared.keyspace.write() = keyspace;
         self.shared.revisions.send_replace(current);
-        for (_, notify) in self.shared.matching.lock().iter() {
-            notify.notify_one();
-        }
         Ok(())
     }
 }

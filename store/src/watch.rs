@@ -29,7 +29,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 
 use crate::keyspace::Keyspace;
 use crate::store::Shared;
@@ -84,8 +84,6 @@ pub struct Watcher {
     /// Set once the watcher fell behind compaction; returned from then on.
     failed: Option<StoreError>,
     max_batch_events: usize,
-    /// Made by [`crate::Store::watch_matching`]: woken by the writes under the prefix only.
-    pub(crate) matching: Option<Arc<Notify>>,
 }
 
 impl Watcher {
@@ -98,7 +96,6 @@ impl Watcher {
             cursor: start,
             failed: None,
             max_batch_events: MAX_BATCH_EVENTS,
-            matching: None,
         }
     }
 
@@ -126,12 +123,6 @@ impl Watcher {
         loop {
             if let Some(result) = self.try_next() {
                 return result;
-            }
-            // A write under the prefix after `try_next` read the log leaves a permit, so this
-            // returns at once.
-            if let Some(notify) = &self.matching {
-                notify.notified().await;
-                continue;
             }
             // The sender lives in `self.shared`, which this watcher keeps alive, so `changed`
             // returns only when a new revision is published; were it ever closed, no revision
@@ -178,17 +169,6 @@ impl Watcher {
                     revision: covered,
                 }));
             }
-        }
-    }
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        if let Some(notify) = &self.matching {
-            self.shared
-                .matching
-                .lock()
-                .retain(|(_, n)| !Arc::ptr_eq(n, notify));
         }
     }
 }
@@ -445,47 +425,6 @@ mod tests {
             .expect("ok");
         assert_eq!(summary(&batch), [(EventKind::Put, "/a/1".into(), 4)]);
         task.await.expect("writer");
-    }
-
-    #[tokio::test]
-    async fn a_matching_watcher_is_woken_by_its_prefix_only() {
-        let store = store();
-        let mut watcher = store
-            .watch_matching(Bytes::from_static(b"/a/"), 0)
-            .expect("watch");
-        let writer = store.clone();
-        let task = tokio::spawn(async move {
-            for i in 0..3 {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-                put(&writer, &format!("/b/{i}"), "x");
-            }
-            put(&writer, "/a/1", "x");
-        });
-        let batch = tokio::time::timeout(Duration::from_secs(10), watcher.next())
-            .await
-            .expect("woken")
-            .expect("ok");
-        assert_eq!(summary(&batch), [(EventKind::Put, "/a/1".into(), 4)]);
-        task.await.expect("writer");
-        // Writes elsewhere leave its revision until it reads again.
-        put(&store, "/b/3", "x");
-        assert_eq!(watcher.revision(), 4);
-        assert!(watcher.try_next().is_none());
-        assert_eq!(watcher.revision(), 5);
-        // Written before the wait began: the permit left by the write wakes it at once.
-        put(&store, "/a/2", "x");
-        let batch = tokio::time::timeout(Duration::from_secs(10), watcher.next())
-            .await
-            .expect("woken")
-            .expect("ok");
-        assert_eq!(summary(&batch), [(EventKind::Put, "/a/2".into(), 6)]);
-        let shared = Arc::clone(&watcher.shared);
-        assert_eq!(shared.matching.lock().len(), 1);
-        drop(watcher);
-        assert!(
-            shared.matching.lock().is_empty(),
-            "dropped, no longer woken"
-        );
     }
 
     #[tokio::test]

@@ -174,7 +174,7 @@ fn spawn(state: &Arc<AppState>, prefix: &'static str, interest: Interest, pass: 
         let Ok(mut watcher) = state
             .registry
             .backend()
-            .watch_matching(Bytes::from_static(prefix.as_bytes()), start)
+            .watch(Bytes::from_static(prefix.as_bytes()), start)
         else {
             return;
         };
@@ -188,10 +188,9 @@ fn spawn(state: &Arc<AppState>, prefix: &'static str, interest: Interest, pass: 
                 changed = watcher.next() => match changed {
                     Ok(batch) => due = batch.events.iter().any(interest),
                     Err(_) => {
-                        // Compacted past this watcher (its prefix was quiet while the rest
-                        // of the keyspace was written): follow from now on, after a pass.
+                        // Compacted past this watcher: follow from now on.
                         let now = state.registry.backend().current_revision() + 1;
-                        match state.registry.backend().watch_matching(Bytes::from_static(prefix.as_bytes()), now) {
+                        match state.registry.backend().watch(Bytes::from_static(prefix.as_bytes()), now) {
                             Ok(w) => watcher = w,
                             Err(_) => return,
                         }
