@@ -18,7 +18,10 @@
 //! The canonical order is Go's struct order for the parts every kind shares: `kind`,
 //! `apiVersion`, `metadata` (in `ObjectMeta` field order), then the object's own fields as given.
 
+use std::sync::LazyLock;
+
 use bytes::Bytes;
+use memchr::memmem;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -58,7 +61,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
             out.push(b',');
         }
         *first = false;
-        crate::json::write(out, key);
+        crate::json::write_str(out, key);
         out.push(b':');
     };
     // Single passes put the fields in their places (a lookup by key hashes the key).
@@ -137,7 +140,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
 }
 
 fn write_json(out: &mut Vec<u8>, v: &Value) {
-    crate::json::write(out, v);
+    crate::json::write_value(out, v);
 }
 
 /// The offsets of the header: where `"metadata"` starts and where `resourceVersion` goes.
@@ -208,6 +211,33 @@ pub fn read_meta<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
         .get(offsets(stored).0..)?
         .strip_prefix(b"\"metadata\":")?;
     // No check that the input ends after the value: the object's other fields follow.
+    T::deserialize(&mut serde_json::Deserializer::from_slice(meta)).ok()
+}
+
+/// [`read_meta`] for a `T` that takes none of the fields stored from `managedFields` on
+/// (`managedFields`, `clusterName` and fields `ObjectMeta` does not have: [`encode`] writes them
+/// last), without scanning them: `managedFields` is most of a written object's metadata (the
+/// garbage collector's watch reads every write's).
+///
+/// The metadata is cut at the first `,"managedFields":[` and closed with `}`. That sequence
+/// cannot stand inside a string (a quote there follows a backslash), so it is a key: the
+/// metadata's own, and the cut part reads as `T` reads the whole; one nested deeper in the
+/// metadata, and the cut part ends in an open value, an error, so the whole metadata is read
+/// instead; one after the metadata, and the metadata is whole before the cut.
+pub fn read_meta_before_managed_fields<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
+    static CUT: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b",\"managedFields\":["));
+    let meta = json(stored)
+        .get(offsets(stored).0..)?
+        .strip_prefix(b"\"metadata\":")?;
+    if let Some(at) = CUT.find(meta) {
+        let mut head = Vec::with_capacity(at + 1);
+        head.extend_from_slice(&meta[..at]);
+        head.push(b'}');
+        if let Ok(t) = T::deserialize(&mut serde_json::Deserializer::from_slice(&head)) {
+            return Some(t);
+        }
+    }
     T::deserialize(&mut serde_json::Deserializer::from_slice(meta)).ok()
 }
 
@@ -347,6 +377,54 @@ mod tests {
         // An allocation reservation holds its owner's key, not an object.
         assert_eq!(
             read_meta::<Value>(b"/registry/services/specs/default/a"),
+            None
+        );
+    }
+
+    #[test]
+    fn read_meta_before_managed_fields_reads_what_read_meta_reads() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        struct Owners {
+            uid: Option<String>,
+            owner_references: Option<Value>,
+            finalizers: Option<Value>,
+        }
+        let managed = json!([{"manager": "m", "fieldsV1": {"f:data": {}}}]);
+        let cases = [
+            (
+                "managedFields in the metadata",
+                json!({"name": "a", "uid": "u",
+                "ownerReferences": [{"uid": "o"}], "finalizers": ["f"],
+                "managedFields": managed, "clusterName": "c", "extra": 1}),
+            ),
+            (
+                "a managedFields list nested in an owner reference",
+                json!({"name": "a",
+                "ownerReferences": [{"uid": "o", "managedFields": []}],
+                "managedFields": managed, "uid": "u"}),
+            ),
+            (
+                "managedFields after the metadata only",
+                json!({"name": "a", "uid": "u"}),
+            ),
+        ];
+        for (i, (name, meta)) in cases.into_iter().enumerate() {
+            let stored = encode(&obj(json!({"kind": "Pod", "apiVersion": "v1",
+                "metadata": meta, "spec": {"template": {"metadata": {"managedFields": []}}}})));
+            let whole = read_meta::<Owners>(&stored);
+            assert!(
+                whole.as_ref().is_some_and(|m| m.uid.is_some()),
+                "#{i}: {name}"
+            );
+            assert_eq!(
+                read_meta_before_managed_fields::<Owners>(&stored),
+                whole,
+                "#{i}: {name}"
+            );
+        }
+        assert_eq!(
+            read_meta_before_managed_fields::<Value>(b"/registry/services/specs/default/a"),
             None
         );
     }

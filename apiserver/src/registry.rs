@@ -69,7 +69,7 @@ pub fn track(
         now: &now,
     };
     let old = old.map(|o| Value::Object(o.clone()));
-    match crate::apply::update(old.as_ref(), &Value::Object(new), manager, &scope) {
+    match crate::apply::update(old.as_ref(), Value::Object(new), manager, &scope) {
         Value::Object(tracked) => tracked,
         _ => Map::new(),
     }
@@ -395,13 +395,17 @@ impl Registry {
         kind.prepare_for_create(obj);
         let tracks_generation = kind.tracks_generation;
         let meta = meta_mut(obj);
-        for system in [
+        const SYSTEM: [&str; 4] = [
             "selfLink",
             "deletionTimestamp",
             "deletionGracePeriodSeconds",
             "generation",
-        ] {
-            meta.remove(system);
+        ];
+        // Mostly none of them is there: a scan of the few keys costs less than four hashes.
+        if meta.keys().any(|k| SYSTEM.contains(&k.as_str())) {
+            for system in SYSTEM {
+                meta.remove(system);
+            }
         }
         match namespace {
             Some(ns) if kind.info.namespaced => {

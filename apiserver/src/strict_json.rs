@@ -6,6 +6,7 @@ use std::fmt::{self, Write as _};
 
 use kubemem_openapi::Duplicate;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 /// The value of `bytes` and the repeated keys, in document order.
@@ -87,22 +88,33 @@ impl<'de> Visitor<'de> for Seed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            // Noted when the key is read, before its value, as Go's decoder does.
-            if map.contains_key(&key) {
+            let len = self.0.path.len();
+            let position = map.len();
+            // One lookup per key: a repeated key keeps its place and takes the last value.
+            let entry = map.entry(key);
+            if let Entry::Occupied(repeated) = &entry {
+                // Noted when the key is read, before its value, as Go's decoder does.
                 self.0.duplicates.push(Duplicate {
                     parent: self.0.path.clone(),
-                    position: map.len(),
-                    key: key.clone(),
+                    position,
+                    key: repeated.key().clone(),
                 });
             }
-            let len = self.0.path.len();
             if len > 0 {
                 self.0.path.push('.');
             }
-            self.0.path.push_str(&key);
+            self.0.path.push_str(entry.key());
             let value = access.next_value_seed(Seed(self.0));
             self.0.path.truncate(len);
-            map.insert(key, value?);
+            let value = value?;
+            match entry {
+                Entry::Occupied(mut repeated) => {
+                    repeated.insert(value);
+                }
+                Entry::Vacant(new) => {
+                    new.insert(value);
+                }
+            }
         }
         Ok(Value::Object(map))
     }

@@ -291,7 +291,7 @@ fn scale_write_managers(
         empty: &empty,
         now: &now,
     };
-    let written = crate::apply::update(Some(&old), &new, manager, &scope);
+    let written = crate::apply::update(Some(&old), new, manager, &scope);
     crate::apply::parent_managed_fields(
         parent_fields,
         written["metadata"].get("managedFields"),

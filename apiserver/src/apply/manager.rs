@@ -210,14 +210,19 @@ impl Ctx<'_> {
     }
 
     /// `FieldManager.Update`: the managers after a non-apply write of `new` over `live`.
-    pub(crate) fn update(&self, live: &Value, new: &Value, manager: &str) -> Value {
-        let mut out = without_managed_fields(new).into_owned();
+    pub(crate) fn update(&self, live: &Value, mut new: Value, manager: &str) -> Value {
+        // The request's managed fields, taken out of the object written (not copied).
+        let requested = match new.get_mut("metadata") {
+            Some(Value::Object(m)) => m.shift_remove("managedFields"),
+            _ => None,
+        };
+        let mut out = new;
         let live_fields = meta(live, "managedFields");
         let decode_live = || managed::decode(live_fields).unwrap_or_default();
         let mut managed = if !self.subresource.is_empty() {
             decode_live()
         } else {
-            let requested = meta(new, "managedFields");
+            let requested = requested.as_ref();
             if managed::is_reset(requested) {
                 Managed::default()
             } else {

@@ -104,9 +104,9 @@ impl Scope<'_> {
 /// until an apply), an invalid one is ignored (the live one is used). A subresource write
 /// always starts from the live managers. An object the schema refuses keeps the live
 /// managers unchanged.
-pub fn update(old: Option<&Value>, new: &Value, manager: &str, scope: &Scope) -> Value {
+pub fn update(old: Option<&Value>, new: Value, manager: &str, scope: &Scope) -> Value {
     if !new.is_object() {
-        return new.clone();
+        return new;
     }
     scope.ctx().update(old.unwrap_or(scope.empty), new, manager)
 }

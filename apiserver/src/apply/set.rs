@@ -61,6 +61,12 @@ impl FieldSet {
         node.members.contains(last)
     }
 
+    /// How many elements the top of the set has (members and children): a size to pick the
+    /// cheaper side of a merge by.
+    pub(crate) fn width(&self) -> usize {
+        self.members.len() + self.children.len()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.members.is_empty() && self.children.values().all(FieldSet::is_empty)
     }

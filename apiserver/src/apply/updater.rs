@@ -96,8 +96,15 @@ impl Updater<'_> {
             return;
         };
         let mut set = managers.remove(manager).map(|v| v.set).unwrap_or_default();
-        set.absorb(compare.modified);
-        set.absorb(compare.added);
+        // Both come from one walk, so an element in both is the same value either way: the
+        // smaller is merged into the larger (a create adds much and modifies little).
+        let (mut changed, rest) = if compare.added.width() > compare.modified.width() {
+            (compare.added, compare.modified)
+        } else {
+            (compare.modified, compare.added)
+        };
+        changed.absorb(rest);
+        set.absorb(changed);
         if !compare.removed.is_empty() {
             set.subtract(&compare.removed);
         }

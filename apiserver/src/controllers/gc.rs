@@ -90,7 +90,7 @@ impl Graph {
     fn put(&mut self, key: Bytes, stored: &[u8]) {
         self.remove(&key);
         // Keys that hold no object (allocation reservations) have no uid and are not nodes.
-        let Some(meta) = crate::object::read_meta::<NodeMeta>(stored) else {
+        let Some(meta) = crate::object::read_meta_before_managed_fields::<NodeMeta>(stored) else {
             return;
         };
         if meta.uid.is_empty() {

@@ -222,8 +222,8 @@ fn odd_input_does_not_panic() {
                  "fieldsV1": {"f:data": {"f:a": {}}, "f:spec": {"k:{\"name\":\"a\"}": {"f:b": {}}}}}
             ]}));
         }
-        let updated = apply::update(Some(&live), &new, "m", &scope);
-        let _ = apply::update(None, &new, "", &scope);
+        let updated = apply::update(Some(&live), new.clone(), "m", &scope);
+        let _ = apply::update(None, new.clone(), "", &scope);
         let mut config = g.value(0);
         if let Some(obj) = config.as_object_mut() {
             obj.insert("apiVersion".into(), json!(scope.api_version));
@@ -255,7 +255,7 @@ fn odd_input_does_not_panic() {
         empty: &empty,
         now: "2026-05-01T10:00:00Z",
     };
-    let out = apply::update(None, &dup, "m", &scope);
+    let out = apply::update(None, dup.clone(), "m", &scope);
     println!("duplicates: {}", out["metadata"]["managedFields"]);
     let applied = apply::apply(
         Some(&out),

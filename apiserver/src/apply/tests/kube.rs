@@ -63,7 +63,7 @@ fn kubectl_create_then_server_side_apply() {
 
     // kubectl create configmap cm --from-literal=key=a
     let created = stored(
-        apply::update(None, &configmap("a"), "kubectl-create", &s0),
+        apply::update(None, configmap("a"), "kubectl-create", &s0),
         "u1",
     );
     show("created", &created);
@@ -160,7 +160,7 @@ spec:
 status: {}
 "#,
     );
-    let out = apply::update(None, &new, "kubectl-create", &s);
+    let out = apply::update(None, new.clone(), "kubectl-create", &s);
     show("deployment", &managed(&out));
     let want: Value = serde_json::from_str(
         r#"{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:progressDeadlineSeconds":{},"f:replicas":{},"f:revisionHistoryLimit":{},"f:selector":{},"f:strategy":{"f:rollingUpdate":{".":{},"f:maxSurge":{},"f:maxUnavailable":{}},"f:type":{}},"f:template":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"nginx\"}":{".":{},"f:image":{},"f:imagePullPolicy":{},"f:name":{},"f:resources":{},"f:terminationMessagePath":{},"f:terminationMessagePolicy":{}}},"f:dnsPolicy":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},"f:terminationGracePeriodSeconds":{}}}}}"#,
@@ -197,7 +197,7 @@ status: {}
         empty: &scale_empty,
         now: T1,
     };
-    let written = apply::update(Some(&old_scale), &new_scale, "kubectl", &ss);
+    let written = apply::update(Some(&old_scale), new_scale.clone(), "kubectl", &ss);
     show("scale after", &managed(&written));
     let back = apply::parent_managed_fields(
         parent["metadata"].get("managedFields"),
@@ -261,7 +261,12 @@ spec:
     let mut changed = stored(out, "u1");
     changed["spec"]["replicas"] = json!(5);
     changed["spec"]["template"]["spec"]["containers"][0]["ports"][0]["protocol"] = json!("TCP");
-    let updated = apply::update(Some(&stored(changed.clone(), "u1")), &changed, "hpa", &s1);
+    let updated = apply::update(
+        Some(&stored(changed.clone(), "u1")),
+        changed.clone(),
+        "hpa",
+        &s1,
+    );
     let updated = apply::update(
         Some(&{
             let mut live = changed.clone();
@@ -269,7 +274,7 @@ spec:
             live["metadata"]["managedFields"] = managed(&updated);
             live
         }),
-        &{
+        {
             let mut new = changed.clone();
             new["metadata"]["managedFields"] = managed(&updated);
             new
@@ -315,13 +320,13 @@ fn client_managed_fields_rules() {
     let schema = types.root("ConfigMap");
     let empty = kinds::empty("ConfigMap");
     let s = scope(&schema, "v1", "ConfigMap", &empty, T0);
-    let live = stored(apply::update(None, &configmap("a"), "creator", &s), "u1");
+    let live = stored(apply::update(None, configmap("a"), "creator", &s), "u1");
 
     // A valid list replaces the live one.
     let mut new = configmap("a");
     new["metadata"]["managedFields"] = json!([{"manager":"someone","operation":"Apply","apiVersion":"v1",
         "fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:key":{}}}}]);
-    let out = apply::update(Some(&live), &new, "creator", &s);
+    let out = apply::update(Some(&live), new.clone(), "creator", &s);
     show("client-set", &managed(&out));
     assert_eq!(managed(&out)[0]["manager"], "someone");
     assert_eq!(managed(&out).as_array().unwrap().len(), 1);
@@ -329,11 +334,11 @@ fn client_managed_fields_rules() {
     // An invalid one is ignored.
     new["metadata"]["managedFields"] =
         json!([{"manager":"x","operation":"Patch","apiVersion":"v1","fieldsType":"FieldsV1"}]);
-    let out = apply::update(Some(&live), &new, "creator", &s);
+    let out = apply::update(Some(&live), new.clone(), "creator", &s);
     assert_eq!(managed(&out), managed(&live));
     new["metadata"]["managedFields"] = json!([{"manager":"x","operation":"Update","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{"bad":{}}}]);
     assert_eq!(
-        managed(&apply::update(Some(&live), &new, "creator", &s)),
+        managed(&apply::update(Some(&live), new.clone(), "creator", &s)),
         managed(&live)
     );
 
@@ -341,11 +346,11 @@ fn client_managed_fields_rules() {
     new["metadata"]["uid"] = json!("u1");
     for reset in [json!([]), json!([{}])] {
         new["metadata"]["managedFields"] = reset;
-        let out = apply::update(Some(&live), &new, "creator", &s);
+        let out = apply::update(Some(&live), new.clone(), "creator", &s);
         assert!(out["metadata"].get("managedFields").is_none(), "{out}");
         let mut next = configmap("changed");
         next["metadata"]["uid"] = json!("u1");
-        let untracked = apply::update(Some(&out), &next, "later", &s);
+        let untracked = apply::update(Some(&out), next.clone(), "later", &s);
         assert!(untracked["metadata"].get("managedFields").is_none());
         // …until an apply: the existing fields go to before-first-apply.
         let applied = apply::apply(Some(&untracked), &json!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"},"data":{"other":"x"}}), "ssa", false, &s).unwrap();
@@ -368,7 +373,7 @@ fn client_managed_fields_rules() {
     // Only metadata the manager never owns: nothing tracked (TestApplyStripsFields).
     let meta_only = json!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","namespace":"b","uid":"b","generation":0,"resourceVersion":"b","creationTimestamp":T0,
         "managedFields":[{"manager":"update","operation":"Apply","apiVersion":"v1"}]}});
-    let out = apply::update(None, &meta_only, "fieldmanager_test", &s);
+    let out = apply::update(None, meta_only.clone(), "fieldmanager_test", &s);
     assert!(out["metadata"].get("managedFields").is_none(), "{out}");
 }
 
@@ -394,7 +399,7 @@ fn subresource_writes() {
     new["status"] = json!({"replicas": 1, "conditions": [{"type": "Available", "status": "True"}]});
     new["spec"]["replicas"] = json!(7); // reset by the status strategy: not owned
     new["metadata"]["managedFields"] = json!([]); // ignored on a subresource
-    let out = apply::update(Some(&live), &new, "kube-controller-manager", &status);
+    let out = apply::update(Some(&live), new.clone(), "kube-controller-manager", &status);
     show("status write", &managed(&out));
     let entries = managed(&out);
     assert_eq!(entries[0]["manager"], "user");
@@ -428,7 +433,7 @@ fn update_managers_are_capped() {
             new["metadata"]["uid"] = json!("u");
             new["metadata"]["managedFields"] = managed(l);
         }
-        let out = apply::update(live.as_ref(), &new, &format!("m{i:02}"), &s);
+        let out = apply::update(live.as_ref(), new.clone(), &format!("m{i:02}"), &s);
         live = Some(out);
     }
     let entries = managed(live.as_ref().unwrap());
@@ -529,7 +534,7 @@ fn client_side_apply_upgrade() {
     csa["metadata"]["annotations"] =
         json!({ "kubectl.kubernetes.io/last-applied-configuration": last });
     let live = stored(
-        apply::update(None, &csa, "kubectl-client-side-apply", &s),
+        apply::update(None, csa.clone(), "kubectl-client-side-apply", &s),
         "u1",
     );
 
@@ -583,7 +588,7 @@ fn no_op_writes_keep_managed_fields() {
     // Same update again: unchanged.
     let mut same = live.clone();
     same["metadata"]["managedFields"] = managed(&live);
-    assert_eq!(apply::update(Some(&live), &same, "a", &s1), live);
+    assert_eq!(apply::update(Some(&live), same.clone(), "a", &s1), live);
     // Same apply by another manager: a new entry, no time, object unchanged otherwise.
     let other = apply::apply(Some(&live), &configmap("a"), "b", false, &s1).unwrap();
     show("shared no-op", &managed(&other));
