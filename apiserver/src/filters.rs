@@ -38,7 +38,7 @@ fn is_pretty(request: &Request) -> bool {
 pub async fn response_headers(request: Request, next: Next) -> Response {
     let pretty = is_pretty(&request);
     let audit_id = request.headers().get(AUDIT_ID).cloned().unwrap_or_else(|| {
-        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+        HeaderValue::from_str(&crate::uid::new_v4().to_string())
             .unwrap_or(HeaderValue::from_static("0"))
     });
     let mut response = next.run(request).await;

@@ -46,6 +46,7 @@ mod subresources;
 mod table;
 pub mod testing;
 mod transform;
+mod uid;
 mod validation;
 mod watch;
 mod yaml_keys;

@@ -417,7 +417,7 @@ impl Registry {
         }
         meta.insert(
             "uid".into(),
-            Value::String(uuid::Uuid::new_v4().to_string()),
+            Value::String(crate::uid::new_v4().to_string()),
         );
         if tracks_generation {
             meta.insert("generation".into(), json!(1));
