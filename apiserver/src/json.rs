@@ -6,7 +6,6 @@
 use std::io;
 
 use serde::Serialize;
-use serde_json::Value;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 /// Wraps a formatter and applies Go's HTML-safe string escaping.
@@ -80,114 +79,6 @@ pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     let _ = value.serialize(&mut ser);
 }
 
-/// [`write`] of a JSON value, without serde's serializer for all but numbers: the same bytes,
-/// for the objects every write encodes.
-pub fn write_value(out: &mut Vec<u8>, value: &Value) {
-    match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(true) => out.extend_from_slice(b"true"),
-        Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => write(out, n),
-        Value::String(s) => write_str(out, s),
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(out, item);
-            }
-            out.push(b']');
-        }
-        Value::Object(map) => {
-            out.push(b'{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(out, key);
-                out.push(b':');
-                write_value(out, item);
-            }
-            out.push(b'}');
-        }
-    }
-}
-
-/// The bytes [`write_str`] escapes: serde_json's (control characters, `"`, `\\`) and Go's
-/// (`<`, `>`, `&`, and 0xE2, the first byte of U+2028 and U+2029).
-static ESCAPED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    let mut i = 0;
-    let others = *b"\"\\<>&\xE2";
-    while i < others.len() {
-        table[others[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
-
-/// [`write`] of a string in one scan: serde_json's escapes (`\"`, `\\`, `\b`, `\f`, `\n`,
-/// `\r`, `\t`, `\u00XX` for the other control characters) and Go's HTML-safe ones.
-pub fn write_str(out: &mut Vec<u8>, s: &str) {
-    static HEX_DIGITS: [u8; 16] = *b"0123456789abcdef";
-    let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !ESCAPED[usize::from(b)] {
-            i += 1;
-            continue;
-        }
-        let control;
-        let (escape, len): (&[u8], usize) = match b {
-            b'"' => (b"\\\"", 1),
-            b'\\' => (b"\\\\", 1),
-            0x08 => (b"\\b", 1),
-            0x09 => (b"\\t", 1),
-            0x0A => (b"\\n", 1),
-            0x0C => (b"\\f", 1),
-            0x0D => (b"\\r", 1),
-            b'<' => (b"\\u003c", 1),
-            b'>' => (b"\\u003e", 1),
-            b'&' => (b"\\u0026", 1),
-            0xE2 => match bytes.get(i + 1..i + 3) {
-                Some([0x80, 0xA8]) => (b"\\u2028", 3),
-                Some([0x80, 0xA9]) => (b"\\u2029", 3),
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            },
-            _ => {
-                control = [
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX_DIGITS[usize::from(b >> 4)],
-                    HEX_DIGITS[usize::from(b & 0xF)],
-                ];
-                (&control, 1)
-            }
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(escape);
-        i += len;
-        start = i;
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
-}
-
 /// The compact Go encoding of `value`.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
@@ -217,8 +108,9 @@ mod tests {
             json!({"s": every_byte, "u": "é…€\u{2029}x<\u{2028}", "k\"\n": "\\"}),
             json!("plain"),
         ] {
+            // The writer of the objects the API server stores (and of the OpenAPI documents).
             let mut out = Vec::new();
-            super::write_value(&mut out, &v);
+            kubemem_openapi::json::write_value(&v, &mut out);
             assert_eq!(
                 String::from_utf8(out).unwrap(),
                 String::from_utf8(super::to_vec(&v)).unwrap(),

@@ -21,6 +21,7 @@
 use std::sync::LazyLock;
 
 use bytes::Bytes;
+use kubemem_openapi::json::{write_str, write_value};
 use memchr::memmem;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -61,7 +62,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
             out.push(b',');
         }
         *first = false;
-        crate::json::write_str(out, key);
+        write_str(key, out);
         out.push(b':');
     };
     // Single passes put the fields in their places (a lookup by key hashes the key).
@@ -77,7 +78,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
     for (key, v) in [("kind", kind), ("apiVersion", api_version)] {
         if let Some(v) = v {
             field(&mut out, key, &mut first);
-            write_json(&mut out, v);
+            write_value(v, &mut out);
         }
     }
     let empty = Map::new();
@@ -99,7 +100,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
     for (key, v) in keys_before.iter().zip(before) {
         if let Some(v) = v {
             field(&mut out, key, &mut meta_first);
-            write_json(&mut out, v);
+            write_value(v, &mut out);
         }
     }
     let splice = out.len() - HEADER;
@@ -112,14 +113,14 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
     for (key, v) in keys_after.iter().zip(after) {
         if let Some(v) = v.filter(|v| !empty(v)) {
             field(&mut out, key, &mut meta_first);
-            write_json(&mut out, v);
+            write_value(v, &mut out);
         }
     }
     if others {
         for (key, v) in meta {
             if key != "resourceVersion" && !META_ORDER.contains(&key.as_str()) {
                 field(&mut out, key, &mut meta_first);
-                write_json(&mut out, v);
+                write_value(v, &mut out);
             }
         }
     }
@@ -127,7 +128,7 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
     for (key, v) in obj {
         if !matches!(key.as_str(), "kind" | "apiVersion" | "metadata") {
             field(&mut out, key, &mut first);
-            write_json(&mut out, v);
+            write_value(v, &mut out);
         }
     }
     out.push(b'}');
@@ -137,10 +138,6 @@ pub fn encode(obj: &Map<String, Value>) -> Bytes {
     // Stored bytes live as long as the object: keep none of the growth capacity.
     out.shrink_to_fit();
     Bytes::from(out)
-}
-
-fn write_json(out: &mut Vec<u8>, v: &Value) {
-    crate::json::write_value(out, v);
 }
 
 /// The offsets of the header: where `"metadata"` starts and where `resourceVersion` goes.

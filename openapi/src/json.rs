@@ -1,6 +1,7 @@
 //! JSON written the way Go's `encoding/json` writes it (kube-apiserver's bytes): compact, with
 //! `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`, `\u003e`, `\u0026`, `\u2028`,
-//! `\u2029`, control characters other than `\n`, `\r`, `\t` as `\u00XX`.
+//! `\u2029`, `\b`, `\f`, `\n`, `\r`, `\t` as such (Go 1.22 and later) and the other control
+//! characters as `\u00XX`. The API server writes the objects it stores with it too.
 
 use serde_json::Value;
 
@@ -12,12 +13,17 @@ pub(crate) fn to_vec(value: &Value) -> Vec<u8> {
     out
 }
 
-fn write_value(value: &Value, out: &mut Vec<u8>) {
+/// Appends `value`'s compact encoding to `out`.
+pub fn write_value(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Value::Number(n) => {
+            use std::io::Write as _;
+            // Writing to a `Vec` cannot fail.
+            let _ = write!(out, "{n}");
+        }
         Value::String(s) => write_str(s, out),
         Value::Array(items) => {
             out.push(b'[');
@@ -44,9 +50,9 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
     }
 }
 
-/// A JSON string as Go writes it: `\"`, `\\`, `\n`, `\r`, `\t`, other controls as
-/// `\u00XX`, and the HTML-safe and line-separator escapes.
-fn write_str(s: &str, out: &mut Vec<u8>) {
+/// A JSON string as Go writes it: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other
+/// controls as `\u00XX`, and the HTML-safe and line-separator escapes.
+pub fn write_str(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     write_str_contents(s, out);
     out.push(b'"');
@@ -86,6 +92,8 @@ fn write_str_contents(s: &str, out: &mut Vec<u8>) {
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
             b'\n' => b"\\n",
             b'\r' => b"\\r",
             b'\t' => b"\\t",
@@ -260,7 +268,7 @@ mod tests {
         ]);
         assert_eq!(
             String::from_utf8(to_vec(&tricky)).unwrap(),
-            "[\"q\\\"\\\\ \\n\\r\\t\\u0008\\u001f \u{2019}\",null,true,1.5,-2,{},[]]"
+            "[\"q\\\"\\\\ \\n\\r\\t\\b\\u001f \u{2019}\",null,true,1.5,-2,{},[]]"
         );
         let parsed: Value = serde_json::from_slice(&to_vec(&tricky)).unwrap();
         assert_eq!(parsed, tricky);

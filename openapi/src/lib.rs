@@ -23,7 +23,7 @@
 
 mod custom;
 mod definitions;
-mod json;
+pub mod json;
 mod params;
 mod protobuf;
 mod routes;
