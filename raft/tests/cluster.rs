@@ -112,6 +112,15 @@ impl Cluster {
             .expect("leader")
     }
 
+    /// A node other than the leader.
+    async fn follower(&self) -> &RaftNode {
+        let leader = self.leader().await;
+        self.nodes
+            .values()
+            .find(|n| n.id() != leader)
+            .expect("a follower")
+    }
+
     /// Waits until every running node has applied the same revision, and compares keyspaces.
     async fn converged(&self) -> Revision {
         // Generous: the suite's tests share two cores, and one ships a 50 MB snapshot.
@@ -234,12 +243,7 @@ async fn every_node_applies_the_same_revisions() {
         "identical watch streams"
     );
     // Concurrent reads on a follower share read-index rounds.
-    let leader = cluster.leader().await;
-    let follower = cluster
-        .nodes
-        .values()
-        .find(|n| n.id() != leader)
-        .expect("a follower");
+    let follower = cluster.follower().await;
     let forwarded = |node: &RaftNode| counter(node, "forwarded_total");
     let before = forwarded(follower);
     for barrier in futures_util::future::join_all((0..64).map(|_| follower.read_barrier())).await {
@@ -313,12 +317,7 @@ async fn concurrent_proposals_share_log_entries() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_followers_concurrent_proposals_share_calls_to_the_leader() {
     let cluster = Cluster::start(3, true, timing()).await;
-    let leader = cluster.leader().await;
-    let follower = cluster
-        .nodes
-        .values()
-        .find(|n| n.id() != leader)
-        .expect("a follower");
+    let follower = cluster.follower().await;
     let counter = |name: &str| counter(follower, name);
     // Right after an election the new leader refuses writes until its leadership is
     // committed; the follower retries. One write first, so that the count below is exact.
