@@ -493,16 +493,18 @@ async fn subresource(
         ("scale", &Method::PUT) => {
             let q = write_query(uri)?;
             let bytes = body::read(body).await?;
-            let Value::Object(scale) = body::decode_value(headers, &bytes, "Scale")? else {
-                return Err(ApiError::BadRequest("a Scale must be a JSON object".into()));
-            };
-            if let Some(error) =
-                crate::subresources::scale_type_error(&scale, kubemem_openapi::Decoder::Json)
+            let scale = body::decode_value(headers, &bytes, "Scale")?;
+            if scale.is_object()
+                && let Some(error) =
+                    crate::subresources::scale_type_error(&scale, kubemem_openapi::Decoder::Json)
             {
                 return Err(ApiError::BadRequest(format!(
                     "Scale in version \"v1\" cannot be handled as a Scale: {error}"
                 )));
             }
+            let Value::Object(scale) = scale else {
+                return Err(ApiError::BadRequest("a Scale must be a JSON object".into()));
+            };
             let scale = crate::subresources::update_scale(
                 state,
                 kind,

@@ -204,11 +204,15 @@ pub fn decode(stored: &[u8], revision: i64) -> Map<String, Value> {
 /// and the garbage collector's watch of every write read only metadata). `None` when the
 /// stored value is not an object, or `T` does not take its metadata.
 pub fn read_meta<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
-    let meta = json(stored)
-        .get(offsets(stored).0..)?
-        .strip_prefix(b"\"metadata\":")?;
     // No check that the input ends after the value: the object's other fields follow.
-    T::deserialize(&mut serde_json::Deserializer::from_slice(meta)).ok()
+    T::deserialize(&mut serde_json::Deserializer::from_slice(meta_on(stored)?)).ok()
+}
+
+/// The stored object's bytes from its metadata's value on.
+fn meta_on(stored: &[u8]) -> Option<&[u8]> {
+    json(stored)
+        .get(offsets(stored).0..)?
+        .strip_prefix(b"\"metadata\":")
 }
 
 /// [`read_meta`] for a `T` that takes none of the fields stored from `managedFields` on
@@ -224,9 +228,7 @@ pub fn read_meta<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
 pub fn read_meta_before_managed_fields<T: serde::de::DeserializeOwned>(stored: &[u8]) -> Option<T> {
     static CUT: LazyLock<memmem::Finder<'static>> =
         LazyLock::new(|| memmem::Finder::new(b",\"managedFields\":["));
-    let meta = json(stored)
-        .get(offsets(stored).0..)?
-        .strip_prefix(b"\"metadata\":")?;
+    let meta = meta_on(stored)?;
     if let Some(at) = CUT.find(meta) {
         let mut head = Vec::with_capacity(at + 1);
         head.extend_from_slice(&meta[..at]);

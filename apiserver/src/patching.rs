@@ -219,24 +219,24 @@ pub async fn patch(
                 apply(meta, patch_type, &current, patch, validation)?
             }
         };
+        let decoder = match patch_type {
+            PatchType::Strategic => kubemem_openapi::Decoder::Unstructured,
+            _ => kubemem_openapi::Decoder::Json,
+        };
+        if matches!(target, PatchTarget::Scale)
+            && patched.object.is_object()
+            && let Some(error) = crate::subresources::scale_type_error(&patched.object, decoder)
+        {
+            return Err(patched.invalid(&current, &error));
+        }
         let Value::Object(mut object) = std::mem::take(&mut patched.object) else {
             return Err(ApiError::BadRequest(
                 "the patched object is not a JSON object".into(),
             ));
         };
         let explicit_rv = meta_str(&object, "resourceVersion") != kv.mod_revision.to_string();
-        let decoder = match patch_type {
-            PatchType::Strategic => kubemem_openapi::Decoder::Unstructured,
-            _ => kubemem_openapi::Decoder::Json,
-        };
         let warnings = match target {
-            PatchTarget::Scale => {
-                if let Some(error) = crate::subresources::scale_type_error(&object, decoder) {
-                    patched.object = Value::Object(object);
-                    return Err(patched.invalid(&current, &error));
-                }
-                Vec::new()
-            }
+            PatchTarget::Scale => Vec::new(),
             PatchTarget::Object | PatchTarget::Status => {
                 // A strict refusal quotes the object before its unknown fields were dropped.
                 let unpruned = (validation == FieldValidation::Strict).then(|| object.clone());

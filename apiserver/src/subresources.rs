@@ -133,12 +133,8 @@ pub fn scale_to_patch(kind: &Kind, stored: Map<String, Value>) -> ApiResult<Valu
 /// The first value of a `Scale` body (autoscaling/v1, what every scale subresource serves)
 /// that its Go type cannot hold, in `encoding/json`'s words: kube-apiserver decodes the body
 /// into that type before anything else looks at it.
-pub fn scale_type_error(
-    scale: &Map<String, Value>,
-    decoder: kubemem_openapi::Decoder,
-) -> Option<String> {
-    let scale = Value::Object(scale.clone());
-    kubemem_openapi::type_error("autoscaling", "v1", "Scale", &scale, decoder)
+pub fn scale_type_error(scale: &Value, decoder: kubemem_openapi::Decoder) -> Option<String> {
+    kubemem_openapi::type_error("autoscaling", "v1", "Scale", scale, decoder)
 }
 
 /// PUT of a `Scale`: sets the parent's spec replicas (`spec.replicas`, or a custom resource's

@@ -13,15 +13,12 @@ use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
+use crate::Request;
 use crate::network::{CallError, PeerClient};
-use crate::node::{BATCH_BYTES, BATCH_REQUESTS, Counters, Forwarded, request_bytes};
-use crate::{Request, Response};
+use crate::node::{Answer, Counters, Forwarded, gather};
 
 /// Calls to the leader under way at once: while they are, new proposals gather for the next.
 const CALLS_IN_FLIGHT: usize = 4;
-
-/// What the leader answers one forwarded proposal.
-pub(crate) type Answer = Forwarded<(u64, Response)>;
 
 /// One proposal waiting to be sent.
 struct Outgoing {
@@ -86,15 +83,7 @@ async fn send_batches(
         let Ok(permit) = Arc::clone(&in_flight).acquire_owned().await else {
             return;
         };
-        let mut bytes = request_bytes(&first.request);
-        let mut batch = vec![first];
-        while batch.len() < BATCH_REQUESTS && bytes < BATCH_BYTES {
-            let Ok(next) = outgoing.try_recv() else {
-                break;
-            };
-            bytes += request_bytes(&next.request);
-            batch.push(next);
-        }
+        let batch = gather(first, &mut outgoing, |out| &out.request);
         // Normally one leader; during a change of leader some may name the old one.
         let mut groups: Vec<Vec<Outgoing>> = Vec::new();
         for out in batch {

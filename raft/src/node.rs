@@ -169,7 +169,10 @@ pub(crate) struct Shared {
 }
 
 /// A request waiting for the leader's log, and who waits for its index and response.
-type Pending = (Request, oneshot::Sender<Forwarded<(u64, Response)>>);
+type Pending = (Request, oneshot::Sender<Answer>);
+
+/// What the leader answers a write: its log index and response.
+pub(crate) type Answer = Forwarded<(u64, Response)>;
 
 /// At most this many entries of gathered requests are being written at once: while they are,
 /// new requests gather into the next entry. An entry costs every node an fsync and an append
@@ -181,8 +184,8 @@ const ENTRIES_IN_FLIGHT: usize = 1;
 
 /// Limits of one entry: requests, and bytes of keys and values (a request is at most a few
 /// MiB, so an entry stays well under what a peer accepts in one append).
-pub(crate) const BATCH_REQUESTS: usize = 512;
-pub(crate) const BATCH_BYTES: usize = 4 << 20;
+const BATCH_REQUESTS: usize = 512;
+const BATCH_BYTES: usize = 4 << 20;
 
 /// One replica of the keyspace. Cheap to clone.
 #[derive(Clone)]
@@ -691,16 +694,13 @@ fn millis(d: Duration) -> u64 {
 
 /// On the leader: appends, commits and applies a request (in an entry with the requests
 /// gathered with it); answers its log index and response.
-pub(crate) async fn write_here(shared: &Shared, request: Request) -> Forwarded<(u64, Response)> {
+pub(crate) async fn write_here(shared: &Shared, request: Request) -> Answer {
     answer_of(queue_here(shared, request)).await
 }
 
 /// On the leader: [`write_here`] for the proposals a follower forwarded together, queued
 /// together so that they share an entry; answers them in their order.
-pub(crate) async fn write_many_here(
-    shared: &Shared,
-    requests: Vec<Request>,
-) -> Vec<Forwarded<(u64, Response)>> {
+pub(crate) async fn write_many_here(shared: &Shared, requests: Vec<Request>) -> Vec<Answer> {
     let queued: Vec<_> = requests
         .into_iter()
         .map(|request| queue_here(shared, request))
@@ -713,16 +713,14 @@ pub(crate) async fn write_many_here(
 }
 
 /// Queues a request for the leader's next entry.
-fn queue_here(shared: &Shared, request: Request) -> oneshot::Receiver<Forwarded<(u64, Response)>> {
+fn queue_here(shared: &Shared, request: Request) -> oneshot::Receiver<Answer> {
     let (answer, answered) = oneshot::channel();
     // A failed send drops `answer`, which `answer_of` reports.
     let _ = shared.proposals.send((request, answer));
     answered
 }
 
-async fn answer_of(
-    answered: oneshot::Receiver<Forwarded<(u64, Response)>>,
-) -> Forwarded<(u64, Response)> {
+async fn answer_of(answered: oneshot::Receiver<Answer>) -> Answer {
     answered
         .await
         .unwrap_or_else(|_| Forwarded::Failed("the node is shutting down".into()))
@@ -737,15 +735,7 @@ async fn propose_batches(raft: Raft, mut queue: mpsc::UnboundedReceiver<Pending>
         let Ok(permit) = Arc::clone(&in_flight).acquire_owned().await else {
             return;
         };
-        let mut bytes = request_bytes(&first.0);
-        let mut batch = vec![first];
-        while batch.len() < BATCH_REQUESTS && bytes < BATCH_BYTES {
-            let Ok(next) = queue.try_recv() else {
-                break;
-            };
-            bytes += request_bytes(&next.0);
-            batch.push(next);
-        }
+        let batch = gather(first, &mut queue, |pending| &pending.0);
         let raft = raft.clone();
         tokio::spawn(async move {
             write_batch(&raft, batch).await;
@@ -778,8 +768,27 @@ async fn write_batch(raft: &Raft, batch: Vec<Pending>) {
     }
 }
 
+/// `first` and what is queued behind it, up to an entry's limits; `request` names the request
+/// each queued item carries.
+pub(crate) fn gather<T>(
+    first: T,
+    queue: &mut mpsc::UnboundedReceiver<T>,
+    request: impl Fn(&T) -> &Request,
+) -> Vec<T> {
+    let mut bytes = request_bytes(request(&first));
+    let mut batch = vec![first];
+    while batch.len() < BATCH_REQUESTS && bytes < BATCH_BYTES {
+        let Ok(next) = queue.try_recv() else {
+            break;
+        };
+        bytes += request_bytes(request(&next));
+        batch.push(next);
+    }
+    batch
+}
+
 /// The bytes of keys and values a request carries.
-pub(crate) fn request_bytes(request: &Request) -> usize {
+fn request_bytes(request: &Request) -> usize {
     match &request.command {
         Command::Txn(txn) => txn
             .success

@@ -37,6 +37,11 @@ pub(crate) struct Feed {
 }
 
 impl Feed {
+    /// The prefix its watchers filter on.
+    pub(crate) fn prefix(&self) -> &Bytes {
+        &self.prefix
+    }
+
     /// The last revision that may have changed a key under the prefix. Read it with the
     /// keyspace locked.
     pub(crate) fn last_change(&self) -> Revision {
@@ -66,17 +71,17 @@ pub(crate) struct Feeds {
 impl Feeds {
     /// The feed of `prefix`, made if no watcher holds one; `current` is the keyspace's revision
     /// (hold its lock).
-    pub(crate) fn join(&self, prefix: &Bytes, current: Revision) -> Arc<Feed> {
+    pub(crate) fn join(&self, prefix: Bytes, current: Revision) -> Arc<Feed> {
         let mut feeds = self.feeds.lock();
         if let Some(feed) = feeds
             .iter()
             .filter_map(Weak::upgrade)
-            .find(|feed| feed.prefix == *prefix)
+            .find(|feed| feed.prefix == prefix)
         {
             return feed;
         }
         let feed = Arc::new(Feed {
-            prefix: prefix.clone(),
+            prefix,
             last_change: AtomicI64::new(current),
             changes: watch::Sender::new(current),
         });
@@ -105,20 +110,17 @@ impl Feeds {
 
     fn select(&self, revision: Revision, pick: impl Fn(&Feed) -> bool) -> Vec<Arc<Feed>> {
         let mut picked = Vec::new();
-        let mut dead = false;
-        for feed in self.feeds.lock().iter() {
-            match feed.upgrade() {
-                Some(feed) if pick(&feed) => {
-                    feed.mark(revision);
-                    picked.push(feed);
-                }
-                Some(_) => {}
-                None => dead = true,
+        // Dead feeds (their last watcher is gone) leave the list on the way.
+        self.feeds.lock().retain(|feed| {
+            let Some(feed) = feed.upgrade() else {
+                return false;
+            };
+            if pick(&feed) {
+                feed.mark(revision);
+                picked.push(feed);
             }
-        }
-        if dead {
-            self.feeds.lock().retain(|feed| feed.strong_count() > 0);
-        }
+            true
+        });
         picked
     }
 }
@@ -130,10 +132,10 @@ mod tests {
     #[test]
     fn a_write_touches_the_feeds_of_its_prefixes_only() {
         let feeds = Feeds::default();
-        let all = feeds.join(&Bytes::new(), 3);
-        let a = feeds.join(&Bytes::from_static(b"/a/"), 3);
-        let b = feeds.join(&Bytes::from_static(b"/b/"), 3);
-        assert!(Arc::ptr_eq(&a, &feeds.join(&Bytes::from_static(b"/a/"), 4)));
+        let all = feeds.join(Bytes::new(), 3);
+        let a = feeds.join(Bytes::from_static(b"/a/"), 3);
+        let b = feeds.join(Bytes::from_static(b"/b/"), 3);
+        assert!(Arc::ptr_eq(&a, &feeds.join(Bytes::from_static(b"/a/"), 4)));
         let touched = feeds.touched([&b"/a/x"[..]].into_iter(), 5);
         assert_eq!(touched.len(), 2);
         assert_eq!(

@@ -157,9 +157,9 @@ impl Store {
         } else {
             start_revision
         };
-        let feed = self.shared.feeds.join(&prefix, keyspace.current);
+        let feed = self.shared.feeds.join(prefix, keyspace.current);
         drop(keyspace);
-        Ok(Watcher::new(Arc::clone(&self.shared), feed, prefix, start))
+        Ok(Watcher::new(Arc::clone(&self.shared), feed, start))
     }
 
     /// Encodes the whole keyspace, including retained history and the compacted revision, in

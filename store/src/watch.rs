@@ -79,10 +79,9 @@ pub struct WatchBatch {
 /// `Send + 'static` and independent of the `Store` handle's lifetime (it shares the keyspace).
 pub struct Watcher {
     shared: Arc<Shared>,
-    /// The watchers of `prefix`, and what their writers publish.
+    /// The watchers of this watcher's prefix, and what their writers publish.
     feed: Arc<Feed>,
     changes: watch::Receiver<Revision>,
-    prefix: Bytes,
     /// The next revision whose events this watcher owes.
     cursor: Revision,
     /// Set once the watcher fell behind compaction; returned from then on.
@@ -91,18 +90,13 @@ pub struct Watcher {
 }
 
 impl Watcher {
-    pub(crate) fn new(
-        shared: Arc<Shared>,
-        feed: Arc<Feed>,
-        prefix: Bytes,
-        start: Revision,
-    ) -> Watcher {
+    /// A watcher of `feed`'s prefix from revision `start`.
+    pub(crate) fn new(shared: Arc<Shared>, feed: Arc<Feed>, start: Revision) -> Watcher {
         let changes = feed.subscribe();
         Watcher {
             shared,
             feed,
             changes,
-            prefix,
             cursor: start,
             failed: None,
             max_batch_events: MAX_BATCH_EVENTS,
@@ -111,7 +105,7 @@ impl Watcher {
 
     /// The prefix this watcher filters on.
     pub fn prefix(&self) -> &Bytes {
-        &self.prefix
+        self.feed.prefix()
     }
 
     /// Every event at or below this revision has been returned. It advances past revisions with
@@ -171,7 +165,7 @@ impl Watcher {
                 return None;
             }
             let (events, covered) = keyspace.events(
-                &self.prefix,
+                self.feed.prefix(),
                 self.cursor,
                 self.max_batch_events,
                 MAX_SCAN_CHANGES,
@@ -191,7 +185,7 @@ impl Watcher {
 impl fmt::Debug for Watcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Watcher")
-            .field("prefix", &self.prefix)
+            .field("prefix", self.feed.prefix())
             .field("revision", &self.revision())
             .field("failed", &self.failed)
             .finish()
