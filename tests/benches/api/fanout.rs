@@ -34,6 +34,8 @@ const WRITE_CAP: Duration = Duration::from_secs(2 * SECONDS);
 const DRAIN_CAP: Duration = Duration::from_secs(15);
 const TARGET_P99_MS: f64 = 10.0;
 const COLLECTION: &str = "/api/v1/namespaces/default/configmaps";
+/// The floor's line: about one watch event of the bench's ConfigMaps with its chunk framing.
+const FLOOR_LINE: usize = 600;
 
 /// What one watcher saw.
 #[derive(Default)]
@@ -56,6 +58,23 @@ pub fn run(bench: &Bench, report: &mut Report) {
     for rate in rates.into_iter().filter(|r| *r > 0) {
         println!("  --- {watchers} watchers, {rate} writes/s for {SECONDS} s");
         run_at(bench, report, watchers, rate);
+        match floor(bench, watchers, rate) {
+            Ok(delays) => {
+                println!(
+                    "  floor, bare TCP at {rate}/s: {} deliveries; delay p50 {} p99 {} max {}",
+                    delays.len(),
+                    ms(quantile(&delays, 0.5)),
+                    ms(quantile(&delays, 0.99)),
+                    ms(quantile(&delays, 1.0)),
+                );
+                report.info(
+                    "watch",
+                    &format!("  floor: bare TCP fan-out p99 at {rate}/s"),
+                    ms(quantile(&delays, 0.99)),
+                );
+            }
+            Err(e) => report.fail("watch", format!("floor at {rate}/s: {e}")),
+        }
     }
 }
 
@@ -454,4 +473,158 @@ fn analyse(report: &mut Report, rate: u64, writes: &Writes, seen: &[Seen]) {
         &format!("  events received / expected at {rate}/s"),
         format!("{} / {}", delays.len(), order.len() * seen.len()),
     );
+}
+
+/// The machine's own floor for the same fan-out, with no server and no HTTP: as many threads as
+/// the server's runtime has workers (one per core) write a line of an event's size to each of
+/// `watchers` loopback TCP connections with blocking writes, `rate` times a second, and this
+/// process's runtime reads them the way the watchers read events. Each delay runs from the
+/// moment a round's writes begin to the read that holds its line. What kubemem measures above
+/// this is its own; a target below it is out of this machine's reach.
+fn floor(bench: &Bench, watchers: usize, rate: u64) -> Result<Vec<u64>, String> {
+    use tokio::io::AsyncReadExt;
+
+    let rounds = (rate * SECONDS) as usize;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let accepting = std::thread::spawn(move || {
+        (0..watchers)
+            .map(|_| {
+                let (stream, _) = listener.accept()?;
+                stream.set_nodelay(true)?;
+                Ok(stream)
+            })
+            .collect::<std::io::Result<Vec<_>>>()
+    });
+    let cap = WRITE_CAP + DRAIN_CAP;
+    bench.rt.block_on(async {
+        let mut readers = Vec::with_capacity(watchers);
+        for _ in 0..watchers {
+            let stream = tokio::net::TcpStream::connect(addr)
+                .await
+                .map_err(|e| format!("connect: {e}"))?;
+            stream.set_nodelay(true).map_err(|e| e.to_string())?;
+            readers.push(stream);
+        }
+        let accepted = accepting
+            .join()
+            .map_err(|_| "the accepting thread panicked".to_owned())?
+            .map_err(|e| format!("accept: {e}"))?;
+        let reads: Vec<_> = readers
+            .into_iter()
+            .map(|mut stream| {
+                tokio::spawn(async move {
+                    // (round, when the read holding its line returned)
+                    let mut seen = Vec::with_capacity(rounds);
+                    let mut buf = vec![0u8; 64 * 1024];
+                    let mut filled = 0;
+                    while seen.len() < rounds {
+                        let n = stream.read(&mut buf[filled..]).await.unwrap_or(0);
+                        if n == 0 {
+                            break;
+                        }
+                        let at = Instant::now();
+                        filled += n;
+                        let mut start = 0;
+                        while let Some(nl) = buf[start..filled].iter().position(|b| *b == b'\n') {
+                            let round = buf[start..start + nl]
+                                .get(..8)
+                                .and_then(|r| std::str::from_utf8(r).ok())
+                                .and_then(|r| r.trim().parse::<usize>().ok());
+                            seen.extend(round.map(|r| (r, at)));
+                            start += nl + 1;
+                        }
+                        buf.copy_within(start..filled, 0);
+                        filled -= start;
+                    }
+                    seen
+                })
+            })
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let starts = std::thread::spawn(move || write_rounds(accepted, threads, rounds, rate));
+        let mut delays = Vec::with_capacity(rounds * watchers);
+        let mut arrivals = Vec::with_capacity(watchers);
+        for read in reads {
+            let seen = tokio::time::timeout(cap, read)
+                .await
+                .map_err(|_| "the floor's readers did not finish in time".to_owned())?
+                .map_err(|e| e.to_string())?;
+            if seen.len() != rounds {
+                return Err(format!("a reader got {} of {rounds} lines", seen.len()));
+            }
+            arrivals.push(seen);
+        }
+        let starts = starts
+            .join()
+            .map_err(|_| "a writing thread panicked".to_owned())??;
+        for (round, at) in arrivals.into_iter().flatten() {
+            let began = starts.get(round).ok_or("a line of no round")?;
+            delays.push(at.saturating_duration_since(*began).as_nanos() as u64);
+        }
+        delays.sort_unstable();
+        Ok(delays)
+    })
+}
+
+/// Writes `rounds` lines to every stream, `rate` rounds a second, the streams split over
+/// `threads` threads that start each round together; returns when each round began.
+fn write_rounds(
+    streams: Vec<std::net::TcpStream>,
+    threads: usize,
+    rounds: usize,
+    rate: u64,
+) -> Result<Vec<Instant>, String> {
+    use std::io::Write;
+    use std::sync::Barrier;
+
+    let per_thread = streams.len().div_ceil(threads.max(1)).max(1);
+    let mut streams = streams.into_iter();
+    let mut groups = Vec::new();
+    loop {
+        let group: Vec<_> = streams.by_ref().take(per_thread).collect();
+        if group.is_empty() {
+            break;
+        }
+        groups.push(group);
+    }
+    // Each round: every writer waits at `go`, writes, then waits at `done`.
+    let go = Arc::new(Barrier::new(groups.len() + 1));
+    let done = Arc::new(Barrier::new(groups.len() + 1));
+    let writers: Vec<_> = groups
+        .into_iter()
+        .map(|mut group| {
+            let (go, done) = (go.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut failed = None;
+                for round in 0..rounds {
+                    let mut line = format!("{round:<8}").into_bytes();
+                    line.resize(FLOOR_LINE - 1, b'x');
+                    line.push(b'\n');
+                    go.wait();
+                    if failed.is_none() {
+                        failed = group.iter_mut().find_map(|s| s.write_all(&line).err());
+                    }
+                    done.wait();
+                }
+                failed.map_or(Ok(()), |e| Err(format!("write: {e}")))
+            })
+        })
+        .collect();
+    let period = Duration::from_nanos(1_000_000_000 / rate);
+    let mut starts = Vec::with_capacity(rounds);
+    let first = Instant::now() + period;
+    for round in 0..rounds {
+        let at = first + period * round as u32;
+        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+        starts.push(Instant::now());
+        go.wait();
+        done.wait();
+    }
+    for writer in writers {
+        writer
+            .join()
+            .map_err(|_| "a writing thread panicked".to_owned())??;
+    }
+    Ok(starts)
 }
