@@ -79,6 +79,7 @@ fn measure(
             let make = Arc::new(move |i: usize| (Method::POST, uri.clone(), bodies[i].clone()));
             let cpu = |pid: u32| cpu_of(&format!("/proc/{pid}/stat"), false);
             let before: Vec<Duration> = file.nodes.iter().map(|n| cpu(n.pid)).collect();
+            let entries_before = last_log_index(leader_entry);
             let load = bench.rt.block_on(closed_loop(
                 entry.api,
                 conns,
@@ -116,7 +117,13 @@ fn measure(
                     )
                 })
                 .collect();
-            let per_create = format!("{} CPU-µs per create", per_create.join(", "));
+            let entries = last_log_index(leader_entry)
+                .zip(entries_before)
+                .map(|(a, b)| a - b);
+            let per_entry = entries.filter(|e| *e > 0).map_or(String::new(), |e| {
+                format!("; {:.1} creates per log entry", load.ok as f64 / e as f64)
+            });
+            let per_create = format!("{} CPU-µs per create{per_entry}", per_create.join(", "));
             println!("    {per_create}");
             let metric = format!("creates/s to the {role}, {conns} conns");
             if conns == 64 {
@@ -155,4 +162,9 @@ fn measure(
         |v| format!("{v:.0} ms"),
     );
     Ok(())
+}
+
+/// The last index of a node's log (`/raft/status`).
+fn last_log_index(node: &cluster::NodeEntry) -> Option<u64> {
+    cluster::node_status(node)?.get("lastLogIndex")?.as_u64()
 }
