@@ -4,6 +4,9 @@
 //! moment its responses are read. Each write's delay at a watcher is the time the watcher read
 //! the chunk holding the event minus the time the writer read the write's response; an event
 //! can arrive before its response (the watch is fed at apply time), which counts as 0.
+//!
+//! After each rate the same fan-out runs with no server at all ([`floor`]): what this machine's
+//! loopback TCP and this load generator allow, for comparison with the target.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
