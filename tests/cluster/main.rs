@@ -1,6 +1,7 @@
 //! A 3-node kubemem cluster of real processes (`kubemem cluster up`), driven with kubectl:
-//! identical revisions on every node, SIGKILL of the leader while writes continue, a restarted
-//! node catching up, a member added and one removed, and nothing left running after `down`.
+//! identical revisions on every node, SIGKILL of the leader while writes continue, garbage
+//! collection by the new leader, a restarted node catching up, a member added and one removed,
+//! and nothing left running after `down`.
 //!
 //! The `kubemem` binary is the one `cargo test --workspace` builds next to this test
 //! (`target/<profile>/kubemem`).
@@ -230,6 +231,48 @@ fn a_three_node_cluster_serves_kubectl_through_leader_loss() {
                 "{name} on node {n}"
             );
         }
+    }
+
+    // The new leader collects garbage: it builds the ownership graph once it leads.
+    let survivor = survivors[0];
+    demo.kubectl_ok(survivor, &["create", "configmap", "owner"]);
+    demo.kubectl_ok(survivor, &["create", "configmap", "dependent"]);
+    let uid = demo.kubectl_ok(
+        survivor,
+        &[
+            "get",
+            "configmap",
+            "owner",
+            "-o",
+            "jsonpath={.metadata.uid}",
+        ],
+    );
+    let owned = format!(
+        r#"{{"metadata":{{"ownerReferences":[{{"apiVersion":"v1","kind":"ConfigMap","name":"owner","uid":"{uid}"}}]}}}}"#
+    );
+    demo.kubectl_ok(
+        survivor,
+        &[
+            "patch",
+            "configmap",
+            "dependent",
+            "--type=merge",
+            "-p",
+            &owned,
+        ],
+    );
+    demo.kubectl_ok(survivor, &["delete", "configmap", "owner"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while demo
+        .kubectl(survivor, &["get", "configmap", "dependent"])
+        .status
+        .success()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the dependent outlived its owner by 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
     }
 
     // The killed node restarts from its data directory and catches up.

@@ -281,20 +281,28 @@ async fn collect(state: &AppState, graph: &mut Graph) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Runs the collector until the server shuts down.
+/// Runs the collector until the server shuts down, on the node that leads: a node that does not
+/// lead keeps no graph (it would follow every write for nothing); one that comes to lead builds
+/// it then.
 pub fn start(state: &Arc<AppState>) {
     let state = Arc::clone(state);
     tokio::spawn(async move {
         let mut shutdown = state.shutdown();
-        // Each round builds the graph from one read, then follows the watch; a watch that falls
-        // behind compaction starts a new round.
-        while let Some((mut graph, mut watcher)) = build(&state).await {
-            let mut tick = tokio::time::interval(super::RESYNC);
-            loop {
-                // The graph follows every node's applies; only the leader deletes.
-                if state.registry.backend().leads()
-                    && let Err(e) = collect(&state, &mut graph).await
-                {
+        let mut tick = tokio::time::interval(super::RESYNC);
+        loop {
+            while !state.registry.backend().leads() {
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = shutdown.wait_for(|stopped| *stopped) => return,
+                }
+            }
+            // Each round builds the graph from one read, then follows the watch; a watch that
+            // falls behind compaction, or a node that stops leading, ends the round.
+            let Some((mut graph, mut watcher)) = build(&state).await else {
+                return;
+            };
+            while state.registry.backend().leads() {
+                if let Err(e) = collect(&state, &mut graph).await {
                     tracing::warn!(error = %e, "garbage collector");
                 }
                 tokio::select! {
