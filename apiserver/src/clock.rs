@@ -49,7 +49,7 @@ pub fn rfc3339(unix_secs: i64) -> String {
         out[at + width] = separator;
         at += width + 1;
     }
-    out.iter().copied().map(char::from).collect()
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;

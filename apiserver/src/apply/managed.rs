@@ -64,8 +64,11 @@ impl ManagerId {
         let mut out = ManagerId::default();
         let mut seen = [false; 4];
         loop {
-            let (name, after) = rest.strip_prefix('"')?.split_once("\":\"")?;
-            let (value, after) = after.split_once('"')?;
+            let rest_name = rest.strip_prefix('"')?;
+            let (name, after) = rest_name.split_at(rest_name.find('"')?);
+            let after = after.strip_prefix("\":\"")?;
+            let (value, after) = after.split_at(after.find('"')?);
+            let after = &after[1..];
             if value.bytes().any(|b| b == b'\\' || b < 0x20) {
                 return None;
             }

@@ -49,17 +49,20 @@ impl FieldSet {
 
     /// Adds the element `pe` below the top of the set: as a member when `is_member`, with
     /// `below` under it (at most once per element: a second `below` replaces the first).
-    pub(crate) fn put(&mut self, pe: PathElement, (below, is_member): (FieldSet, bool)) {
-        if below.is_empty() {
-            if is_member {
-                self.members.insert(pe);
+    pub(crate) fn put(&mut self, pe: PathElement, (below, is_member): (Option<FieldSet>, bool)) {
+        match below.filter(|below| !below.is_empty()) {
+            Some(below) => {
+                if is_member {
+                    self.members.insert(pe.clone());
+                }
+                self.children.insert(pe, below);
             }
-            return;
+            None => {
+                if is_member {
+                    self.members.insert(pe);
+                }
+            }
         }
-        if is_member {
-            self.members.insert(pe.clone());
-        }
-        self.children.insert(pe, below);
     }
 
     /// Keeps the members of the top of the set that `keep` accepts.

@@ -392,24 +392,26 @@ fn compare_atom(
 /// create, most of the object) is one set of every node below it, without the comparison's
 /// inserts of one path at a time from the root.
 pub(crate) fn changed(lhs: &Value, rhs: &Value, s: &dyn Schema) -> FieldSet {
-    changed_walk(lhs, rhs, s).0
+    changed_walk(lhs, rhs, s).0.unwrap_or_default()
 }
 
-/// The changes below a node present on both sides, and whether the node itself changed (as
-/// [`compare_walk`] records them).
-fn changed_walk(lhs: &Value, rhs: &Value, s: &dyn Schema) -> (FieldSet, bool) {
+/// The changes below a node present on both sides (`None` for a leaf), and whether the node
+/// itself changed (as [`compare_walk`] records them).
+fn changed_walk(lhs: &Value, rhs: &Value, s: &dyn Schema) -> (Option<FieldSet>, bool) {
     let (al, ar) = (schema::atom(s, Some(lhs)), schema::atom(s, Some(rhs)));
     let mut out = changed_atom(&ar, lhs, rhs, s);
     if al != ar {
         let (below, leaf) = changed_atom(&al, lhs, rhs, s);
-        out.0.absorb(below);
+        if let Some(below) = below {
+            out.0.get_or_insert_default().absorb(below);
+        }
         out.1 |= leaf;
     }
     out
 }
 
-fn changed_atom(atom: &Atom, lhs: &Value, rhs: &Value, s: &dyn Schema) -> (FieldSet, bool) {
-    let leaf = || (FieldSet::new(), !value::equals(lhs, rhs));
+fn changed_atom(atom: &Atom, lhs: &Value, rhs: &Value, s: &dyn Schema) -> (Option<FieldSet>, bool) {
+    let leaf = || (None, !value::equals(lhs, rhs));
     let mut set = FieldSet::new();
     match atom {
         Atom::Scalar(_) => return leaf(),
@@ -449,37 +451,35 @@ fn changed_atom(atom: &Atom, lhs: &Value, rhs: &Value, s: &dyn Schema) -> (Field
             }
         }
     }
-    (set, false)
+    (Some(set), false)
 }
 
 /// Every node below a value absent from the other side, as [`compare_walk`] adds them: map
 /// entries and list items (the node itself is the caller's), down to scalars, atomic maps and
-/// lists, and empty ones.
-fn added(v: &Value, s: &dyn Schema) -> FieldSet {
+/// lists, and empty ones; `None` for a leaf.
+fn added(v: &Value, s: &dyn Schema) -> Option<FieldSet> {
     let mut set = FieldSet::new();
-    match schema::atom(s, Some(v)) {
-        Atom::Scalar(_) => {}
-        Atom::List(list) => {
-            if let (false, Value::Array(items)) = (list == ListType::Atomic, v) {
-                let item_schema = schema::list_items(s);
-                for (pe, item) in index_items(&list, &*item_schema, Some(items)) {
-                    set.put(pe, (added(item, &*item_schema), true));
-                }
+    match (schema::atom(s, Some(v)), v) {
+        (Atom::List(list), Value::Array(items))
+            if list != ListType::Atomic && !items.is_empty() =>
+        {
+            let item_schema = schema::list_items(s);
+            for (pe, item) in index_items(&list, &*item_schema, Some(items)) {
+                set.put(pe, (added(item, &*item_schema), true));
             }
         }
-        Atom::Map { atomic } => {
-            if let (false, Value::Object(map)) = (atomic, v) {
-                for (key, val) in map {
-                    let field = schema::map_child(s, key);
-                    set.put(
-                        PathElement::Field(key.clone()),
-                        (added(val, &*field.schema), true),
-                    );
-                }
+        (Atom::Map { atomic: false }, Value::Object(map)) if !map.is_empty() => {
+            for (key, val) in map {
+                let field = schema::map_child(s, key);
+                set.put(
+                    PathElement::Field(key.clone()),
+                    (added(val, &*field.schema), true),
+                );
             }
         }
+        _ => return None,
     }
-    set
+    Some(set)
 }
 
 /// The entries of both maps by key, with the value on each side: the left's keys in order,
