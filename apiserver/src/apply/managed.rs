@@ -64,10 +64,12 @@ impl ManagerId {
         let mut out = ManagerId::default();
         let mut seen = [false; 4];
         loop {
+            // Parts are a few bytes long: a plain scan finds their ends sooner than memchr.
+            let quote = |s: &str| s.bytes().position(|b| b == b'"');
             let rest_name = rest.strip_prefix('"')?;
-            let (name, after) = rest_name.split_at(rest_name.find('"')?);
+            let (name, after) = rest_name.split_at(quote(rest_name)?);
             let after = after.strip_prefix("\":\"")?;
-            let (value, after) = after.split_at(after.find('"')?);
+            let (value, after) = after.split_at(quote(after)?);
             let after = &after[1..];
             if value.bytes().any(|b| b == b'\\' || b < 0x20) {
                 return None;
