@@ -30,22 +30,26 @@ pub fn rfc3339(unix_secs: i64) -> String {
         );
     }
     // Every write stamps one or two of these: digits by hand, not through `format!`.
-    let mut out = String::with_capacity(20);
+    let rem = rem as u32;
+    let mut out = [0; 20];
     let fields = [
-        (y, 4, '-'),
-        (i64::from(m), 2, '-'),
-        (i64::from(d), 2, 'T'),
-        (rem / 3600, 2, ':'),
-        (rem % 3600 / 60, 2, ':'),
-        (rem % 60, 2, 'Z'),
+        (y as u32, 4, b'-'),
+        (m, 2, b'-'),
+        (d, 2, b'T'),
+        (rem / 3600, 2, b':'),
+        (rem % 3600 / 60, 2, b':'),
+        (rem % 60, 2, b'Z'),
     ];
-    for (n, width, separator) in fields {
-        for p in (0..width).rev() {
-            out.push(char::from(b'0' + (n / 10_i64.pow(p) % 10) as u8));
+    let mut at = 0;
+    for (mut n, width, separator) in fields {
+        for digit in out[at..at + width].iter_mut().rev() {
+            *digit = b'0' + (n % 10) as u8;
+            n /= 10;
         }
-        out.push(separator);
+        out[at + width] = separator;
+        at += width + 1;
     }
-    out
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 const SECONDS_PER_DAY: i64 = 86_400;

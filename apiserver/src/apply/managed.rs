@@ -53,8 +53,50 @@ impl ManagerId {
     /// Reads an identifier back (`json.Unmarshal` into an entry); a foreign string gives an
     /// entry with only what it has.
     pub(crate) fn decode(id: &str) -> ManagerId {
-        // What `encode` writes (string parts, each once) reads straight into the struct;
-        // anything else as any JSON object, each part a string or nothing.
+        ManagerId::decode_plain(id).unwrap_or_else(|| ManagerId::decode_json(id))
+    }
+
+    /// What `encode` writes when no part needs an escape, read without a JSON parser (every
+    /// write encodes its managers); `None` for anything else: another order of the same
+    /// parts reads the same, a repeated or unknown part, an escape or a space does not.
+    pub(crate) fn decode_plain(id: &str) -> Option<ManagerId> {
+        let mut rest = id.strip_prefix('{')?.strip_suffix('}')?;
+        let mut out = ManagerId::default();
+        let mut seen = [false; 4];
+        loop {
+            // Parts are a few bytes long: a plain scan finds their ends sooner than memchr.
+            let quote = |s: &str| s.bytes().position(|b| b == b'"');
+            let rest_name = rest.strip_prefix('"')?;
+            let (name, after) = rest_name.split_at(quote(rest_name)?);
+            let after = after.strip_prefix("\":\"")?;
+            let (value, after) = after.split_at(quote(after)?);
+            let after = &after[1..];
+            if value.bytes().any(|b| b == b'\\' || b < 0x20) {
+                return None;
+            }
+            let (i, part) = match name {
+                "manager" => (0, &mut out.manager),
+                "operation" => (1, &mut out.operation),
+                "apiVersion" => (2, &mut out.api_version),
+                "subresource" => (3, &mut out.subresource),
+                _ => return None,
+            };
+            if std::mem::replace(&mut seen[i], true) {
+                return None;
+            }
+            value.clone_into(part);
+            match after.strip_prefix(',') {
+                Some(next) => rest = next,
+                None if after.is_empty() => return Some(out),
+                None => return None,
+            }
+        }
+    }
+
+    /// [`decode`](Self::decode) of any JSON: a struct of string parts, each once, reads
+    /// straight into the struct; anything else as any JSON object, each part a string or
+    /// nothing.
+    pub(crate) fn decode_json(id: &str) -> ManagerId {
         if let Ok(id) = serde_json::from_str::<ManagerId>(id) {
             return id;
         }
@@ -90,7 +132,11 @@ pub(crate) fn manager_id(
 /// [`ManagerId::encode`] of the parts: the JSON of the non-empty ones, `apiVersion` only for
 /// `Update`.
 fn encode_id(manager: &str, operation: &str, api_version: &str, subresource: &str) -> String {
-    let mut out = String::from("{");
+    // The names and quotes take 60 bytes at most; values are rarely escaped.
+    let mut out = String::with_capacity(
+        60 + manager.len() + operation.len() + api_version.len() + subresource.len(),
+    );
+    out.push('{');
     let mut field = |name: &str, v: &str| {
         if v.is_empty() {
             return;
@@ -239,7 +285,7 @@ pub(crate) fn encode(managed: &Managed) -> Option<Value> {
     let list = entries
         .into_iter()
         .map(|e| {
-            let mut out = Map::new();
+            let mut out = Map::with_capacity(7);
             let mut put = |k: &str, v: &str| {
                 if !v.is_empty() {
                     out.insert(k.to_string(), Value::String(v.to_string()));
@@ -273,15 +319,21 @@ const ANCIENT_CHANGES: &str = "ancient-changes";
 /// quirks: the first updater of a version only moves into the bucket when a second one of
 /// that version joins it, and the bucket takes the time of the last entry merged.
 pub(crate) fn cap_update_managers(managed: &mut Managed) {
+    if managed
+        .fields
+        .values()
+        .filter(|owned| !owned.applied)
+        .count()
+        <= MAX_UPDATE_MANAGERS
+    {
+        return;
+    }
     let mut updaters: Vec<String> = managed
         .fields
         .iter()
         .filter(|(_, owned)| !owned.applied)
         .map(|(id, _)| id.clone())
         .collect();
-    if updaters.len() <= MAX_UPDATE_MANAGERS {
-        return;
-    }
     updaters.sort_by(|a, b| {
         let ta = managed.times.get(a).copied().unwrap_or(0);
         let tb = managed.times.get(b).copied().unwrap_or(0);

@@ -4,13 +4,12 @@
 //! stripping of metadata fields, and the structured merge.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
 use super::errors::{ApplyError, Conflict};
 use super::managed::{self, APPLY, Managed, UPDATE};
-use super::path::{self, Path};
+use super::path::PathElement;
 use super::schema::Schema;
 use super::set::FieldSet;
 use super::typed;
@@ -79,32 +78,34 @@ pub(crate) fn set_managed_fields(obj: &mut Value, entries: Option<Value>) {
     }
 }
 
-/// The paths never tracked (`stripMetaManager`): exactly these paths, so `metadata.labels`
-/// and the like stay. Built once: every write strips them.
-static STRIP_SET: LazyLock<FieldSet> = LazyLock::new(|| {
-    let paths: Vec<Path> = [
-        &["apiVersion"][..],
-        &["kind"],
-        &["metadata"],
-        &["metadata", "name"],
-        &["metadata", "namespace"],
-        &["metadata", "creationTimestamp"],
-        &["metadata", "selfLink"],
-        &["metadata", "uid"],
-        &["metadata", "clusterName"],
-        &["metadata", "generation"],
-        &["metadata", "managedFields"],
-        &["metadata", "resourceVersion"],
-    ]
-    .iter()
-    .map(|p| path::field_path(p))
-    .collect();
-    FieldSet::of(&paths)
-});
+/// Takes out the paths never tracked (`stripMetaManager`): `apiVersion`, `kind`, `metadata`
+/// and these fields of `metadata`, exactly (so `metadata.labels` and the like stay).
+pub(crate) fn strip_meta(set: &mut FieldSet) {
+    set.retain_members(|pe| !matches!(pe.field_name(), Some("apiVersion" | "kind" | "metadata")));
+    set.edit_child(&PathElement::Field("metadata".into()), |meta| {
+        meta.retain_members(|pe| {
+            !matches!(
+                pe.field_name(),
+                Some(
+                    "name"
+                        | "namespace"
+                        | "creationTimestamp"
+                        | "selfLink"
+                        | "uid"
+                        | "clusterName"
+                        | "generation"
+                        | "managedFields"
+                        | "resourceVersion"
+                )
+            )
+        });
+    });
+}
 
-fn strip_meta(managed: &mut Managed, id: &str) {
+/// [`strip_meta`] of the set of manager `id`, dropped if that empties it.
+fn strip_manager(managed: &mut Managed, id: &str) {
     if let Some(owned) = managed.fields.get_mut(id) {
-        owned.set.subtract(&STRIP_SET);
+        strip_meta(&mut owned.set);
         if owned.set.is_empty() {
             managed.fields.remove(id);
         }
@@ -146,7 +147,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn id(&self, manager: &str, operation: &str) -> String {
+    pub(crate) fn id(&self, manager: &str, operation: &str) -> String {
         managed::manager_id(manager, operation, self.api_version, self.subresource)
     }
 
@@ -169,6 +170,39 @@ impl Ctx<'_> {
                 ));
             }
         }
+        if managed.fields.is_empty() {
+            self.track_first(live, new, managed, id);
+        } else {
+            self.track_shared(live, new, managed, id);
+        }
+        Ok(())
+    }
+
+    /// [`track_update`](Self::track_update) of an object nobody manages yet (a create, the
+    /// fields of an object first applied to): `id` owns all it changed, with nobody to take
+    /// anything from; what [`track_shared`](Self::track_shared) records then.
+    pub(crate) fn track_first(&self, live: &Value, new: &Value, managed: &mut Managed, id: &str) {
+        let mut set = typed::changed(live, new, self.schema);
+        if !self.ignored.is_empty() {
+            set = set.recursive_difference(&self.ignored);
+        }
+        strip_meta(&mut set);
+        if !set.is_empty() {
+            managed.fields.insert(
+                id.to_string(),
+                VersionedSet {
+                    set,
+                    api_version: self.api_version.to_string(),
+                    applied: false,
+                },
+            );
+            managed.times.insert(id.to_string(), self.now);
+        }
+    }
+
+    /// [`track_update`](Self::track_update) among other managers: `id` takes what it changed
+    /// from them and they lose what it removed.
+    pub(crate) fn track_shared(&self, live: &Value, new: &Value, managed: &mut Managed, id: &str) {
         self.updater().update_managers(
             live,
             new,
@@ -176,7 +210,7 @@ impl Ctx<'_> {
             &mut managed.fields,
             CURRENT_OPERATION,
         );
-        strip_meta(managed, CURRENT_OPERATION);
+        strip_manager(managed, CURRENT_OPERATION);
         if let Some(current) = managed.fields.remove(CURRENT_OPERATION) {
             let set = match managed.fields.get(id) {
                 Some(previous) => current.set.union(&previous.set),
@@ -192,7 +226,6 @@ impl Ctx<'_> {
             );
             managed.times.insert(id.to_string(), self.now);
         }
-        Ok(())
     }
 
     /// `capManagersManager.Update` down to the structured merge.
@@ -358,7 +391,7 @@ impl Ctx<'_> {
                 force,
             )
             .map_err(ApplyError::Conflicts)?;
-        strip_meta(&mut managed, &id);
+        strip_manager(&mut managed, &id);
         // managedFieldsUpdater.Apply
         let obj = match merged {
             Some(obj) => {

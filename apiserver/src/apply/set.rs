@@ -47,6 +47,39 @@ impl FieldSet {
         node.members.insert(last.clone());
     }
 
+    /// Adds the element `pe` below the top of the set: as a member when `is_member`, with
+    /// `below` under it (at most once per element: a second `below` replaces the first).
+    pub(crate) fn put(&mut self, pe: PathElement, (below, is_member): (Option<FieldSet>, bool)) {
+        match below.filter(|below| !below.is_empty()) {
+            Some(below) => {
+                if is_member {
+                    self.members.insert(pe.clone());
+                }
+                self.children.insert(pe, below);
+            }
+            None => {
+                if is_member {
+                    self.members.insert(pe);
+                }
+            }
+        }
+    }
+
+    /// Keeps the members of the top of the set that `keep` accepts.
+    pub(crate) fn retain_members(&mut self, keep: impl FnMut(&PathElement) -> bool) {
+        self.members.retain(keep);
+    }
+
+    /// Runs `f` on the subset below `pe`, which is dropped if `f` empties it.
+    pub(crate) fn edit_child(&mut self, pe: &PathElement, f: impl FnOnce(&mut FieldSet)) {
+        if let Some(child) = self.children.get_mut(pe) {
+            f(child);
+            if child.is_empty() {
+                self.children.remove(pe);
+            }
+        }
+    }
+
     pub(crate) fn has(&self, path: &[PathElement]) -> bool {
         let Some((last, parents)) = path.split_last() else {
             return false;
@@ -228,7 +261,9 @@ impl FieldSet {
     }
 
     fn emit(&self, include_self: bool) -> Map<String, Value> {
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(
+            usize::from(include_self) + self.members.len() + self.children.len(),
+        );
         if include_self && !self.is_empty() {
             out.insert(".".into(), Value::Object(Map::new()));
         }

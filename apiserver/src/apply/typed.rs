@@ -386,6 +386,102 @@ fn compare_atom(
     }
 }
 
+/// `added ∪ modified` of [`compare`]: what a write of `rhs` over `lhs` changes, for a writer
+/// that no other manager shares the object with (nothing to take from anyone, and what it
+/// removed is in neither set). Built from the bottom up: each subtree absent from `lhs` (on a
+/// create, most of the object) is one set of every node below it, without the comparison's
+/// inserts of one path at a time from the root.
+pub(crate) fn changed(lhs: &Value, rhs: &Value, s: &dyn Schema) -> FieldSet {
+    changed_walk(lhs, rhs, s).0.unwrap_or_default()
+}
+
+/// The changes below a node present on both sides (`None` for a leaf), and whether the node
+/// itself changed (as [`compare_walk`] records them).
+fn changed_walk(lhs: &Value, rhs: &Value, s: &dyn Schema) -> (Option<FieldSet>, bool) {
+    let (al, ar) = (schema::atom(s, Some(lhs)), schema::atom(s, Some(rhs)));
+    let mut out = changed_atom(&ar, lhs, rhs, s);
+    if al != ar {
+        let (below, leaf) = changed_atom(&al, lhs, rhs, s);
+        if let Some(below) = below {
+            out.0.get_or_insert_default().absorb(below);
+        }
+        out.1 |= leaf;
+    }
+    out
+}
+
+fn changed_atom(atom: &Atom, lhs: &Value, rhs: &Value, s: &dyn Schema) -> (Option<FieldSet>, bool) {
+    let leaf = || (None, !value::equals(lhs, rhs));
+    let mut set = FieldSet::new();
+    match atom {
+        Atom::Scalar(_) => return leaf(),
+        Atom::List(list) => {
+            let l = lhs.as_array().map(Vec::as_slice);
+            let r = rhs.as_array().map(Vec::as_slice);
+            if *list == ListType::Atomic
+                || (l.is_none_or(<[Value]>::is_empty) && r.is_none_or(<[Value]>::is_empty))
+            {
+                return leaf();
+            }
+            let item_schema = schema::list_items(s);
+            let l_index = index_items(list, &*item_schema, l);
+            let l_by_key: BTreeMap<&PathElement, &Value> =
+                l_index.iter().map(|(p, v)| (p, *v)).collect();
+            for (pe, rv) in index_items(list, &*item_schema, r) {
+                let child = match l_by_key.get(&pe) {
+                    Some(lv) => changed_walk(lv, rv, &*item_schema),
+                    None => (added(rv, &*item_schema), true),
+                };
+                set.put(pe, child);
+            }
+        }
+        Atom::Map { atomic } => {
+            let l = lhs.as_object();
+            let r = rhs.as_object();
+            if *atomic || (l.is_none_or(Map::is_empty) && r.is_none_or(Map::is_empty)) {
+                return leaf();
+            }
+            for (key, rv) in r.into_iter().flatten() {
+                let field = schema::map_child(s, key);
+                let child = match l.and_then(|m| m.get(key)) {
+                    Some(lv) => changed_walk(lv, rv, &*field.schema),
+                    None => (added(rv, &*field.schema), true),
+                };
+                set.put(PathElement::Field(key.clone()), child);
+            }
+        }
+    }
+    (Some(set), false)
+}
+
+/// Every node below a value absent from the other side, as [`compare_walk`] adds them: map
+/// entries and list items (the node itself is the caller's), down to scalars, atomic maps and
+/// lists, and empty ones; `None` for a leaf.
+fn added(v: &Value, s: &dyn Schema) -> Option<FieldSet> {
+    let mut set = FieldSet::new();
+    match (schema::atom(s, Some(v)), v) {
+        (Atom::List(list), Value::Array(items))
+            if list != ListType::Atomic && !items.is_empty() =>
+        {
+            let item_schema = schema::list_items(s);
+            for (pe, item) in index_items(&list, &*item_schema, Some(items)) {
+                set.put(pe, (added(item, &*item_schema), true));
+            }
+        }
+        (Atom::Map { atomic: false }, Value::Object(map)) if !map.is_empty() => {
+            for (key, val) in map {
+                let field = schema::map_child(s, key);
+                set.put(
+                    PathElement::Field(key.clone()),
+                    (added(val, &*field.schema), true),
+                );
+            }
+        }
+        _ => return None,
+    }
+    Some(set)
+}
+
 /// The entries of both maps by key, with the value on each side: the left's keys in order,
 /// then the right's others.
 fn zip_entries<'a>(

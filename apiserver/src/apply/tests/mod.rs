@@ -1,3 +1,4 @@
+mod create;
 mod fields;
 mod kinds;
 mod kube;
