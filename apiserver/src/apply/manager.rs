@@ -188,15 +188,7 @@ impl Ctx<'_> {
         }
         strip_meta(&mut set);
         if !set.is_empty() {
-            managed.fields.insert(
-                id.to_string(),
-                VersionedSet {
-                    set,
-                    api_version: self.api_version.to_string(),
-                    applied: false,
-                },
-            );
-            managed.times.insert(id.to_string(), self.now);
+            self.record_update(managed, id, set);
         }
     }
 
@@ -216,16 +208,21 @@ impl Ctx<'_> {
                 Some(previous) => current.set.union(&previous.set),
                 None => current.set,
             };
-            managed.fields.insert(
-                id.to_string(),
-                VersionedSet {
-                    set,
-                    api_version: current.api_version,
-                    applied: current.applied,
-                },
-            );
-            managed.times.insert(id.to_string(), self.now);
+            self.record_update(managed, id, set);
         }
+    }
+
+    /// `id` owns `set` after a non-apply write, at this request's version, as of now.
+    fn record_update(&self, managed: &mut Managed, id: &str, set: FieldSet) {
+        managed.fields.insert(
+            id.to_string(),
+            VersionedSet {
+                set,
+                api_version: self.api_version.to_string(),
+                applied: false,
+            },
+        );
+        managed.times.insert(id.to_string(), self.now);
     }
 
     /// `capManagersManager.Update` down to the structured merge.

@@ -581,15 +581,12 @@ fn write_rounds(
     use std::io::Write;
     use std::sync::Barrier;
 
-    let per_thread = streams.len().div_ceil(threads.max(1)).max(1);
-    let mut streams = streams.into_iter();
-    let mut groups = Vec::new();
-    loop {
-        let group: Vec<_> = streams.by_ref().take(per_thread).collect();
-        if group.is_empty() {
-            break;
-        }
-        groups.push(group);
+    let mut groups: Vec<Vec<_>> = (0..threads.clamp(1, streams.len().max(1)))
+        .map(|_| Vec::new())
+        .collect();
+    let count = groups.len();
+    for (i, stream) in streams.into_iter().enumerate() {
+        groups[i % count].push(stream);
     }
     // Each round: every writer waits at `go`, writes, then waits at `done`.
     let go = Arc::new(Barrier::new(groups.len() + 1));

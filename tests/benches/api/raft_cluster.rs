@@ -119,7 +119,7 @@ fn measure(
                 .collect();
             let entries = last_log_index(leader_entry)
                 .zip(entries_before)
-                .map(|(a, b)| a - b);
+                .map(|(a, b)| a.saturating_sub(b));
             let per_entry = entries.filter(|e| *e > 0).map_or(String::new(), |e| {
                 format!("; {:.1} creates per log entry", load.ok as f64 / e as f64)
             });
