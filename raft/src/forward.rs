@@ -1,6 +1,6 @@
-//! A follower's proposals on their way to the leader: the proposals that arrive while earlier
-//! calls are under way travel together, in one `/raft/forward` call that the leader answers
-//! with one answer per proposal.
+//! A follower's proposals on their way to the leader: the proposals that arrive while the
+//! previous call is under way travel together, in one `/raft/forward` call that the leader
+//! answers with one answer per proposal.
 //!
 //! One call per proposal cost the follower a request and a response on the peer connection
 //! per write, and the leader an HTTP exchange per write; at 64 connections those were a third
@@ -17,8 +17,13 @@ use crate::Request;
 use crate::network::{CallError, PeerClient};
 use crate::node::{Answer, Counters, Forwarded, gather};
 
-/// Calls to the leader under way at once: while they are, new proposals gather for the next.
-const CALLS_IN_FLIGHT: usize = 4;
+/// Calls to the leader under way at once: while one is, new proposals gather for the next.
+/// One at a time sends the leader about one call per entry it writes, so the proposals of a
+/// call share an entry and the leader serves fewer calls: through a follower at 64
+/// connections, entries held ~31 creates instead of ~19 with four calls, and a create cost the
+/// three nodes 223–257 CPU-µs instead of 232–298 over alternating runs (BENCHMARKS.md,
+/// session 7).
+const CALLS_IN_FLIGHT: usize = 1;
 
 /// One proposal waiting to be sent.
 struct Outgoing {
