@@ -747,7 +747,7 @@ async fn propose_batches(raft: Raft, mut queue: mpsc::UnboundedReceiver<Pending>
 /// Appends one entry of requests and answers each of them.
 async fn write_batch(raft: &Raft, batch: Vec<Pending>) {
     let (requests, answers): (Vec<Request>, Vec<_>) = batch.into_iter().unzip();
-    match raft.client_write(Batch(requests)).await {
+    match raft.client_write(Batch(requests.into())).await {
         Ok(written) => {
             let index = written.log_id.index;
             for (answer, response) in answers.into_iter().zip(written.data) {

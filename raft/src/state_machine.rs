@@ -112,14 +112,14 @@ impl StateMachine {
         Ok(())
     }
 
-    fn apply_request(&mut self, request: Request) -> Response {
+    fn apply_request(&mut self, request: &Request) -> Response {
         if let Some(first) = self.recent.answers.get(&request.id) {
             return first.clone();
         }
-        let response = match request.command {
-            Command::Txn(txn) => Response::Txn(self.store.txn(txn)),
-            Command::Compact(revision) => Response::Compact(self.store.compact(revision)),
-            Command::Restore(bytes) => Response::Restore(self.store.install_snapshot(&bytes)),
+        let response = match &request.command {
+            Command::Txn(txn) => Response::Txn(self.store.txn(txn.clone())),
+            Command::Compact(revision) => Response::Compact(self.store.compact(*revision)),
+            Command::Restore(bytes) => Response::Restore(self.store.install_snapshot(bytes)),
         };
         self.recent.remember(request.id, response.clone());
         response
@@ -166,7 +166,7 @@ impl RaftStateMachine<TypeConfig> for StateMachine {
             responses.push(match entry.payload {
                 EntryPayload::Blank => Vec::new(),
                 EntryPayload::Normal(Batch(requests)) => requests
-                    .into_iter()
+                    .iter()
                     .map(|request| self.apply_request(request))
                     .collect(),
                 EntryPayload::Membership(membership) => {
@@ -266,9 +266,9 @@ mod tests {
         let store = Store::new(StoreConfig::default());
         let mut machine =
             StateMachine::new(store.clone(), None, None, Arc::default()).expect("machine");
-        let first = machine.apply_request(put(7, "a"));
-        machine.apply_request(put(8, "b"));
-        let again = machine.apply_request(put(7, "a"));
+        let first = machine.apply_request(&put(7, "a"));
+        machine.apply_request(&put(8, "b"));
+        let again = machine.apply_request(&put(7, "a"));
         assert_eq!(first, again);
         assert_eq!(store.current_revision(), 2, "the retry did not write");
     }
